@@ -1,0 +1,10 @@
+// Tests are written in TypeScript and compiled by `tsc` with the rest of the project
+// (one type-check for everything); jest runs the compiled output with source maps.
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/dist/test'],
+  testMatch: ['**/*.test.js'],
+  testTimeout: 60000,
+  maxWorkers: 2,
+};
