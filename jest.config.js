@@ -7,4 +7,6 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // devhost provides `@azure/functions-core`; jest resolves modules itself, so name it here too.
+  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/dist/devhost/functionsCoreModule.js' },
 };

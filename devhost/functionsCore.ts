@@ -9,10 +9,12 @@
  *
  * `@azure/functions` looks the module up once and keeps it, so the module installed here
  * is a process-wide singleton that forwards registrations to whichever registry is
- * currently loading an app.
+ * currently loading an app. Under Node the name is resolved by a `Module._resolveFilename`
+ * hook; under jest (which has its own resolver) by `moduleNameMapper` in jest.config.js.
  */
 import Module from 'node:module';
 import path from 'node:path';
+import { setRegistrationSink } from './functionsCoreModule';
 
 export type BindingDirection = 'in' | 'out' | 'inout';
 
@@ -50,51 +52,13 @@ export interface RegistrationSink {
 }
 
 const MODULE_ID = '@azure/functions-core';
-const MODULE_FILENAME = path.join(__dirname, '__azure-functions-core__.js');
-
-let currentSink: RegistrationSink | undefined;
+const MODULE_FILENAME = require.resolve('./functionsCoreModule');
 let installed = false;
-
-function toRegisteredFunction(metadata: CoreFunctionMetadata, callback: FunctionCallback): RegisteredFunction {
-  const entry = Object.entries(metadata.bindings).find(([, binding]) => /trigger$/i.test(binding.type));
-  if (!entry) throw new Error(`Function "${metadata.name}" has no trigger binding`);
-  const [bindingName, binding] = entry;
-  return { name: metadata.name, metadata, callback, trigger: { ...binding, name: bindingName } };
-}
-
-const coreApi = {
-  version: '3.10.1',
-  hostVersion: '4.1000.0-devhost',
-  setProgrammingModel(_model: unknown): void {
-    // The programming model converts RPC messages; devhost invokes handlers directly
-    // with the library's own HttpRequest / InvocationContext objects instead.
-  },
-  getProgrammingModel(): undefined {
-    return undefined;
-  },
-  registerFunction(metadata: CoreFunctionMetadata, callback: FunctionCallback): { dispose(): void } {
-    if (!currentSink) throw new Error(`registerFunction("${metadata.name}") called while no app is loading`);
-    currentSink.registerFunction(toRegisteredFunction(metadata, callback));
-    return { dispose: () => undefined };
-  },
-  registerHook(hookName: CoreHookName, callback: (context: unknown) => unknown): { dispose(): void } {
-    currentSink?.registerHook(hookName, callback);
-    return { dispose: () => undefined };
-  },
-  log(level: string, category: string, message: string): void {
-    if (level === 'error' || level === 'critical') console.error(`[${category}] ${message}`);
-  },
-};
 
 /** Makes `require('@azure/functions-core')` resolve to devhost's module. Idempotent. */
 export function installFunctionsCore(): void {
   if (installed) return;
   installed = true;
-  const mod = new Module(MODULE_FILENAME);
-  mod.filename = MODULE_FILENAME;
-  mod.loaded = true;
-  mod.exports = coreApi;
-  require.cache[MODULE_FILENAME] = mod;
   const moduleInternals = Module as unknown as {
     _resolveFilename: (request: string, ...rest: unknown[]) => string;
   };
@@ -119,10 +83,10 @@ export function loadApp(entryPath: string, sink: RegistrationSink): void {
       delete require.cache[cached];
     }
   }
-  currentSink = sink;
+  setRegistrationSink(sink);
   try {
     require(path.resolve(entryPath));
   } finally {
-    currentSink = undefined;
+    setRegistrationSink(undefined);
   }
 }
