@@ -1,0 +1,62 @@
+/**
+ * The states a deployment goes through and the records the status API returns.
+ * These strings are the API: `GET /api/deployments/{id}` returns them as they are.
+ */
+
+/** Where a deployment is. Terminal phases: succeeded, rolled-back, failed, superseded, rejected. */
+export type DeploymentPhase =
+  | 'queued' // waiting for the app's running deployment to end
+  | 'verifying' // the digest, platforms and size are checked in the registry
+  | 'backing-up' // pre-migration backup of the app's database
+  | 'migrating' // the app's migration job runs the new image
+  | 'deploying' // a new revision is created, pinned by digest
+  | 'health-waiting' // the new revision must prove healthy
+  | 'awaiting-approval' // a person must approve; health checks keep running
+  | 'promoting' // traffic moves to the new revision (canary steps when configured)
+  | 'rolling-back' // traffic goes back to the last good revision
+  | 'succeeded'
+  | 'rolled-back' // failed after deploy; traffic restored to the previous revision
+  | 'failed' // failed before any traffic changed, or the rollback itself failed
+  | 'superseded' // a newer push for the same app replaced it before it started
+  | 'rejected'; // a person rejected it at the approval gate (then rolled back)
+
+export const TERMINAL_PHASES: ReadonlySet<DeploymentPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected']);
+
+export type StepName = 'verify' | 'backup' | 'migration' | 'deploy' | 'health-wait' | 'approval' | 'promote' | 'rollback' | 'retire-previous';
+
+/** A step's outcome. `skipped` carries the reason in `detail`. */
+export type StepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';
+
+export interface StepRecord {
+  step: StepName;
+  outcome: StepOutcome;
+  startedAt: string;
+  endedAt?: string;
+  detail?: string;
+}
+
+export interface ImageRef {
+  registry: string;
+  repository: string;
+  tag?: string;
+  digest: string;
+}
+
+export interface DeploymentRecord {
+  id: string;
+  app: string;
+  phase: DeploymentPhase;
+  image: ImageRef;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  previousRevision?: string;
+  newRevision?: string;
+  reason?: string;
+  steps: StepRecord[];
+}
+
+/** `registry/repository@sha256:...`: what a revision runs, pinned by digest. */
+export function pinnedImage(image: ImageRef): string {
+  return `${image.registry}/${image.repository}@${image.digest}`;
+}

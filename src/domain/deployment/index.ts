@@ -1,0 +1,3 @@
+export * from './deploymentModel';
+export * from './revisionSuffix';
+export * from './trafficPlan';
