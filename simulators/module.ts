@@ -30,4 +30,9 @@ export interface SimModule {
   handle(request: SimRequest, raw: { req: IncomingMessage; res: ServerResponse }): Promise<SimResponse | undefined>;
   /** Releases processes and timers. */
   close?(): Promise<void>;
+  /**
+   * The operation name (REST operationId, e.g. `ContainerApps_CreateOrUpdate`) when the request is this
+   * module's, so fault rules can match by operation. Optional.
+   */
+  operationOf?(request: SimRequest): string | undefined;
 }
