@@ -1,3 +1,5 @@
 export * from './deploymentModel';
 export * from './revisionSuffix';
 export * from './trafficPlan';
+export * from './deploySpec';
+export * from './activityContracts';

@@ -1,0 +1,37 @@
+/**
+ * The part of an app's configuration a deployment needs, copied into the orchestration's
+ * input when it starts: the orchestration replays from its own history, so a
+ * configuration change mid-flight cannot make it non-deterministic.
+ */
+import type { DeployStrategy } from './trafficPlan';
+
+export interface ContainerAppTarget {
+  subscriptionId: string;
+  resourceGroup: string;
+  name: string;
+}
+
+export interface HealthSpec {
+  path: string;
+  intervalSeconds: number;
+  timeoutSeconds: number;
+  successThreshold: number;
+  failureThreshold: number;
+  degradedIsHealthy: boolean;
+  deadlineSeconds: number;
+  ingress: 'external' | 'internal' | 'none';
+  scaleToZero: boolean;
+}
+
+export interface DeploySpec {
+  app: string;
+  containerApp: ContainerAppTarget;
+  platform: string;
+  maxSizeBytes?: number;
+  migration?: { jobName: string; command: string[]; timeoutSeconds: number };
+  health: HealthSpec;
+  strategy: DeployStrategy;
+  database?: string;
+  approval: { required: boolean; timeoutMinutes: number };
+  notify: string[];
+}
