@@ -1,0 +1,87 @@
+/**
+ * Per-app deployment state in Table storage, changed only under optimistic concurrency
+ * (ETag), so the webhook, the reconcile timer and a finishing deployment can race without
+ * ever starting two deployments of one app.
+ */
+import type { TableClient } from '@azure/data-tables';
+import { TableNames, type TableProvider } from './tables';
+
+export interface QueuedDeployment {
+  deploymentId: string;
+  digest: string;
+  tag?: string;
+  registry: string;
+  repository: string;
+  source: string;
+  deliveryId: string;
+  receivedAt: string;
+}
+
+export interface AppDeploymentState {
+  app: string;
+  /** The deployment changing the app now. */
+  running?: QueuedDeployment;
+  /** Waiting for `running` to end; only the newest will deploy. */
+  queued: QueuedDeployment[];
+  /** Digest of the last successful deployment. */
+  deployedDigest?: string;
+  deployedTag?: string;
+  /** Automatic deploys paused (after a manual rollback) until resumed. */
+  paused?: { at: string; reason: string };
+}
+
+interface AppStateEntity {
+  partitionKey: string;
+  rowKey: string;
+  state: string;
+}
+
+const PARTITION = 'app';
+
+export class AppStateStore {
+  constructor(private readonly tables: TableProvider) {}
+
+  async get(app: string): Promise<AppDeploymentState> {
+    const table = await this.table();
+    try {
+      const entity = await table.getEntity<AppStateEntity>(PARTITION, app);
+      return JSON.parse(entity.state) as AppDeploymentState;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return { app, queued: [] };
+      throw error;
+    }
+  }
+
+  /**
+   * Reads the state, lets `change` decide, and writes the result only if nobody wrote in
+   * between (retrying with the fresh state otherwise). `change` must be pure.
+   */
+  async transact<T>(app: string, change: (state: AppDeploymentState) => { state: AppDeploymentState; result: T }): Promise<T> {
+    const table = await this.table();
+    for (let attempt = 0; ; attempt++) {
+      let etag: string | undefined;
+      let current: AppDeploymentState = { app, queued: [] };
+      try {
+        const entity = await table.getEntity<AppStateEntity>(PARTITION, app);
+        etag = entity.etag;
+        current = JSON.parse(entity.state) as AppDeploymentState;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      const { state, result } = change(current);
+      const entity: AppStateEntity = { partitionKey: PARTITION, rowKey: app, state: JSON.stringify(state) };
+      try {
+        if (etag) await table.updateEntity(entity, 'Replace', { etag });
+        else await table.createEntity(entity);
+        return result;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if ((status !== 412 && status !== 409) || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  private table(): Promise<TableClient> {
+    return this.tables.get(TableNames.appState);
+  }
+}

@@ -1,0 +1,152 @@
+/**
+ * Deployment records in Table storage: kept beyond the orchestration's own history and its
+ * purge, and read by the status API. One row per deployment (partition = app).
+ */
+import type { TableClient } from '@azure/data-tables';
+import type { DeploymentPhase, DeploymentRecord, ImageRef, StepRecord } from '../../domain/deployment';
+import { TERMINAL_PHASES } from '../../domain/deployment';
+import { TableNames, type TableProvider } from './tables';
+
+interface DeploymentEntity {
+  partitionKey: string;
+  rowKey: string;
+  phase: string;
+  image: string;
+  source: string;
+  createdAt: string;
+  updatedAt: string;
+  previousRevision?: string;
+  newRevision?: string;
+  reason?: string;
+  steps: string;
+}
+
+export interface StepUpdate {
+  name: StepRecord['step'];
+  outcome: StepRecord['outcome'];
+  detail?: string;
+}
+
+export class DeploymentStore {
+  constructor(private readonly tables: TableProvider) {}
+
+  async create(input: { id: string; app: string; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+    const record: DeploymentRecord = {
+      id: input.id,
+      app: input.app,
+      phase: input.phase ?? 'verifying',
+      image: input.image,
+      source: input.source,
+      createdAt: input.at,
+      updatedAt: input.at,
+      reason: input.reason,
+      steps: [],
+    };
+    const table = await this.table();
+    await table.upsertEntity(toEntity(record), 'Replace');
+    return record;
+  }
+
+  async get(id: string): Promise<DeploymentRecord | undefined> {
+    const table = await this.table();
+    for await (const entity of table.listEntities<DeploymentEntity>({ queryOptions: { filter: `RowKey eq '${escapeOData(id)}'` } })) {
+      return fromEntity(entity);
+    }
+    return undefined;
+  }
+
+  async list(filter: { app?: string; phase?: string; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    const table = await this.table();
+    const clauses: string[] = [];
+    if (filter.app) clauses.push(`PartitionKey eq '${escapeOData(filter.app)}'`);
+    if (filter.phase) clauses.push(`phase eq '${escapeOData(filter.phase)}'`);
+    const records: DeploymentRecord[] = [];
+    for await (const entity of table.listEntities<DeploymentEntity>({ queryOptions: clauses.length ? { filter: clauses.join(' and ') } : undefined })) {
+      records.push(fromEntity(entity));
+    }
+    records.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return records.slice(0, filter.limit ?? 50);
+  }
+
+  /**
+   * Applies one update from the orchestration. Idempotent: replaying the same step update
+   * (same name, outcome and time) leaves the record as it was.
+   */
+  async update(id: string, app: string, at: string, change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string }): Promise<DeploymentRecord> {
+    const table = await this.table();
+    for (let attempt = 0; ; attempt++) {
+      const entity = await table.getEntity<DeploymentEntity>(app, id);
+      const record = fromEntity(entity);
+      if (change.phase && !TERMINAL_PHASES.has(record.phase)) record.phase = change.phase;
+      else if (change.phase && TERMINAL_PHASES.has(change.phase)) record.phase = change.phase;
+      if (change.previousRevision) record.previousRevision = change.previousRevision;
+      if (change.newRevision) record.newRevision = change.newRevision;
+      if (change.reason) record.reason = change.reason;
+      if (change.step) applyStep(record.steps, change.step, at);
+      record.updatedAt = at > record.updatedAt ? at : record.updatedAt;
+      try {
+        await table.updateEntity(toEntity(record), 'Replace', { etag: entity.etag });
+        return record;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 412 || attempt >= 5) throw error;
+      }
+    }
+  }
+
+  private table(): Promise<TableClient> {
+    return this.tables.get(TableNames.deployments);
+  }
+}
+
+function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
+  const open = [...steps].reverse().find((s) => s.step === update.name && s.outcome === 'running');
+  if (update.outcome === 'running') {
+    if (open) return;
+    steps.push({ step: update.name, outcome: 'running', startedAt: at, detail: update.detail });
+    return;
+  }
+  if (open) {
+    open.outcome = update.outcome;
+    open.endedAt = at;
+    if (update.detail) open.detail = update.detail;
+    return;
+  }
+  const done = steps.find((s) => s.step === update.name && s.outcome === update.outcome && s.endedAt === at);
+  if (!done) steps.push({ step: update.name, outcome: update.outcome, startedAt: at, endedAt: at, detail: update.detail });
+}
+
+function toEntity(record: DeploymentRecord): DeploymentEntity {
+  return {
+    partitionKey: record.app,
+    rowKey: record.id,
+    phase: record.phase,
+    image: JSON.stringify(record.image),
+    source: record.source,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    previousRevision: record.previousRevision,
+    newRevision: record.newRevision,
+    reason: record.reason,
+    steps: JSON.stringify(record.steps),
+  };
+}
+
+function fromEntity(entity: DeploymentEntity): DeploymentRecord {
+  return {
+    id: entity.rowKey,
+    app: entity.partitionKey,
+    phase: entity.phase as DeploymentPhase,
+    image: JSON.parse(entity.image) as ImageRef,
+    source: entity.source,
+    createdAt: entity.createdAt,
+    updatedAt: entity.updatedAt,
+    previousRevision: entity.previousRevision || undefined,
+    newRevision: entity.newRevision || undefined,
+    reason: entity.reason || undefined,
+    steps: JSON.parse(entity.steps) as StepRecord[],
+  };
+}
+
+export function escapeOData(value: string): string {
+  return value.replace(/'/g, "''");
+}
