@@ -1,0 +1,182 @@
+/**
+ * The deployment pipeline's activities, built from narrow ports (STYLE example 6). Each
+ * does one thing to the world and says what happened; the orchestration decides.
+ * Expected failures return `{ ok: false, reason }`; thrown errors are transient and retried.
+ */
+import type { ContainerAppsPort } from '../../adapters/containerApps/containerAppsPort';
+import type { HealthEndpointProbe } from '../../adapters/health/healthEndpointProbe';
+import type { JobsPort } from '../../adapters/jobs/jobsPort';
+import type { Notification, Severity } from '../../adapters/notify/notification';
+import type { RegistryPort } from '../../adapters/registry/registryPort';
+import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
+import type {
+  CheckRollbackTargetInput,
+  CheckRollbackTargetResult,
+  DeployRevisionInput,
+  DeployRevisionResult,
+  GetMigrationStatusInput,
+  InspectAppInput,
+  InspectAppResult,
+  MigrationStatus,
+  NotifyDeploymentInput,
+  ProbeRevisionInput,
+  RecordDeploymentInput,
+  RevisionActionInput,
+  RevisionObservation,
+  SetTrafficInput,
+  StartMigrationInput,
+  StartMigrationResult,
+  VerifyImageInput,
+  VerifyImageResult,
+} from '../../domain/deployment';
+
+export interface DeploymentActivityPorts {
+  containerApps: ContainerAppsPort;
+  jobs: JobsPort;
+  registry: RegistryPort;
+  probe: HealthEndpointProbe;
+  deployments: DeploymentStore;
+  notify: (channels: readonly string[], notification: Notification) => Promise<unknown>;
+}
+
+const EVENT_SEVERITY: Record<NotifyDeploymentInput['event'], Severity> = {
+  started: 'info',
+  succeeded: 'info',
+  'awaiting-approval': 'info',
+  'rolled-back': 'warning',
+  failed: 'critical',
+};
+
+export function createDeploymentActivities(ports: DeploymentActivityPorts) {
+  const { containerApps, jobs, registry, probe, deployments } = ports;
+
+  return {
+    async recordDeployment(input: RecordDeploymentInput): Promise<void> {
+      await deployments.update(input.deploymentId, input.app, input.at, {
+        phase: input.phase,
+        step: input.step,
+        previousRevision: input.previousRevision,
+        newRevision: input.newRevision,
+        reason: input.reason,
+      });
+    },
+
+    async verifyImage(input: VerifyImageInput): Promise<VerifyImageResult> {
+      const { image } = input;
+      const summary = await registry.getManifestSummary(image.registry, image.repository, image.digest);
+      if (!summary) return { ok: false, reason: `${image.repository}@${image.digest} is not in ${image.registry}` };
+      if (summary.digest !== image.digest) {
+        return { ok: false, reason: `registry resolved ${image.digest} to ${summary.digest}` };
+      }
+      if (!summary.platforms.includes(input.platform)) {
+        return { ok: false, reason: `image has platforms [${summary.platforms.join(', ')}], app needs ${input.platform}` };
+      }
+      const sizeBytes = summary.sizeBytesByPlatform[input.platform] ?? 0;
+      if (input.maxSizeBytes !== undefined && sizeBytes > input.maxSizeBytes) {
+        return { ok: false, reason: `image is ${sizeBytes} bytes, over the app's cap of ${input.maxSizeBytes}` };
+      }
+      return { ok: true, digest: summary.digest, platforms: summary.platforms, sizeBytes };
+    },
+
+    async startMigration(input: StartMigrationInput): Promise<StartMigrationResult> {
+      const job = { subscriptionId: input.containerApp.subscriptionId, resourceGroup: input.containerApp.resourceGroup, name: input.jobName };
+      // The run id makes a retried start find the execution it already started:
+      // a release's migration never runs twice.
+      const execution = await jobs.startExecution(job, { image: input.image, command: input.command, runId: `migration-${input.deploymentId}` });
+      return { ok: true, executionName: execution.name };
+    },
+
+    async getMigrationStatus(input: GetMigrationStatusInput): Promise<MigrationStatus> {
+      const job = { subscriptionId: input.containerApp.subscriptionId, resourceGroup: input.containerApp.resourceGroup, name: input.jobName };
+      const execution = await jobs.getExecution(job, input.executionName);
+      if (!execution) return { status: 'Failed', reason: `execution ${input.executionName} no longer exists` };
+      return { status: execution.status, reason: execution.reason };
+    },
+
+    async inspectApp(input: InspectAppInput): Promise<InspectAppResult> {
+      const app = await containerApps.getApp(input.containerApp);
+      const serving = [...app.traffic].sort((a, b) => b.weight - a.weight)[0];
+      const currentRevision = serving && serving.weight > 0 ? serving.revisionName : app.latestReadyRevisionName;
+      return { activeRevisionsMode: app.activeRevisionsMode, currentRevision, currentImage: app.image };
+    },
+
+    async deployRevision(input: DeployRevisionInput): Promise<DeployRevisionResult> {
+      if (input.pinTrafficTo) {
+        // Pin traffic to the serving revision by name first, so a `latestRevision: true`
+        // entry cannot hand the new revision traffic before it has proven healthy.
+        const app = await containerApps.getApp(input.containerApp);
+        const pinned = app.traffic.length === 1 && app.traffic[0].revisionName === input.pinTrafficTo && app.traffic[0].weight === 100;
+        if (!pinned) await containerApps.setTraffic(input.containerApp, [{ revisionName: input.pinTrafficTo, weight: 100 }]);
+      }
+      const revision = await containerApps.beginCreateRevision(input.containerApp, { image: input.image, revisionSuffix: input.revisionSuffix });
+      return { revisionName: revision.name, fqdn: revision.fqdn };
+    },
+
+    async probeRevision(input: ProbeRevisionInput): Promise<RevisionObservation> {
+      const revision = await containerApps.getRevision(input.containerApp, input.revisionName);
+      if (!revision) return { platform: { exists: false } };
+      const platform = {
+        exists: true,
+        provisioningState: revision.provisioningState,
+        runningState: revision.runningState,
+        healthState: revision.healthState,
+        replicas: revision.replicas,
+        active: revision.active,
+      };
+      const fqdn = input.fqdn ?? revision.fqdn;
+      if (!fqdn || input.health.ingress === 'none') return { platform };
+      // A request to the FQDN also wakes an app that scaled to zero.
+      const result = await probe(`https://${fqdn}${input.health.path}`, { timeoutMs: input.health.timeoutSeconds * 1000 });
+      return { platform, endpoint: result };
+    },
+
+    async checkRollbackTarget(input: CheckRollbackTargetInput): Promise<CheckRollbackTargetResult> {
+      const revision = await containerApps.getRevision(input.containerApp, input.revisionName);
+      if (!revision) return { ok: false, reason: 'it no longer exists' };
+      if (revision.provisioningState === 'Failed') return { ok: false, reason: 'its provisioning failed' };
+      if (!revision.active) {
+        // Inactive revisions can be activated again; make sure before relying on it.
+        await containerApps.activateRevision(input.containerApp, input.revisionName);
+      }
+      return { ok: true };
+    },
+
+    async setTraffic(input: SetTrafficInput): Promise<void> {
+      await containerApps.setTraffic(input.containerApp, input.traffic);
+    },
+
+    async activateRevision(input: RevisionActionInput): Promise<void> {
+      await containerApps.activateRevision(input.containerApp, input.revisionName);
+    },
+
+    async deactivateRevision(input: RevisionActionInput): Promise<{ deactivated: boolean }> {
+      const revision = await containerApps.getRevision(input.containerApp, input.revisionName);
+      if (!revision || !revision.active) return { deactivated: false };
+      if (input.onlyIfIdle && revision.trafficWeight > 0) return { deactivated: false };
+      await containerApps.deactivateRevision(input.containerApp, input.revisionName);
+      return { deactivated: true };
+    },
+
+    async notifyDeployment(input: NotifyDeploymentInput): Promise<void> {
+      const image = `${input.image.repository}${input.image.tag ? `:${input.image.tag}` : ''}@${input.image.digest.slice(0, 19)}`;
+      const titles: Record<NotifyDeploymentInput['event'], string> = {
+        started: `Deploying ${input.app}`,
+        succeeded: `Deployed ${input.app}`,
+        'awaiting-approval': `${input.app} waits for approval`,
+        'rolled-back': `Rolled back ${input.app}`,
+        failed: `Deployment of ${input.app} failed`,
+      };
+      await ports.notify(input.channels, {
+        event: `deployment.${input.event}`,
+        app: input.app,
+        severity: EVENT_SEVERITY[input.event],
+        title: titles[input.event],
+        text: input.reason ?? image,
+        facts: { deployment: input.deploymentId, image },
+        dedupKey: `harbormaster:deployment:${input.deploymentId}`,
+      });
+    },
+  };
+}
+
+export type DeploymentActivities = ReturnType<typeof createDeploymentActivities>;
