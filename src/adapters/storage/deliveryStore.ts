@@ -1,0 +1,62 @@
+/**
+ * Every webhook delivery (and reconcile finding) with what it matched and what was decided,
+ * for `GET /api/events?app=`. One row per delivery and app (partition = app, or
+ * `_unmatched`), newest first.
+ */
+import type { TableClient } from '@azure/data-tables';
+import { TableNames, newestFirstKey, type TableProvider } from './tables';
+import { escapeOData } from './deploymentStore';
+
+/** What became of a delivery, per app. */
+export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'ignored' | 'rejected';
+
+export interface DeliveryRecord {
+  id: string;
+  source: string;
+  receivedAt: string;
+  app?: string;
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  decision: DeliveryDecision;
+  reason: string;
+  deploymentId?: string;
+}
+
+interface DeliveryEntity {
+  partitionKey: string;
+  rowKey: string;
+  record: string;
+}
+
+const UNMATCHED = '_unmatched';
+
+export class DeliveryStore {
+  constructor(private readonly tables: TableProvider) {}
+
+  async add(record: DeliveryRecord): Promise<void> {
+    const table = await this.table();
+    await table.upsertEntity<DeliveryEntity>(
+      { partitionKey: record.app ?? UNMATCHED, rowKey: newestFirstKey(new Date(record.receivedAt), `${record.id}`.replace(/[\\/#?]/g, '_')), record: JSON.stringify(record) },
+      'Replace',
+    );
+  }
+
+  async list(filter: { app?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
+    const table = await this.table();
+    const limit = filter.limit ?? 100;
+    const records: DeliveryRecord[] = [];
+    const query = filter.app ? { filter: `PartitionKey eq '${escapeOData(filter.app)}'` } : undefined;
+    for await (const entity of table.listEntities<DeliveryEntity>({ queryOptions: query })) {
+      records.push(JSON.parse(entity.record) as DeliveryRecord);
+      if (filter.app && records.length >= limit) break;
+    }
+    records.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
+    return records.slice(0, limit);
+  }
+
+  private table(): Promise<TableClient> {
+    return this.tables.get(TableNames.deliveries);
+  }
+}

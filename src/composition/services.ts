@@ -1,0 +1,87 @@
+/**
+ * The composition root: the one place that turns settings into real clients and wires them
+ * into the ports activities and triggers use. Built lazily on first use, so loading the app
+ * (and listing its functions) needs no network.
+ */
+import fs from 'node:fs';
+import { getConfig, type HarbormasterConfig } from '../config';
+import { ArmContainerAppsGateway } from '../adapters/containerApps/armContainerAppsGateway';
+import { createAzureClientOptions } from '../adapters/azure/clientOptions';
+import { createCredential } from '../adapters/azure/credential';
+import { createHealthEndpointProbe } from '../adapters/health/healthEndpointProbe';
+import { createHttpAgent } from '../adapters/http/httpAgent';
+import { ArmJobsGateway } from '../adapters/jobs/armJobsGateway';
+import { KeyVaultSecretReader } from '../adapters/keyvault/keyVaultSecretReader';
+import { NotificationDispatcher } from '../adapters/notify/notificationDispatcher';
+import { OciRegistryClient } from '../adapters/registry/ociRegistryClient';
+import { AppStateStore } from '../adapters/storage/appStateStore';
+import { DeliveryStore } from '../adapters/storage/deliveryStore';
+import { DeploymentStore } from '../adapters/storage/deploymentStore';
+import { TableProvider, type StorageTarget } from '../adapters/storage/tables';
+import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
+
+export interface Services {
+  config: HarbormasterConfig;
+  tables: TableProvider;
+  deployments: DeploymentStore;
+  appState: AppStateStore;
+  deliveries: DeliveryStore;
+  containerApps: ArmContainerAppsGateway;
+  notifications: NotificationDispatcher;
+  deploymentActivities: DeploymentActivities;
+  readSecret: (name: string) => Promise<string>;
+}
+
+let services: Services | undefined;
+
+export function getServices(): Services {
+  services ??= createServices(getConfig());
+  return services;
+}
+
+export function createServices(config: HarbormasterConfig): Services {
+  const { settings, apps } = config;
+  const credential = createCredential(settings.credential, settings.azureClientId);
+  const local = settings.localStack;
+  const azureOptions = createAzureClientOptions({ armEndpoint: local.armEndpoint, caCertPath: local.caCertPath, pollIntervalMs: local.pollIntervalMs });
+  const http = createHttpAgent({ connectTo: local.connectTo, caCertPath: local.caCertPath });
+
+  const storage: StorageTarget =
+    settings.storage.kind === 'connectionString'
+      ? { connectionString: settings.storage.connectionString.reveal() }
+      : { tableServiceUri: settings.storage.tableServiceUri, credential };
+  const tables = new TableProvider(storage);
+  const deployments = new DeploymentStore(tables);
+
+  const keyVault = settings.keyVaultUrl
+    ? new KeyVaultSecretReader(settings.keyVaultUrl, credential, {
+        disableChallengeResourceVerification: Boolean(local.caCertPath),
+        tlsCa: local.caCertPath ? [fs.readFileSync(local.caCertPath, 'utf8')] : undefined,
+      })
+    : undefined;
+  const readSecret = async (name: string): Promise<string> => {
+    if (!keyVault) throw new Error(`Secret "${name}" needs HARBORMASTER_KEY_VAULT_URL`);
+    return keyVault.read(name);
+  };
+  const notifications = new NotificationDispatcher(apps.notifications, readSecret, http);
+  const containerApps = new ArmContainerAppsGateway(credential, azureOptions);
+
+  return {
+    config,
+    tables,
+    deployments,
+    appState: new AppStateStore(tables),
+    deliveries: new DeliveryStore(tables),
+    containerApps,
+    notifications,
+    readSecret,
+    deploymentActivities: createDeploymentActivities({
+      containerApps,
+      jobs: new ArmJobsGateway(credential, azureOptions),
+      registry: new OciRegistryClient(http, credential),
+      probe: createHealthEndpointProbe(http),
+      deployments,
+      notify: (channels, notification) => notifications.send(channels, notification),
+    }),
+  };
+}
