@@ -211,7 +211,8 @@ export function createJobsModule(options: JobsModuleOptions = {}): JobsModule {
       origin: originOf(request),
       subscriptionId: route.subscriptionId,
       region: regionSegment(job.location),
-      work: execution.run.stop().then(() => undefined),
+      // The SDK accepts only 200/201/202 on the final poll of stopExecution, so finish with 200 and an empty object.
+      work: execution.run.stop().then(() => ({})),
     });
     return { status: 202, headers: operation.locationHeaders() };
   }
