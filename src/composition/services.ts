@@ -30,6 +30,7 @@ export interface Services {
   notifications: NotificationDispatcher;
   deploymentActivities: DeploymentActivities;
   readSecret: (name: string) => Promise<string>;
+  registry: OciRegistryClient;
 }
 
 let services: Services | undefined;
@@ -65,6 +66,7 @@ export function createServices(config: HarbormasterConfig): Services {
   };
   const notifications = new NotificationDispatcher(apps.notifications, readSecret, http);
   const containerApps = new ArmContainerAppsGateway(credential, azureOptions);
+  const registry = new OciRegistryClient(http, credential);
 
   return {
     config,
@@ -75,10 +77,11 @@ export function createServices(config: HarbormasterConfig): Services {
     containerApps,
     notifications,
     readSecret,
+    registry,
     deploymentActivities: createDeploymentActivities({
       containerApps,
       jobs: new ArmJobsGateway(credential, azureOptions),
-      registry: new OciRegistryClient(http, credential),
+      registry,
       probe: createHealthEndpointProbe(http),
       deployments,
       notify: (channels, notification) => notifications.send(channels, notification),

@@ -4,31 +4,11 @@
  * ever starting two deployments of one app.
  */
 import type { TableClient } from '@azure/data-tables';
+import type { AppQueueState } from '../../domain/deployment/deploymentQueue';
 import { TableNames, type TableProvider } from './tables';
 
-export interface QueuedDeployment {
-  deploymentId: string;
-  digest: string;
-  tag?: string;
-  registry: string;
-  repository: string;
-  source: string;
-  deliveryId: string;
-  receivedAt: string;
-}
-
-export interface AppDeploymentState {
-  app: string;
-  /** The deployment changing the app now. */
-  running?: QueuedDeployment;
-  /** Waiting for `running` to end; only the newest will deploy. */
-  queued: QueuedDeployment[];
-  /** Digest of the last successful deployment. */
-  deployedDigest?: string;
-  deployedTag?: string;
-  /** Automatic deploys paused (after a manual rollback) until resumed. */
-  paused?: { at: string; reason: string };
-}
+/** The stored state is the domain's queue state (src/domain/deployment/deploymentQueue.ts). */
+export type AppDeploymentState = AppQueueState;
 
 interface AppStateEntity {
   partitionKey: string;

@@ -3,3 +3,4 @@ export * from './revisionSuffix';
 export * from './trafficPlan';
 export * from './deploySpec';
 export * from './activityContracts';
+export * from './deploymentQueue';

@@ -1,0 +1,13 @@
+import { randomUUID } from 'node:crypto';
+import type { Services } from '../composition/services';
+import { DeploymentLauncher } from '../activities/deployment/deploymentLauncher';
+
+export function createLauncher(services: Services): DeploymentLauncher {
+  return new DeploymentLauncher({
+    apps: services.config.apps.apps,
+    appState: services.appState,
+    deployments: services.deployments,
+    now: () => new Date(),
+    newId: () => randomUUID().replace(/-/g, ''),
+  });
+}

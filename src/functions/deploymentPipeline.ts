@@ -1,0 +1,48 @@
+/**
+ * Registers the deployment orchestrations and their activities. Handlers are thin: they
+ * hand the input to the activity built by the composition root.
+ */
+import * as df from 'durable-functions';
+import type { InvocationContext } from '@azure/functions';
+import { ActivityNames, OrchestratorNames, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
+import { deploymentOrchestrator } from '../orchestrators/deploymentOrchestrator';
+import { healthWaitOrchestrator } from '../orchestrators/healthWaitOrchestrator';
+import { getServices } from '../composition/services';
+import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
+import { createLauncher } from './deploymentLauncherFactory';
+import { durableStarter } from './durableStarter';
+
+type ActivityName = keyof DeploymentActivities;
+
+function registerActivity(name: ActivityName): void {
+  df.app.activity(ActivityNames[name], {
+    handler: (input: unknown) => (getServices().deploymentActivities[name] as (input: unknown) => Promise<unknown>)(input),
+  });
+}
+
+export async function finishDeployment(input: unknown, context: InvocationContext): Promise<FinishDeploymentResult> {
+  const finish = input as FinishDeploymentInput;
+  const launcher = createLauncher(getServices());
+  return launcher.finish(finish, durableStarter(df.getClient(context)));
+}
+
+export function registerDeploymentPipeline(): void {
+  df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
+  df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
+  const names: ActivityName[] = [
+    'recordDeployment',
+    'verifyImage',
+    'startMigration',
+    'getMigrationStatus',
+    'inspectApp',
+    'deployRevision',
+    'probeRevision',
+    'checkRollbackTarget',
+    'setTraffic',
+    'activateRevision',
+    'deactivateRevision',
+    'notifyDeployment',
+  ];
+  for (const name of names) registerActivity(name);
+  df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });
+}

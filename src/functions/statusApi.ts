@@ -1,0 +1,87 @@
+/**
+ * Read-only status over HTTP (function key): every app, one app, deployments, deliveries.
+ * The phase and step strings are those of src/domain/deployment/deploymentModel.ts.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { getServices } from '../composition/services';
+import { json, problem } from './http/problem';
+
+async function appSummary(name: string) {
+  const services = getServices();
+  const managed = services.config.apps.apps.find((a) => a.name === name);
+  if (!managed) return undefined;
+  const [state, recent] = await Promise.all([services.appState.get(name), services.deployments.list({ app: name, limit: 10 })]);
+  let platform: Record<string, unknown>;
+  try {
+    const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
+    const active = [...view.traffic].sort((a, b) => b.weight - a.weight)[0]?.revisionName ?? view.latestReadyRevisionName;
+    platform = { activeRevision: active, image: view.image, traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
+  } catch (error) {
+    platform = { error: `Container Apps unreachable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
+  }
+  return {
+    app: name,
+    ...platform,
+    deployedDigest: state.deployedDigest,
+    deployedTag: state.deployedTag,
+    paused: state.paused ?? false,
+    running: state.running?.deploymentId,
+    queued: state.queued.map((q) => q.deploymentId),
+    lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason } : undefined,
+    recentDeployments: recent,
+  };
+}
+
+export async function getStatus(): Promise<HttpResponseInit> {
+  const services = getServices();
+  const apps = await Promise.all(
+    services.config.apps.apps.map(async (a) => {
+      const summary = await appSummary(a.name);
+      if (!summary) return undefined;
+      const { recentDeployments: _recent, ...rest } = summary;
+      return rest;
+    }),
+  );
+  return json(200, { apps: apps.filter(Boolean) });
+}
+
+export async function getApp(request: HttpRequest): Promise<HttpResponseInit> {
+  const services = getServices();
+  const name = request.params.app;
+  const summary = await appSummary(name);
+  if (!summary) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
+  const managed = services.config.apps.apps.find((a) => a.name === name);
+  let revisions: unknown = undefined;
+  if (managed) {
+    revisions = await services.containerApps.listRevisions(managed.containerApp).catch(() => undefined);
+  }
+  return json(200, { ...summary, revisions });
+}
+
+export async function getDeployment(request: HttpRequest): Promise<HttpResponseInit> {
+  const record = await getServices().deployments.get(request.params.id);
+  if (!record) return problem(404, 'Unknown deployment', `no deployment "${request.params.id}"`, 'id');
+  return json(200, record);
+}
+
+export async function listDeployments(request: HttpRequest): Promise<HttpResponseInit> {
+  const app = request.query.get('app') ?? undefined;
+  const status = request.query.get('status') ?? undefined;
+  if (app && !getServices().config.apps.apps.some((a) => a.name === app)) return problem(404, 'Unknown app', `no app named "${app}"`, 'app');
+  const deployments = await getServices().deployments.list({ app, phase: status, limit: 100 });
+  return json(200, { deployments });
+}
+
+export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
+  const app = request.query.get('app') ?? undefined;
+  const events = await getServices().deliveries.list({ app, limit: 200 });
+  return json(200, { events });
+}
+
+export function registerStatusApi(): void {
+  app.http('getStatus', { route: 'status', methods: ['GET'], authLevel: 'function', handler: getStatus });
+  app.http('getApp', { route: 'apps/{app}', methods: ['GET'], authLevel: 'function', handler: getApp });
+  app.http('getDeployment', { route: 'deployments/{id}', methods: ['GET'], authLevel: 'function', handler: getDeployment });
+  app.http('listDeployments', { route: 'deployments', methods: ['GET'], authLevel: 'function', handler: listDeployments });
+  app.http('listEvents', { route: 'events', methods: ['GET'], authLevel: 'function', handler: listEvents });
+}
