@@ -1,0 +1,182 @@
+// Harbormaster's Function app on Flex Consumption (Linux, Node 20), running as one user-assigned
+// managed identity. Everything it talks to is reached with that identity: storage
+// (AzureWebJobsStorage__*), the Durable Task Scheduler, Key Vault (references below and
+// @azure/keyvault-secrets), Application Insights (Entra auth), ARM and the registries.
+// Flex Consumption takes the runtime from functionAppConfig: FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION must not be app settings there.
+// AVM equivalents: br/public:avm/res/web/serverfarm, br/public:avm/res/web/site.
+targetScope = 'resourceGroup'
+
+@description('Name of the Function app (also its host name: <name>.azurewebsites.net).')
+param name string
+
+@description('Name of the Flex Consumption plan.')
+param planName string
+
+@description('Azure region (must offer Flex Consumption).')
+param location string
+
+@description('Resource tags; azd finds the app through azd-service-name.')
+param tags object = {}
+
+@description('Resource id of the user-assigned identity the app runs as.')
+param identityId string
+
+@description('Client id of that identity.')
+param identityClientId string
+
+@description('Storage account blob endpoint (https://<account>.blob.core.windows.net/).')
+param blobEndpoint string
+
+@description('Storage account queue endpoint.')
+param queueEndpoint string
+
+@description('Storage account table endpoint.')
+param tableEndpoint string
+
+@description('Container the deployment package is uploaded to.')
+param deploymentContainerName string
+
+@description('Container database backups are written to.')
+param backupsContainerName string
+
+@description('Durable Task Scheduler endpoint (https://...durabletask.io).')
+param durableTaskSchedulerEndpoint string
+
+@description('Durable Task hub name.')
+param durableTaskHubName string
+
+@secure()
+@description('Application Insights connection string (not a credential once local auth is disabled, but kept out of deployment logs anyway).')
+param applicationInsightsConnectionString string
+
+@description('Key Vault URI (https://<vault>.vault.azure.net/).')
+param keyVaultUri string
+
+@description('Versioned URI of the Key Vault secret holding the Event Grid webhook secret.')
+param eventGridWebhookSecretUri string
+
+@description('Versioned URI of the Key Vault secret holding the ACR webhook secret.')
+param acrWebhookSecretUri string
+
+@description('Name of a Key Vault secret holding the Docker Hub webhook secret; empty leaves the source disabled.')
+param dockerHubWebhookSecretName string = ''
+
+@description('Name of a Key Vault secret holding the GitHub Container Registry webhook secret; empty leaves the source disabled.')
+param ghcrWebhookSecretName string = ''
+
+@description('Apps configuration file inside the deployed package.')
+param configPath string = 'config/apps.json'
+
+@description('Name of the backup Container Apps Job.')
+param backupJobName string
+
+@description('Resource group of the backup job.')
+param backupJobResourceGroup string
+
+@description('Subscription of the backup job.')
+param backupJobSubscriptionId string
+
+@description('Memory per instance (MB): 512, 2048 or 4096.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+@description('Upper bound on Flex Consumption instances.')
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+// Settings every deployment has. Secrets are Key Vault references resolved with the app's identity
+// (keyVaultReferenceIdentity below); versioned URIs make a rotated secret restart the app with
+// the new value at once, instead of after the 24-hour reference cache.
+var coreAppSettings = [
+  { name: 'AzureWebJobsStorage__credential', value: 'managedidentity' }
+  { name: 'AzureWebJobsStorage__clientId', value: identityClientId }
+  { name: 'AzureWebJobsStorage__blobServiceUri', value: blobEndpoint }
+  { name: 'AzureWebJobsStorage__queueServiceUri', value: queueEndpoint }
+  { name: 'AzureWebJobsStorage__tableServiceUri', value: tableEndpoint }
+  { name: 'DURABLE_TASK_SCHEDULER_CONNECTION_STRING', value: 'Endpoint=${durableTaskSchedulerEndpoint};Authentication=ManagedIdentity;ClientID=${identityClientId}' }
+  { name: 'DURABLE_TASK_HUB', value: durableTaskHubName }
+  { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
+  { name: 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING', value: 'Authorization=AAD;ClientId=${identityClientId}' }
+  { name: 'AZURE_CLIENT_ID', value: identityClientId }
+  { name: 'HARBORMASTER_CREDENTIAL', value: 'managed-identity' }
+  { name: 'HARBORMASTER_CONFIG_PATH', value: configPath }
+  { name: 'HARBORMASTER_KEY_VAULT_URL', value: keyVaultUri }
+  { name: 'HARBORMASTER_BACKUP_CONTAINER', value: backupsContainerName }
+  { name: 'HARBORMASTER_BACKUP_JOB_NAME', value: backupJobName }
+  { name: 'HARBORMASTER_BACKUP_JOB_RESOURCE_GROUP', value: backupJobResourceGroup }
+  { name: 'HARBORMASTER_BACKUP_JOB_SUBSCRIPTION_ID', value: backupJobSubscriptionId }
+  { name: 'WEBHOOK_SECRET_EVENTGRID', value: '@Microsoft.KeyVault(SecretUri=${eventGridWebhookSecretUri})' }
+  { name: 'WEBHOOK_SECRET_ACR', value: '@Microsoft.KeyVault(SecretUri=${acrWebhookSecretUri})' }
+]
+
+// Sources that stay disabled (401) unless their secret exists in the vault: a reference to a
+// missing secret would hand the app the reference text itself as the "secret".
+var dockerHubAppSettings = empty(dockerHubWebhookSecretName) ? [] : [
+  { name: 'WEBHOOK_SECRET_DOCKERHUB', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${dockerHubWebhookSecretName})' }
+]
+var ghcrAppSettings = empty(ghcrWebhookSecretName) ? [] : [
+  { name: 'WEBHOOK_SECRET_GHCR', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${ghcrWebhookSecretName})' }
+]
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource site 'Microsoft.Web/sites@2024-04-01' = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${blobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'node'
+        version: '20'
+      }
+    }
+    siteConfig: {
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      appSettings: concat(coreAppSettings, dockerHubAppSettings, ghcrAppSettings)
+    }
+  }
+}
+
+output name string = site.name
+output id string = site.id
+output defaultHostName string = site.properties.defaultHostName
