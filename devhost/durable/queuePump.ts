@@ -1,0 +1,75 @@
+/**
+ * Polls one storage queue and hands each message to a handler. Polls again at once while
+ * messages keep coming or when nudged (a message was just sent from this process), and backs
+ * off while the queue is empty, so local latency stays low without hammering Azurite.
+ */
+export interface QueuePumpOptions<M> {
+  name: string;
+  receive(max: number): Promise<M[]>;
+  /** Called for each message; must not throw (handlers log their own failures). */
+  handle(message: M): void;
+  /** How many messages the pump may take now (concurrency headroom); 0 pauses receiving. */
+  capacity(): number;
+  onError(err: unknown): void;
+  minDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+export class QueuePump<M> {
+  private stopped = false;
+  private wake: (() => void) | undefined;
+  private nudged = false;
+  private loop: Promise<void> | undefined;
+
+  constructor(private readonly options: QueuePumpOptions<M>) {}
+
+  start(): void {
+    this.loop = this.run();
+  }
+
+  /** Polls now instead of waiting out the back-off. */
+  nudge(): void {
+    this.nudged = true;
+    this.wake?.();
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const minDelay = this.options.minDelayMs ?? 5;
+    const maxDelay = this.options.maxDelayMs ?? 200;
+    let delay = minDelay;
+    while (!this.stopped) {
+      this.nudged = false;
+      const capacity = this.options.capacity();
+      let received = 0;
+      if (capacity > 0) {
+        try {
+          const messages = await this.options.receive(capacity);
+          received = messages.length;
+          for (const message of messages) this.options.handle(message);
+        } catch (err) {
+          if (!this.stopped) this.options.onError(err);
+        }
+      }
+      if (received > 0) {
+        delay = minDelay;
+        continue;
+      }
+      if (this.nudged) continue;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, delay);
+        this.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.wake = undefined;
+      delay = Math.min(maxDelay, delay * 2);
+    }
+  }
+}
