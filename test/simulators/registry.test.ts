@@ -3,7 +3,10 @@
  * OciRegistryClient (Host `<name>.azurecr.io` through the connect-to seam); push → ACR webhook and
  * Event Grid deliveries to test receivers.
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import http from 'node:http';
 import https from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,6 +17,7 @@ import { InMemoryImageCatalog } from '../../simulators/imageCatalog';
 import { createRegistryModule, type RegistryModule } from '../../simulators/registry/registryModule';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
 
+const execFileAsync = promisify(execFile);
 let sim: RunningSimulator;
 let registry: RegistryModule;
 const catalog = new InMemoryImageCatalog();
@@ -180,6 +184,15 @@ describe('OCI distribution as ACR serves it', () => {
     const index = (await second.body.json()) as { manifests: Array<{ platform: { architecture: string } }> };
     expect(second.statusCode).toBe(200);
     expect(index.manifests.map((m) => m.platform.architecture)).toEqual(['amd64', 'arm64']);
+  });
+
+  it('npm run push (pushCli) pushes through the admin API and records a job behaviour', async () => {
+    const cli = path.resolve(__dirname, '../../simulators/pushCli.js');
+    const { stdout } = await execFileAsync(process.execPath, [cli, 'simregistry.azurecr.io/shop/migrator:4', '--behaviour', 'migrate-fail', '--platform', 'linux/arm64', '--sim', sim.url, '--ca', sim.caCertPath], { timeout: 30_000 });
+    expect(stdout).toMatch(/^pushed simregistry\.azurecr\.io\/shop\/migrator:4\ndigest sha256:[0-9a-f]{64} /);
+    expect(catalog.metadataOf('simregistry.azurecr.io/shop/migrator:4')).toEqual({ jobBehaviour: 'migrate-fail' });
+    const bad = execFileAsync(process.execPath, [cli, 'no-tag', '--sim', sim.url, '--ca', sim.caCertPath], { timeout: 30_000 });
+    await expect(bad).rejects.toMatchObject({ code: 2 });
   });
 
   it('rejects a push without a tag with a 400 naming the field', async () => {
