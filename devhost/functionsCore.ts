@@ -85,6 +85,8 @@ export function loadApp(entryPath: string, sink: RegistrationSink): void {
   }
   setRegistrationSink(sink);
   try {
+    // The entry is only known at run time and must load synchronously into this registry.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(path.resolve(entryPath));
   } finally {
     setRegistrationSink(undefined);
