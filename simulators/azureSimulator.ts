@@ -1,0 +1,115 @@
+/**
+ * The whole local Azure: the HTTPS simulator with Container Apps (ARM), Monitor metrics and any extra
+ * modules (Jobs, registry, Key Vault), the revision processes, and the Container Apps ingress.
+ */
+import { ContainerAppsModule } from './arm/containerApps';
+import { ContainerAppsState } from './arm/containerAppsState';
+import { LroTracker } from './arm/lro';
+import { InMemoryImageCatalog, type ImageCatalog } from './imageCatalog';
+import { startIngress, type RunningIngress } from './ingress/ingressServer';
+import type { SimModule } from './module';
+import { MetricsRecorder } from './monitor/metricsRecorder';
+import { createMetricsModule } from './monitor/metricsModule';
+import { RevisionRuntime } from './revisions/revisionRuntime';
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from './server';
+import { createCertificateAuthority } from './tls';
+
+export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'> {
+  /** Shared with the registry and Jobs modules. Default: a new in-memory catalog. */
+  imageCatalog?: ImageCatalog;
+  /** Extra modules offered requests after Container Apps and Monitor (Jobs, registry, Key Vault...). */
+  modules?: SimModule[] | ((context: AzureSimulatorContext) => SimModule[]);
+  /** Port of the Container Apps ingress (0 = any). */
+  ingressPort?: number;
+  /** Keep container apps in this JSON file across restarts (local demo). Default: memory only. */
+  statePath?: string;
+  /** `Retry-After` seconds on long-running operations. Default 1; tests use 0. */
+  lroRetryAfterSeconds?: number;
+  /** Idle time before a scale-to-zero revision stops. Default 300 s. */
+  scaleToZeroIdleMs?: number;
+  /** How often replica count and memory are sampled for metrics. Default 5 s. */
+  gaugeIntervalMs?: number;
+  /** How long the ingress waits for a revision's answer. Default 240 s. */
+  upstreamTimeoutMs?: number;
+}
+
+export interface AzureSimulatorContext {
+  imageCatalog: ImageCatalog;
+  metrics: MetricsRecorder;
+  runtime: RevisionRuntime;
+}
+
+export interface RunningAzureSimulator extends RunningSimulator {
+  readonly ingress: RunningIngress;
+  readonly imageCatalog: ImageCatalog;
+  readonly metrics: MetricsRecorder;
+  readonly runtime: RevisionRuntime;
+  readonly containerApps: ContainerAppsModule;
+}
+
+export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<RunningAzureSimulator> {
+  const ca = options.ca ?? createCertificateAuthority();
+  const imageCatalog = options.imageCatalog ?? new InMemoryImageCatalog();
+  const metrics = new MetricsRecorder();
+  const runtime = new RevisionRuntime({
+    catalog: imageCatalog,
+    scaleToZeroIdleMs: options.scaleToZeroIdleMs,
+    onRestart: (key, podName) => {
+      const [resourceId, revisionName] = splitRevisionKey(key);
+      metrics.recordRestart(resourceId, revisionName ?? '', podName);
+    },
+  });
+  const containerApps = new ContainerAppsModule({
+    state: new ContainerAppsState(options.statePath),
+    runtime,
+    lro: new LroTracker({ retryAfterSeconds: options.lroRetryAfterSeconds }),
+  });
+  containerApps.restore();
+  const metricsModule = createMetricsModule({ recorder: metrics, regionOf: (id) => containerApps.regionOf(id) });
+  const context: AzureSimulatorContext = { imageCatalog, metrics, runtime };
+  const extra = typeof options.modules === 'function' ? options.modules(context) : (options.modules ?? []);
+  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, ...extra] });
+  const ingress = await startIngress({
+    ca,
+    containerApps,
+    runtime,
+    metrics,
+    port: options.ingressPort,
+    host: options.host,
+    upstreamTimeoutMs: options.upstreamTimeoutMs,
+  });
+
+  // Gauges: what the processes look like right now, sampled like Azure's 1-minute grain (but more often).
+  const sampler = setInterval(() => {
+    for (const rev of containerApps.activeRevisions()) {
+      const status = runtime.status(rev.revisionKey);
+      const live = status.replicas.filter((r) => r.state === 'running' || r.state === 'starting');
+      metrics.recordGauge('Replicas', rev.appId, { revisionName: rev.revisionName }, live.length);
+      for (const replica of live) {
+        metrics.recordGauge('WorkingSetBytes', rev.appId, { revisionName: rev.revisionName, podName: replica.name }, replica.rssBytes);
+      }
+    }
+  }, options.gaugeIntervalMs ?? 5000);
+  sampler.unref();
+
+  return {
+    ...sim,
+    requests: sim.requests,
+    ingress,
+    imageCatalog,
+    metrics,
+    runtime,
+    containerApps,
+    async stop() {
+      clearInterval(sampler);
+      await ingress.stop();
+      await sim.stop();
+    },
+  };
+}
+
+/** A revision runtime key is `<app id>/revisions/<name>` in lower case. */
+function splitRevisionKey(key: string): [string, string | undefined] {
+  const at = key.lastIndexOf('/revisions/');
+  return at < 0 ? [key, undefined] : [key.slice(0, at), key.slice(at + '/revisions/'.length)];
+}

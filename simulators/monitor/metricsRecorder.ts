@@ -1,0 +1,51 @@
+/**
+ * What the simulated Container Apps really did, kept as raw samples so Monitor queries can aggregate them
+ * over any interval: requests served through the ingress (status, latency, revision, replica), replica
+ * restarts, and periodic gauges (replica count, working set) sampled from the revision processes.
+ */
+
+export interface Sample {
+  at: number;
+  /** Container app ARM id, lower case. */
+  resourceId: string;
+  dimensions: Record<string, string>;
+  value: number;
+}
+
+export type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes' | 'Replicas';
+
+export class MetricsRecorder {
+  private readonly samples = new Map<MetricName, Sample[]>();
+
+  constructor(private readonly retentionMs: number = 24 * 60 * 60 * 1000) {}
+
+  recordRequest(resourceId: string, revisionName: string, podName: string, status: number, latencyMs: number, at = Date.now()): void {
+    const dimensions = { revisionName, podName, statusCode: String(status), statusCodeCategory: `${Math.floor(status / 100)}xx` };
+    this.push('Requests', { at, resourceId: resourceId.toLowerCase(), dimensions, value: 1 });
+    this.push('ResponseTime', { at, resourceId: resourceId.toLowerCase(), dimensions, value: latencyMs });
+  }
+
+  recordRestart(resourceId: string, revisionName: string, podName: string, at = Date.now()): void {
+    this.push('RestartCount', { at, resourceId: resourceId.toLowerCase(), dimensions: { revisionName, podName }, value: 1 });
+  }
+
+  recordGauge(metric: 'WorkingSetBytes' | 'Replicas', resourceId: string, dimensions: Record<string, string>, value: number, at = Date.now()): void {
+    this.push(metric, { at, resourceId: resourceId.toLowerCase(), dimensions, value });
+  }
+
+  query(metric: MetricName, resourceId: string, start: number, end: number): Sample[] {
+    const id = resourceId.toLowerCase();
+    return (this.samples.get(metric) ?? []).filter((s) => s.resourceId === id && s.at >= start && s.at < end);
+  }
+
+  private push(metric: MetricName, sample: Sample): void {
+    let list = this.samples.get(metric);
+    if (!list) this.samples.set(metric, (list = []));
+    list.push(sample);
+    if (list.length % 1000 === 0) {
+      const cutoff = Date.now() - this.retentionMs;
+      const keep = list.filter((s) => s.at >= cutoff);
+      this.samples.set(metric, keep);
+    }
+  }
+}

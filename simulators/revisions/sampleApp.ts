@@ -1,0 +1,82 @@
+/**
+ * The program every simulated revision runs: a small HTTP server whose behaviour comes from its image
+ * (see ../imageCatalog.ts). Started with `fork()` by ReplicaProcess; it reports the port it listens on
+ * and its memory use over IPC. Environment: SAMPLE_BEHAVIOUR (JSON ImageBehaviour), SAMPLE_REVISION, SAMPLE_IMAGE.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { ImageBehaviour } from '../imageCatalog';
+
+export type SampleAppMessage = { type: 'listening'; port: number } | { type: 'memory'; rssBytes: number };
+
+const behaviour = JSON.parse(process.env.SAMPLE_BEHAVIOUR ?? '{"kind":"healthy"}') as ImageBehaviour;
+const revision = process.env.SAMPLE_REVISION ?? 'unknown';
+const image = process.env.SAMPLE_IMAGE ?? 'unknown';
+const startedAt = Date.now();
+
+function report(message: SampleAppMessage): void {
+  if (process.send) process.send(message);
+}
+
+function json(res: http.ServerResponse, status: number, body: unknown): void {
+  const payload = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-revision': revision });
+  res.end(payload);
+}
+
+/** `true` while a flapping app is in its healthy half-period. */
+function flappingHealthy(): boolean {
+  const halfPeriodMs = (behaviour.seconds ?? 2) * 1000;
+  return Math.floor((Date.now() - startedAt) / halfPeriodMs) % 2 === 0;
+}
+
+function health(res: http.ServerResponse): void {
+  switch (behaviour.kind) {
+    case 'healthy-checks':
+      return json(res, 200, { status: 'healthy', checks: { db: 'pass', cache: 'pass' } });
+    case 'degraded':
+      return json(res, 200, { status: 'degraded', checks: { db: 'pass', cache: 'fail' } });
+    case 'unhealthy':
+      return json(res, 503, { status: 'unhealthy', checks: { db: 'fail' } });
+    case 'flapping':
+      return flappingHealthy() ? json(res, 200, { status: 'ok' }) : json(res, 503, { status: 'unhealthy', checks: { db: 'fail' } });
+    default:
+      return json(res, 200, { status: 'ok' });
+  }
+}
+
+/** Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something to count). */
+function work(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const failing = behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy());
+  json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind });
+}
+
+const server = http.createServer((req, res) => {
+  if (behaviour.kind === 'hanging') return; // accept and never answer
+  const path = (req.url ?? '/').split('?')[0];
+  if (path === '/health' || path === '/healthz' || path === '/health/ready' || path === '/health/live') return health(res);
+  return work(req, res);
+});
+
+function listen(): void {
+  server.listen(0, '127.0.0.1', () => report({ type: 'listening', port: (server.address() as AddressInfo).port }));
+}
+
+switch (behaviour.kind) {
+  case 'crash-loop':
+    // Dies during start-up, before it ever listens, like a container whose entrypoint fails.
+    setTimeout(() => {
+      process.stderr.write(`${revision}: fatal: cannot start (crash-loop image ${image})\n`);
+      process.exit(1);
+    }, 200);
+    break;
+  case 'slow-start':
+    setTimeout(listen, (behaviour.seconds ?? 10) * 1000);
+    break;
+  default:
+    listen();
+}
+
+setInterval(() => report({ type: 'memory', rssBytes: process.memoryUsage().rss }), 1000);
+// The parent going away ends the replica (no orphans).
+process.on('disconnect', () => process.exit(0));
