@@ -1,0 +1,73 @@
+// Every setting Harbormaster's settings module reads is set by the Function app's Bicep, or is
+// documented in infra/README.md as deliberately left unset; nothing the Bicep sets is unknown.
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { loadBicepSources } from '../../scripts/lint-bicep';
+import { SETTINGS_CATALOG, type SettingCatalogEntry } from '../../src/config/settingsCatalog';
+import { documentedUnsetSettings, extractAppSettingNames, INFRA_DIR } from './bicepModel';
+
+const FUNCTION_APP = 'modules/functionApp.bicep';
+const sources = loadBicepSources(INFRA_DIR);
+const readme = readFileSync(path.join(INFRA_DIR, 'README.md'), 'utf8');
+
+/** Settings read by the Functions host or Azure itself, not by Harbormaster's settings module. */
+const HOST_SETTINGS = new Set(['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING']);
+
+interface SettingsProblems {
+  missing: string[];
+  unknown: string[];
+  localOnlyInAzure: string[];
+  documentedButRequired: string[];
+}
+
+function checkSettings(functionAppBicep: string, catalog: readonly SettingCatalogEntry[], unsetDocumented: readonly string[]): SettingsProblems {
+  const set = new Set(extractAppSettingNames(functionAppBicep));
+  const names = new Set<string>(catalog.map((s) => s.name));
+  const operatorSettings = catalog.filter((s) => s.setBy === 'operator' && !s.localStackOnly);
+  return {
+    missing: operatorSettings.filter((s) => !set.has(s.name) && !unsetDocumented.includes(s.name)).map((s) => s.name),
+    unknown: [...set].filter((name) => !names.has(name) && !HOST_SETTINGS.has(name)),
+    localOnlyInAzure: catalog.filter((s) => s.localStackOnly && set.has(s.name)).map((s) => s.name),
+    documentedButRequired: catalog.filter((s) => unsetDocumented.includes(s.name) && (s.required || s.requiredWhen !== undefined)).map((s) => s.name),
+  };
+}
+
+const clean: SettingsProblems = { missing: [], unknown: [], localOnlyInAzure: [], documentedButRequired: [] };
+
+describe('app settings: src/config/settingsCatalog.ts against infra/modules/functionApp.bicep', () => {
+  const functionApp = sources.get(FUNCTION_APP) ?? '';
+  const unset = documentedUnsetSettings(readme);
+
+  it('finds the settings in both places', () => {
+    expect(extractAppSettingNames(functionApp)).toEqual(expect.arrayContaining(['AzureWebJobsStorage__credential', 'DURABLE_TASK_HUB', 'WEBHOOK_SECRET_EVENTGRID']));
+    expect(unset.length).toBeGreaterThan(0);
+  });
+
+  it('sets every operator setting or documents why not; sets nothing unknown or local-only', () => {
+    expect(checkSettings(functionApp, SETTINGS_CATALOG, unset)).toEqual(clean);
+  });
+
+  it('puts secrets in Key Vault references, never literal values', () => {
+    const secretNames = SETTINGS_CATALOG.filter((s) => s.secret).map((s) => s.name);
+    for (const match of functionApp.matchAll(/\{\s*name:\s*'([A-Za-z0-9_]+)'\s*[\n,]?\s*value:\s*([^\n]*)/g)) {
+      if (secretNames.includes(match[1] as never)) expect(match[2]).toMatch(/^'@Microsoft\.KeyVault\(SecretUri=/);
+    }
+  });
+
+  it('negative proof: removing a setting from the Bicep is reported', () => {
+    const without = functionApp.replace(/^\s*\{ name: 'HARBORMASTER_BACKUP_JOB_NAME'[^\n]*\n/m, '');
+    expect(without).not.toBe(functionApp);
+    expect(checkSettings(without, SETTINGS_CATALOG, unset).missing).toEqual(['HARBORMASTER_BACKUP_JOB_NAME']);
+  });
+
+  it('negative proof: a new catalog setting the Bicep does not set is reported', () => {
+    const extra: SettingCatalogEntry = { ...SETTINGS_CATALOG[0], name: 'HARBORMASTER_NEW_THING' as SettingCatalogEntry['name'], localStackOnly: false, setBy: 'operator' };
+    expect(checkSettings(functionApp, [...SETTINGS_CATALOG, extra], unset).missing).toEqual(['HARBORMASTER_NEW_THING']);
+  });
+
+  it('negative proof: documenting a required setting as unset is reported', () => {
+    const required = SETTINGS_CATALOG.find((s) => s.requiredWhen !== undefined);
+    expect(required).toBeDefined();
+    expect(checkSettings(functionApp, SETTINGS_CATALOG, [...unset, required!.name]).documentedButRequired).toEqual([required!.name]);
+  });
+});
