@@ -65,8 +65,9 @@ export async function runEpisode(host: HostContext, request: EpisodeRequest): Pr
     const message = err instanceof Error ? err.message : String(err);
     const at = message.indexOf(OUT_OF_PROC_DATA_LABEL);
     if (at >= 0) {
-      failure = message.slice(0, at);
+      // The text before the label is not the error (the library passes a flag there); the state's `error` is.
       state = JSON.parse(message.slice(at + OUT_OF_PROC_DATA_LABEL.length)) as OrchestratorStateLike;
+      failure = state.error ?? message.slice(0, at);
     } else {
       failure = message;
       state = {};
