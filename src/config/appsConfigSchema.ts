@@ -1,0 +1,346 @@
+/**
+ * The apps configuration file (JSON), as a zod v4 schema. Every field carries a description so
+ * the published JSON Schema (config/apps.schema.json, generated from this) documents itself in
+ * editors. Objects are strict: a misspelt key is an error, not a silently ignored setting.
+ *
+ * Cross-references (an app's database and channels must exist, names are unique) are checked
+ * on the whole document at the end, so each message can point at the exact field.
+ */
+import picomatch from 'picomatch';
+import semver from 'semver';
+import { z } from 'zod';
+import { ncrontabProblem } from './ncrontab';
+
+// ---------------------------------------------------------------- shared field types
+
+const slug = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+      error: `must be a slug: 1-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen`,
+    })
+    .describe(what);
+
+const ncrontab = (what: string) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = ncrontabProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .describe(what);
+
+/** Key Vault secret names: 1-127 letters, digits and hyphens. */
+const KEY_VAULT_SECRET_NAME = /^[0-9A-Za-z-]{1,127}$/;
+
+/**
+ * A field that must name a Key Vault secret, never hold the secret. A pasted connection string or
+ * URL gets a message saying so (and, like every message here, never echoes the value).
+ */
+const keyVaultSecretName = (holds: string) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      if (looksLikeASecretValue(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be the NAME of a Key Vault secret that holds ${holds}, not the value itself: put the value in Key Vault and name the secret here`,
+        });
+      } else if (!KEY_VAULT_SECRET_NAME.test(value)) {
+        ctx.addIssue({ code: 'custom', message: 'must be a Key Vault secret name: 1-127 letters, digits and hyphens' });
+      }
+    })
+    .describe(`Name of the Key Vault secret (in HARBORMASTER_KEY_VAULT_URL's vault) that holds ${holds}. Never the value itself.`);
+
+function looksLikeASecretValue(value: string): boolean {
+  return (
+    /password\s*=/i.test(value) ||
+    /:\/\//.test(value) || // postgres://user:pass@host, https://hooks.slack.com/...
+    /(^|;)\s*(host|server|user id|uid|pwd|accountkey|sharedaccesskey)\s*=/i.test(value) ||
+    /[;=@]/.test(value)
+  );
+}
+
+const seconds = (what: string, fallback: number, max: number) =>
+  z.int().min(1).max(max).default(fallback).describe(`${what} (seconds; default ${fallback}).`);
+
+// ---------------------------------------------------------------- image and tag policy
+
+export const tagPolicySchema = z
+  .discriminatedUnion('kind', [
+    z
+      .strictObject({
+        kind: z.literal('exact').describe('Deploy only this tag (e.g. "stable"); each push of it is a new digest to deploy.'),
+        tag: z
+          .string()
+          .regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, { error: 'must be an OCI tag: letters, digits, _ . -, at most 128, not starting with . or -' })
+          .describe('The tag.'),
+      })
+      .describe('One fixed tag.'),
+    z
+      .strictObject({
+        kind: z.literal('glob').describe('Deploy tags matching a glob.'),
+        pattern: z
+          .string()
+          .min(1)
+          .superRefine((value, ctx) => {
+            try {
+              picomatch.makeRe(value);
+            } catch (error) {
+              ctx.addIssue({ code: 'custom', message: `is not a valid glob: ${(error as Error).message}` });
+            }
+          })
+          .describe('Glob over tags, e.g. "main-*" or "release-[0-9]*".'),
+      })
+      .describe('Tags matching a glob pattern.'),
+    z
+      .strictObject({
+        kind: z.literal('semver').describe('Deploy the highest tag satisfying a semver range.'),
+        range: z
+          .string()
+          .min(1)
+          .refine((value) => semver.validRange(value) !== null, { error: 'is not a valid semver range (e.g. "^4.1.0" or ">=1.2.0 <2")' })
+          .describe('Semver range, e.g. "^4.1.0". A leading "v" in tags is accepted.'),
+        allowPrerelease: z.boolean().default(false).describe('Whether prerelease tags (1.2.0-rc.1) count (default false).'),
+      })
+      .describe('Tags that are semver versions within a range.'),
+  ])
+  .describe('Which pushed tags are deployed.');
+
+export const imageSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+(:\d{1,5})?$/, {
+        error: 'must be a registry login server host name, e.g. myacr.azurecr.io (no scheme, no path)',
+      })
+      .describe('Registry login server, e.g. "myacr.azurecr.io" or "ghcr.io".'),
+    repository: z
+      .string()
+      .regex(/^[a-z0-9]+([._-][a-z0-9]+)*(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/, {
+        error: 'must be a repository path: lowercase letters, digits and separators, e.g. "team/web"',
+      })
+      .describe('Repository within the registry, e.g. "sound-forge" or "org/app".'),
+    tagPolicy: tagPolicySchema,
+    platform: z
+      .string()
+      .regex(/^[a-z0-9]+\/[a-z0-9]+(\/[a-z0-9]+)?$/, { error: 'must be os/architecture[/variant], e.g. "linux/amd64"' })
+      .default('linux/amd64')
+      .describe('Platform the image must provide; a manifest list without it is rejected (default "linux/amd64", as Container Apps runs).'),
+    maxSizeBytes: z.int().positive().optional().describe('Reject images larger than this (compressed layers plus config, bytes). Unset: no limit.'),
+  })
+  .describe('The image Harbormaster watches for this app.');
+
+// ---------------------------------------------------------------- per-app policies
+
+export const migrationSchema = z
+  .strictObject({
+    jobName: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a Container Apps Job name: 2-32 lowercase letters, digits and hyphens, starting with a letter' })
+      .describe('Container Apps Job (same subscription and resource group as the app) that runs migrations with the new image.'),
+    command: z
+      .array(z.string().min(1, { error: 'must not be empty' }))
+      .min(1, { error: 'must have at least one element (the program to run)' })
+      .describe('The migration command as an argument array (no shell), e.g. ["/app/bin/migrate"].'),
+    timeoutSeconds: seconds('How long the migration may run before the deployment fails', 600, 86_400),
+  })
+  .describe('Database migration run before traffic moves; a failed or timed-out migration stops the deployment.');
+
+export const healthPolicySchema = z
+  .strictObject({
+    path: z.string().regex(/^\/\S*$/, { error: 'must be a path starting with "/"' }).default('/health').describe('Health endpoint path on the revision (default "/health").'),
+    intervalSeconds: seconds('Time between health checks', 10, 3_600),
+    timeoutSeconds: seconds('Timeout of one health check', 5, 600),
+    successThreshold: z.int().min(1).max(100).default(3).describe('Consecutive successes for a revision to count as healthy (default 3).'),
+    failureThreshold: z.int().min(1).max(100).default(3).describe('Consecutive failures for a revision to count as unhealthy (default 3).'),
+    degradedIsHealthy: z.boolean().default(false).describe('Whether a "degraded" status counts as healthy (default false).'),
+    deadlineSeconds: seconds('How long a new revision has to become healthy, provisioning and cold start included', 600, 86_400),
+    ingress: z
+      .enum(['external', 'internal', 'none'])
+      .default('external')
+      .describe('The app\'s ingress: "internal" apps are judged by platform state unless their FQDN is reachable; "none" (workers) by platform state only (default "external").'),
+    scaleToZero: z.boolean().default(false).describe('Whether the app scales to zero replicas; it is woken before health checks (default false).'),
+  })
+  .describe('How a revision\'s health is judged, during deployments and sweeps.');
+
+export const deployStrategySchema = z
+  .discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('direct').describe('Replace the running revision; traffic moves at once.') }).describe('Direct.'),
+    z
+      .strictObject({
+        kind: z.literal('blue-green').describe('New revision at 0 % until healthy, then 100 %; the previous stays active for fast rollback.'),
+        keepPreviousMinutes: z.int().min(0).max(10_080).default(30).describe('How long the previous revision stays active after promotion (minutes; default 30).'),
+      })
+      .describe('Blue-green.'),
+    z
+      .strictObject({
+        kind: z.literal('canary').describe('Traffic moves to the new revision in steps, with a health check at each.'),
+        steps: z
+          .array(z.int().min(1).max(100))
+          .min(2, { error: 'must have at least two steps, e.g. [10, 50, 100]' })
+          .superRefine((steps, ctx) => {
+            for (let i = 1; i < steps.length; i++) {
+              if (steps[i] <= steps[i - 1]) ctx.addIssue({ code: 'custom', path: [i], message: 'steps must be strictly ascending' });
+            }
+            if (steps.length > 0 && steps[steps.length - 1] !== 100) ctx.addIssue({ code: 'custom', message: 'the last step must be 100' });
+          })
+          .describe('Traffic percentages for the new revision, strictly ascending, ending at 100, e.g. [10, 50, 100].'),
+        stepWaitSeconds: z.int().min(0).max(86_400).default(60).describe('How long each step must stay healthy before the next (seconds; default 60).'),
+      })
+      .describe('Canary.'),
+  ])
+  .describe('How traffic moves to a new revision (default direct).');
+
+export const approvalSchema = z
+  .strictObject({
+    required: z.boolean().default(false).describe('Whether a person must approve before traffic moves (default false).'),
+    timeoutMinutes: z.int().min(1).max(10_080).default(60).describe('How long to wait for approval before the deployment is rejected (minutes; default 60).'),
+  })
+  .describe('Manual approval gate.');
+
+export const selfHealSchema = z
+  .strictObject({
+    enabled: z.boolean().default(false).describe('Restart the active revision when it stays unhealthy (default false).'),
+    afterUnhealthySweeps: z.int().min(1).max(100).default(3).describe('Consecutive unhealthy sweeps before a restart (default 3).'),
+    windowMinutes: z.int().min(1).max(10_080).default(60).describe('At most one restart per this many minutes (default 60).'),
+  })
+  .describe('Opt-in self-healing; never while a deployment of the app runs.');
+
+export const maintenanceWindowSchema = z
+  .strictObject({
+    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. "2026-03-01T22:00:00Z"' }).describe('Start (ISO 8601 with time zone).'),
+    end: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. "2026-03-02T02:00:00Z"' }).describe('End (ISO 8601 with time zone).'),
+    reason: z.string().max(500).optional().describe('Why, shown in the status.'),
+  })
+  .superRefine((window, ctx) => {
+    if (Date.parse(window.end) <= Date.parse(window.start)) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+  })
+  .describe('A window in which the app\'s alerts are muted (its checks still run).');
+
+/** Defaults from INFRA-001 (seed 001). */
+export const alertThresholdsSchema = z
+  .strictObject({
+    errorRatePercent: z.number().gt(0).max(100).default(5).describe('Alert (critical) when 5xx responses exceed this share of requests over the window (percent; default 5).'),
+    p95LatencyMs: z.int().min(1).default(5_000).describe('Alert (warning) when p95 response time exceeds this over the window (ms; default 5000).'),
+    healthFailures: z.int().min(1).max(100).default(3).describe('Alert (critical) after this many consecutive failed health checks (default 3).'),
+    memoryPercent: z.number().gt(0).max(100).default(85).describe('Alert (warning) when memory working set exceeds this share of the limit (percent; default 85).'),
+    windowMinutes: z.int().min(1).max(1_440).default(5).describe('Window the rate and latency are computed over (minutes; default 5).'),
+  })
+  .describe('Alert thresholds for this app (defaults: INFRA-001\'s alert table).');
+
+export const managedAppSchema = z
+  .strictObject({
+    name: slug('Unique name of the app in Harbormaster (used in URLs and records), e.g. "sound-forge".'),
+    containerApp: z
+      .strictObject({
+        subscriptionId: z.guid({ error: 'must be a subscription id (GUID)' }).describe('Subscription of the container app.'),
+        resourceGroup: z
+          .string()
+          .regex(/^[-\w.()]{0,89}[-\w()]$/, { error: 'must be a resource group name: 1-90 letters, digits, - _ . ( ), not ending with "."' })
+          .describe('Resource group of the container app.'),
+        name: z
+          .string()
+          .regex(/^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a container app name: 2-32 lowercase letters, digits and single hyphens, starting with a letter' })
+          .describe('Container app name.'),
+      })
+      .describe('The Azure Container App this entry deploys to.'),
+    image: imageSchema,
+    migration: migrationSchema.optional(),
+    health: healthPolicySchema.prefault({}),
+    strategy: deployStrategySchema.prefault({ kind: 'direct' }),
+    database: z.string().optional().describe('Name of an entry in databases[]: backed up before each migration and on its schedule.'),
+    approval: approvalSchema.prefault({}),
+    notify: z.array(z.string()).default([]).describe('Names of entries in notifications[] told about this app\'s deployments and alerts.'),
+    selfHeal: selfHealSchema.prefault({}),
+    maintenanceWindows: z.array(maintenanceWindowSchema).default([]).describe('Windows in which alerts are muted.'),
+    alerts: alertThresholdsSchema.prefault({}),
+  })
+  .describe('A container app Harbormaster deploys and watches.');
+
+// ---------------------------------------------------------------- databases and channels
+
+export const retentionSchema = z
+  .strictObject({
+    keepLast: z.int().min(1).max(1_000).default(7).describe('Always keep the newest N verified backups (default 7).'),
+    daily: z.int().min(0).max(1_000).default(7).describe('Keep the newest backup of each of the last N days (default 7).'),
+    weekly: z.int().min(0).max(1_000).default(4).describe('Keep the newest backup of each of the last N weeks (default 4).'),
+    monthly: z.int().min(0).max(1_000).default(6).describe('Keep the newest backup of each of the last N months (default 6).'),
+    preMigrationMinAgeDays: z.int().min(0).max(3_650).default(7).describe('Never delete a pre-migration backup younger than this (days; default 7).'),
+  })
+  .describe('Which backups are kept (grandfather-father-son); the newest verified backup is never deleted.');
+
+export const databaseSchema = z
+  .strictObject({
+    name: slug('Unique name of the database in Harbormaster, referenced by apps[].database.'),
+    connectionStringSecret: keyVaultSecretName('the PostgreSQL connection string'),
+    serverMajorVersion: z.int().min(10).max(30).describe('PostgreSQL server major version (e.g. 16); the backup image carries a pg_dump at least this new.'),
+    schedule: ncrontab('NCRONTAB schedule of backups (six fields, seconds first; default "0 0 2 * * *", daily at 02:00 UTC).').default('0 0 2 * * *'),
+    retention: retentionSchema.prefault({}),
+    drillSchedule: ncrontab('NCRONTAB schedule of restore drills into a scratch database (default "0 0 4 * * 0", Sundays at 04:00 UTC).').default('0 0 4 * * 0'),
+  })
+  .describe('A PostgreSQL database Harbormaster backs up.');
+
+export const notificationChannelSchema = z
+  .strictObject({
+    name: slug('Unique name of the channel, referenced by apps[].notify.'),
+    kind: z.enum(['teams', 'slack', 'webhook', 'pagerduty']).describe('Channel type: Teams or Slack incoming webhook, generic JSON webhook, or PagerDuty Events v2.'),
+    urlSecret: keyVaultSecretName('the webhook URL (PagerDuty: the routing key)'),
+    minSeverity: z.enum(['info', 'warning', 'critical']).default('info').describe('Least severe message sent to this channel (default "info").'),
+  })
+  .describe('Where notifications go.');
+
+// ---------------------------------------------------------------- the document
+
+export const appsConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe('Path or URL of this file\'s JSON Schema (editor completion), e.g. "./apps.schema.json".'),
+    apps: z.array(managedAppSchema).describe('The container apps Harbormaster manages.'),
+    databases: z.array(databaseSchema).default([]).describe('Databases Harbormaster backs up.'),
+    notifications: z.array(notificationChannelSchema).default([]).describe('Notification channels.'),
+  })
+  .superRefine((config, ctx) => {
+    flagDuplicates(config.apps.map((a) => a.name), 'apps', 'name', 'app', ctx);
+    flagDuplicates(config.databases.map((d) => d.name), 'databases', 'name', 'database', ctx);
+    flagDuplicates(config.notifications.map((n) => n.name), 'notifications', 'name', 'notification channel', ctx);
+    flagDuplicates(
+      config.apps.map((a) => `${a.containerApp.subscriptionId.toLowerCase()}/${a.containerApp.resourceGroup.toLowerCase()}/${a.containerApp.name}`),
+      'apps',
+      'containerApp',
+      'container app target (two entries would fight over it)',
+      ctx,
+    );
+    const databaseNames = config.databases.map((d) => d.name);
+    const channelNames = config.notifications.map((n) => n.name);
+    config.apps.forEach((app, i) => {
+      if (app.database !== undefined && !databaseNames.includes(app.database)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'database'], message: `names database "${app.database}", which is not in databases[] (${known(databaseNames)})` });
+      }
+      app.notify.forEach((channel, j) => {
+        if (!channelNames.includes(channel)) {
+          ctx.addIssue({ code: 'custom', path: ['apps', i, 'notify', j], message: `names notification channel "${channel}", which is not in notifications[] (${known(channelNames)})` });
+        }
+      });
+      if (app.health.deadlineSeconds < app.health.intervalSeconds * app.health.successThreshold) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', i, 'health', 'deadlineSeconds'],
+          message: 'is shorter than intervalSeconds × successThreshold, so no revision could ever pass',
+        });
+      }
+    });
+  })
+  .describe('Harbormaster apps configuration: the container apps it deploys, the databases it backs up, the channels it notifies.');
+
+function known(names: string[]): string {
+  return names.length === 0 ? 'none are declared' : `declared: ${names.join(', ')}`;
+}
+
+function flagDuplicates(values: string[], list: string, field: string, what: string, ctx: z.RefinementCtx): void {
+  const firstIndex = new Map<string, number>();
+  values.forEach((value, i) => {
+    const first = firstIndex.get(value);
+    if (first === undefined) firstIndex.set(value, i);
+    else ctx.addIssue({ code: 'custom', path: [list, i, field], message: `duplicates ${list}[${first}].${field}: each ${what} must be unique` });
+  });
+}
