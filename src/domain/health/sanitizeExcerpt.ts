@@ -1,0 +1,41 @@
+// Health bodies, error messages and platform strings are written by other people's software and may
+// carry secrets (connection strings in a stack trace, a token in a debug field). Whatever we quote
+// from them goes through here: the text is shortened first, then anything secret-shaped is replaced.
+// It is an allow-list at the word level: short ordinary words survive, long opaque runs never do.
+
+/** Longest excerpt ever returned, in characters (the ellipsis included). */
+export const MAX_EXCERPT_CHARS = 100;
+
+// Only this much of the input is looked at, so the patterns below run on bounded text.
+const SCAN_CHARS = 1_000;
+const REDACTED = '***';
+
+const SECRET_KEY = '(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|access[_-]?key|accountkey|sharedaccesskey|sharedaccesssignature|client[_-]?secret|sig|signature|auth|authorization|credential|credentials|cookie|session)';
+
+const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
+  // userinfo in URLs: postgres://user:pass@host, ecto://postgres:PASSWORD@host
+  [/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, `$1${REDACTED}@`],
+  // "password": "x"  /  'token': 'x'  (JSON-ish)
+  [new RegExp(`(["']?[\\w.-]*${SECRET_KEY}[\\w.-]*["']?\\s*:\\s*)("[^"]*"|'[^']*'|[^\\s,;}]+)`, 'gi'), `$1"${REDACTED}"`],
+  // Password=x; AccountKey=x; sig=x (connection strings, query strings)
+  [new RegExp(`([\\w.-]*${SECRET_KEY}[\\w.-]*\\s*=\\s*)[^\\s;&,'"]+`, 'gi'), `$1${REDACTED}`],
+  // Authorization: Bearer x / Basic x
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
+  // JWTs
+  [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED],
+  // any long opaque run (keys, hashes, base64): 24+ characters without spaces or punctuation breaks
+  [/[A-Za-z0-9+/_=-]{24,}/g, REDACTED],
+];
+
+/**
+ * A short, single-line, secret-free excerpt of untrusted text, for reasons and logs.
+ * Returns '' for empty input.
+ */
+export function sanitizeExcerpt(text: string, maxChars: number = MAX_EXCERPT_CHARS): string {
+  // Control characters (and newlines) become spaces so an excerpt cannot forge log lines.
+  // eslint-disable-next-line no-control-regex
+  let excerpt = text.slice(0, SCAN_CHARS).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
+  for (const [pattern, replacement] of REDACTIONS) excerpt = excerpt.replace(pattern, replacement);
+  const limit = Math.max(1, maxChars);
+  return excerpt.length > limit ? `${excerpt.slice(0, limit - 1)}…` : excerpt;
+}
