@@ -144,7 +144,8 @@ export function documentedUnsetSettings(readme: string): string[] {
   const start = readme.search(/^#+\s*Settings the deployment leaves unset/m);
   if (start === -1) return [];
   const rest = readme.slice(start);
-  const nextHeading = rest.slice(1).search(/^#+\s/m);
-  const section = nextHeading === -1 ? rest : rest.slice(0, nextHeading + 1);
+  const bodyStart = rest.indexOf('\n') + 1;
+  const nextHeading = rest.slice(bodyStart).search(/^#+\s/m);
+  const section = nextHeading === -1 ? rest : rest.slice(0, bodyStart + nextHeading);
   return [...section.matchAll(/^\|\s*`([A-Za-z_][A-Za-z0-9_]*)`\s*\|/gm)].map((m) => m[1]);
 }
