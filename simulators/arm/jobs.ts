@@ -139,7 +139,8 @@ export function createJobsModule(options: JobsModuleOptions = {}): JobsModule {
         job.provisioningState = 'Succeeded';
       }),
     });
-    return { status: existing ? 200 : 201, headers: operation.asyncOperationHeaders(), body: jobResource(job, EVENT_STREAM_BASE) };
+    // Azure-AsyncOperation is what the SDK polls; the spec example's 201 also carries Location.
+    return { status: existing ? 200 : 201, headers: operation.allHeaders(), body: jobResource(job, EVENT_STREAM_BASE) };
   }
 
   function deleteJob(request: SimRequest, route: JobRoute): SimResponse {

@@ -63,6 +63,7 @@ export function parseContainers(value: unknown, field: string, required: boolean
       command: optionalStringArray(raw.command, `${at}.command`),
       args: optionalStringArray(raw.args, `${at}.args`),
       env: parsedEnv,
+      resources: isObject(raw.resources) ? raw.resources : undefined,
     };
   });
 }
@@ -181,9 +182,25 @@ export function jobResource(job: StoredJob, eventStreamBase: string): Json {
     },
     properties: {
       ...withoutSecretValues(job.properties),
+      template: withDefaultResources(job.properties.template),
       provisioningState: job.provisioningState,
       eventStreamEndpoint: `${eventStreamBase}${job.id}/eventstream`,
     },
+  };
+}
+
+/** What Container Apps fills in for a container that names no resources (Consumption defaults). */
+export const DEFAULT_CONTAINER_RESOURCES = { cpu: 0.5, memory: '1Gi', ephemeralStorage: '2Gi' };
+
+/** Container Apps reports every container with its resources, filling in the defaults. */
+function withDefaultResources(template: unknown): unknown {
+  if (!isObject(template)) return template;
+  const fill = (list: unknown): unknown =>
+    Array.isArray(list) ? list.map((c: unknown) => (isObject(c) && !isObject(c.resources) ? { ...c, resources: DEFAULT_CONTAINER_RESOURCES } : c)) : list;
+  return {
+    ...template,
+    ...(template.containers !== undefined ? { containers: fill(template.containers) } : {}),
+    ...(template.initContainers !== undefined ? { initContainers: fill(template.initContainers) } : {}),
   };
 }
 
@@ -191,6 +208,7 @@ function containerJson(container: ExecutionContainer): Json {
   return {
     name: container.name,
     image: container.image,
+    resources: container.resources ?? DEFAULT_CONTAINER_RESOURCES,
     ...(container.command ? { command: container.command } : {}),
     ...(container.args ? { args: container.args } : {}),
     ...(container.env?.length ? { env: container.env.map((e) => (e.secretRef !== undefined ? { name: e.name, secretRef: e.secretRef } : { name: e.name, value: e.value ?? '' })) } : {}),

@@ -26,6 +26,8 @@ export interface ExecutionContainer {
   readonly command?: readonly string[];
   readonly args?: readonly string[];
   readonly env?: readonly EnvVar[];
+  /** As sent (`cpu`, `memory`...); reported back, not enforced. */
+  readonly resources?: Readonly<Record<string, unknown>>;
 }
 
 export interface ExecutionSpec {
