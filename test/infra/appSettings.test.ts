@@ -1,9 +1,9 @@
-// Every setting Harbormaster's settings module reads is set by the Function app's Bicep, or is
+// Every setting Harbormaster's settings module reads (SETTINGS_CATALOG) is set by the Function app's Bicep, or is
 // documented in infra/README.md as deliberately left unset; nothing the Bicep sets is unknown.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBicepSources } from '../../scripts/lint-bicep';
-import { SETTINGS_CATALOG, type SettingCatalogEntry } from '../../src/config/settingsCatalog';
+import { SETTINGS_CATALOG, type SettingCatalogEntry } from '../../src/config/settings';
 import { documentedUnsetSettings, extractAppSettingNames, INFRA_DIR } from './bicepModel';
 
 const FUNCTION_APP = 'modules/functionApp.bicep';
