@@ -33,8 +33,7 @@ export function createHealthEndpointProbe(dispatcher: Dispatcher, now: () => num
         headers: { accept: 'application/json', 'user-agent': 'Harbormaster-HealthProbe/1' },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
-        maxRedirections: 0,
-      } as Parameters<typeof request>[1]);
+      });
       const chunks: Buffer[] = [];
       let size = 0;
       let truncated = false;

@@ -77,6 +77,29 @@ export class OciRegistryClient implements RegistryPort {
     return { digest: top.digest, mediaType, platforms: [platform], sizeBytesByPlatform: { [platform]: imageSize(top.body) } };
   }
 
+  async listTags(registry: string, repository: string, options: { abortSignal?: AbortSignal } = {}): Promise<string[]> {
+    const tags: string[] = [];
+    let path: string | undefined = `/v2/${repository}/tags/list?n=1000`;
+    for (let page = 0; path && page < 50; page++) {
+      const response = await this.send(registry, repository, path, 'application/json', options.abortSignal);
+      if (response.statusCode === 404) {
+        await response.body.dump();
+        return [];
+      }
+      if (response.statusCode !== 200) {
+        await response.body.dump();
+        throw new RegistryError(`Registry ${registry} answered ${response.statusCode} listing tags of ${repository}`, response.statusCode);
+      }
+      const link = headerValue(response.headers.link);
+      const body = (await response.body.json()) as { tags?: string[] | null };
+      tags.push(...(body.tags ?? []));
+      // RFC 5988 Link: </v2/repo/tags/list?last=x&n=1000>; rel="next"
+      const next = link ? /<([^>]+)>;\s*rel="next"/.exec(link) : null;
+      path = next ? next[1] : undefined;
+    }
+    return tags;
+  }
+
   private async fetchManifest(registry: string, repository: string, reference: string, abortSignal?: AbortSignal) {
     const response = await this.send(registry, repository, `/v2/${repository}/manifests/${reference}`, MANIFEST_ACCEPT, abortSignal);
     if (response.statusCode === 404) {
@@ -129,7 +152,7 @@ export class OciRegistryClient implements RegistryPort {
 
   private get(url: string, headers: Record<string, string>, abortSignal?: AbortSignal) {
     const signal = abortSignal ? AbortSignal.any([abortSignal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs);
-    return request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal, maxRedirections: 3 } as Parameters<typeof request>[1]);
+    return request(url, { method: 'GET', headers, dispatcher: this.dispatcher, signal });
   }
 
   private async authenticate(registry: string, repository: string, challenge: string | undefined, abortSignal?: AbortSignal): Promise<string> {

@@ -11,5 +11,7 @@ export interface ImageManifestSummary {
 
 export interface RegistryPort {
   /** Resolves a tag or digest; undefined when the registry does not have it. */
+  /** Every tag of the repository (OCI `tags/list`, following pagination). */
+  listTags(registry: string, repository: string, options?: { abortSignal?: AbortSignal }): Promise<string[]>;
   getManifestSummary(registry: string, repository: string, reference: string, options?: { abortSignal?: AbortSignal }): Promise<ImageManifestSummary | undefined>;
 }
