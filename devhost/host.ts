@@ -205,8 +205,12 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
         },
       },
     });
+    // Requests wait until extensions have started (a durableClient input needs a started engine).
+    let markReady = (): void => undefined;
+    const ready = new Promise<void>((resolve) => (markReady = resolve));
     const server = createServer((req, res) => {
-      const handling = dispatch(req, res)
+      const handling = ready
+        .then(() => dispatch(req, res))
         .catch((error: unknown) => {
           log({ level: 'error', msg: 'request handling failed', error: { message: (error as Error).message } });
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/problem+json' }).end(JSON.stringify({ title: 'Internal Server Error', status: 500 }));
@@ -250,6 +254,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     // Requests in flight may still use extensions (e.g. a durable client): close the server before them.
     cleanups.push(closeServer);
     for (const hook of hooks.get('appStart') ?? []) await hook({ hookData: {} });
+    markReady();
     cleanups.push(async () => {
       for (const hook of hooks.get('appTerminate') ?? []) await hook({ hookData: {} });
     });
