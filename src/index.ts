@@ -1,5 +1,27 @@
 /**
  * The app entry (package.json `main`): the Functions host loads this file, and every
  * function Harbormaster has is registered from here, in one readable list.
+ *
+ * The configuration is loaded first, at import time: an invalid app setting or apps file throws
+ * a ConfigurationError naming the field, before any function is registered, so the app never
+ * half-starts.
  */
-export {};
+import { getConfig } from './config';
+import { registerDeploymentPipeline } from './functions/deploymentPipeline';
+import { registerHealthz } from './functions/healthz';
+import { registerManualDeployments } from './functions/manualDeployments';
+import { registerRegistryWebhooks } from './functions/registryWebhooks';
+import { registerStatusApi } from './functions/statusApi';
+
+getConfig();
+
+// Self health: GET /api/healthz (anonymous).
+registerHealthz();
+// Registry pushes in: ACR, Event Grid, Docker Hub, GHCR webhooks.
+registerRegistryWebhooks();
+// The durable deployment pipeline (orchestration and activities).
+registerDeploymentPipeline();
+// Manual deploy, rollback, resume, approve and reject.
+registerManualDeployments();
+// Status API.
+registerStatusApi();

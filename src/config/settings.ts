@@ -50,6 +50,7 @@ export interface LocalStackSettings {
   readonly metricsEndpoint?: string;
   /** `HARBORMASTER_DEV_CONNECT_TO`, unparsed (src/adapters/http/connectTo.ts parses it). */
   readonly connectTo?: string;
+  /** Absolute (a relative setting resolves against the app root). */
   readonly caCertPath?: string;
   readonly pollIntervalMs?: number;
 }
@@ -115,7 +116,8 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const name = String(issue.path[0] ?? '');
-      const message = issue.code === 'invalid_type' ? 'is required' : issue.message;
+      // Only a missing value is "required"; a present but unparsable one (coerced to NaN) keeps its message.
+      const message = issue.code === 'invalid_type' && input[name] === undefined ? 'is required' : issue.message;
       problems.push({ path: name, message });
     }
   }
@@ -158,7 +160,7 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
       armEndpoint: raw.HARBORMASTER_ARM_ENDPOINT,
       metricsEndpoint: raw.HARBORMASTER_METRICS_ENDPOINT,
       connectTo: raw.HARBORMASTER_DEV_CONNECT_TO,
-      caCertPath: raw.HARBORMASTER_CA_CERT_PATH,
+      caCertPath: raw.HARBORMASTER_CA_CERT_PATH === undefined ? undefined : path.resolve(appRoot, raw.HARBORMASTER_CA_CERT_PATH),
       pollIntervalMs: raw.HARBORMASTER_POLL_INTERVAL_MS,
     },
     runningInAzure,

@@ -357,7 +357,7 @@ export const SETTING_DEFINITIONS = {
   }),
   HARBORMASTER_CA_CERT_PATH: setting({
     schema: text().optional(),
-    doc: 'PEM file of an extra CA to trust for Azure and registry calls (local stack: the simulators\' CA).',
+    doc: 'PEM file of an extra CA to trust for Azure and registry calls (local stack: the simulators\' CA). Relative paths resolve against the app root.',
     required: false,
     secret: false,
     setBy: 'operator',
