@@ -15,12 +15,12 @@ const SECRET_KEY = '(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|acces
 const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   // userinfo in URLs: postgres://user:pass@host, ecto://postgres:PASSWORD@host
   [/([a-z][a-z0-9+.-]*:\/\/)[^\s/@'"]+@/gi, `$1${REDACTED}@`],
+  // Authorization: Bearer x / Basic x (before the key rules, which would take only the scheme word as the value)
+  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   // "password": "x"  /  'token': 'x'  (JSON-ish)
   [new RegExp(`(["']?[\\w.-]*${SECRET_KEY}[\\w.-]*["']?\\s*:\\s*)("[^"]*"|'[^']*'|[^\\s,;}]+)`, 'gi'), `$1"${REDACTED}"`],
   // Password=x; AccountKey=x; sig=x (connection strings, query strings)
   [new RegExp(`([\\w.-]*${SECRET_KEY}[\\w.-]*\\s*=\\s*)[^\\s;&,'"]+`, 'gi'), `$1${REDACTED}`],
-  // Authorization: Bearer x / Basic x
-  [/\b(bearer|basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`],
   // JWTs
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED],
   // any long opaque run (keys, hashes, base64): 24+ characters without spaces or punctuation breaks
@@ -33,7 +33,6 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
  */
 export function sanitizeExcerpt(text: string, maxChars: number = MAX_EXCERPT_CHARS): string {
   // Control characters (and newlines) become spaces so an excerpt cannot forge log lines.
-  // eslint-disable-next-line no-control-regex
   let excerpt = text.slice(0, SCAN_CHARS).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   for (const [pattern, replacement] of REDACTIONS) excerpt = excerpt.replace(pattern, replacement);
   const limit = Math.max(1, maxChars);
