@@ -17,7 +17,12 @@ export interface LogLine {
 export type LogWriter = (line: LogLine) => void;
 
 export function createPinoWriter(): LogWriter {
-  const logger = pino({ base: { component: 'devhost' }, timestamp: pino.stdTimeFunctions.isoTime });
+  const logger = pino({
+    base: { component: 'devhost' },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    // "info" rather than 30: these lines are read by people at a terminal as much as by tools.
+    formatters: { level: (label) => ({ level: label }) },
+  });
   return ({ level, msg, ...fields }) => logger[level](fields, msg);
 }
 
