@@ -165,6 +165,13 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       const used = [...functions.values()].some((fn) => isHttpFunction(fn) && String(fn.trigger.authLevel) === level);
       if (needed && used) log({ level: 'warn', msg: `no ${level} key: set ${setting}; ${level}-level functions answer 401 until then` });
     }
+    for (const fn of functions.values()) {
+      for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+        if (binding.direction === 'out' && name !== '$return' && binding.type.toLowerCase() !== 'http') {
+          log({ level: 'warn', msg: `devhost does not write ${binding.type} output bindings; "${name}" of "${fn.name}" is dropped` });
+        }
+      }
+    }
     const routeTable = new HttpRouteTable(functions.values());
     const extensions = options.extensions ?? [];
     const invoker = new Invoker(log, () => extensions);
