@@ -1,0 +1,168 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { ConfigurationError, loadAppsConfig, parseAppsConfig, type AppsConfig } from '../../src/config';
+import { EXAMPLE_CONFIG, REPO_ROOT, exampleDocument, makeTempDir, writeTempConfig, type JsonDocument } from './configFiles';
+
+const dir = makeTempDir();
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+/** Loads a document through a real file and returns the ConfigurationError it raises. */
+function errorFor(document: unknown): ConfigurationError {
+  const file = writeTempConfig(document, dir);
+  try {
+    loadAppsConfig(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigurationError);
+    const configError = error as ConfigurationError;
+    expect(configError.source).toBe(file);
+    expect(configError.message).toContain(file);
+    return configError;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+function appByName(config: AppsConfig, name: string) {
+  const app = config.apps.find((a) => a.name === name);
+  if (!app) throw new Error(`no app ${name}`);
+  return app;
+}
+
+describe('the example configuration', () => {
+  const config = loadAppsConfig(EXAMPLE_CONFIG);
+
+  it('loads and models every seed app', () => {
+    expect(config.apps.map((a) => a.name)).toEqual(['sound-forge', 'grocery-planner-web', 'grocery-planner-ai', 'media-web', 'media-worker', 'rachel', 'raxol']);
+    expect(config.databases.map((d) => d.name)).toEqual(['sound-forge-db', 'grocery-planner-db', 'media-db', 'rachel-db']);
+    expect(config.notifications.map((n) => n.kind).sort()).toEqual(['pagerduty', 'slack', 'teams', 'webhook']);
+  });
+
+  it('keeps migrations as argument arrays (sound-forge eval is three arguments, no shell)', () => {
+    expect(appByName(config, 'sound-forge').migration?.command).toEqual(['/app/bin/sound_forge', 'eval', 'SoundForge.Release.migrate()']);
+    expect(appByName(config, 'raxol').migration?.command).toEqual(['/app/bin/migrate']);
+  });
+
+  it('models the grocery planner AI service: internal, scale to zero, degraded is healthy, long deadline', () => {
+    const ai = appByName(config, 'grocery-planner-ai').health;
+    expect(ai).toMatchObject({ ingress: 'internal', scaleToZero: true, degradedIsHealthy: true });
+    expect(ai.deadlineSeconds).toBeGreaterThan(600);
+  });
+
+  it('runs the media web and worker from one image; the worker has no ingress', () => {
+    const web = appByName(config, 'media-web');
+    const worker = appByName(config, 'media-worker');
+    expect(worker.image.registry + worker.image.repository).toBe(web.image.registry + web.image.repository);
+    expect(worker.health.ingress).toBe('none');
+    expect(worker.migration).toBeUndefined();
+  });
+
+  it('applies defaults: health, strategy, approval, alerts (INFRA-001), retention, schedules', () => {
+    const raxol = appByName(config, 'raxol');
+    expect(raxol.health).toMatchObject({ path: '/health', intervalSeconds: 10, timeoutSeconds: 5, successThreshold: 3, failureThreshold: 3, degradedIsHealthy: false, ingress: 'external' });
+    expect(raxol.approval).toEqual({ required: false, timeoutMinutes: 60 });
+    expect(raxol.alerts).toEqual({ errorRatePercent: 5, p95LatencyMs: 5000, healthFailures: 3, memoryPercent: 85, windowMinutes: 5 });
+    expect(raxol.selfHeal).toEqual({ enabled: false, afterUnhealthySweeps: 3, windowMinutes: 60 });
+    expect(raxol.image.platform).toBe('linux/amd64');
+    const media = config.databases.find((d) => d.name === 'media-db');
+    expect(media).toMatchObject({ schedule: '0 0 2 * * *', drillSchedule: '0 0 4 * * 0', retention: { keepLast: 7, daily: 7, weekly: 4, monthly: 6, preMigrationMinAgeDays: 7 } });
+    const sound = appByName(config, 'sound-forge');
+    expect(sound.strategy).toEqual({ kind: 'blue-green', keepPreviousMinutes: 30 });
+    expect(parseAppsConfig({ apps: [{ ...exampleDocument().apps[6], strategy: undefined, notify: [] }] }).apps[0].strategy).toEqual({ kind: 'direct' });
+  });
+
+  it('config/apps.json (the local demo) is valid too', () => {
+    expect(() => loadAppsConfig(path.join(REPO_ROOT, 'config', 'apps.json'))).not.toThrow();
+  });
+});
+
+describe('an invalid configuration names the field and what is wrong', () => {
+  it.each<[string, (doc: JsonDocument) => void, string, RegExp]>([
+    ['missing field', (doc) => delete doc.apps[1].image.repository, 'apps[1].image.repository', /is required/],
+    ['wrong type', (doc) => (doc.apps[1].health.failureThreshold = '3'), 'apps[1].health.failureThreshold', /expected number/],
+    ['bad enum', (doc) => (doc.apps[2].health.ingress = 'public'), 'apps[2].health.ingress', /"external"\|"internal"\|"none"/],
+    ['unknown strategy kind', (doc) => (doc.apps[0].strategy = { kind: 'rolling' }), 'apps[0].strategy.kind', /"direct", "blue-green", "canary"/],
+    ['misspelt key', (doc) => (doc.apps[3].healht = {}), 'apps[3]', /Unrecognized key: "healht"/],
+    ['five-field cron', (doc) => (doc.databases[0].schedule = '0 2 * * *'), 'databases[0].schedule', /six fields, seconds first/],
+    ['impossible cron value', (doc) => (doc.databases[1].drillSchedule = '0 61 * * * *'), 'databases[1].drillSchedule', /not a valid NCRONTAB/],
+    ['canary steps not ending at 100', (doc) => (doc.apps[1].strategy.steps = [10, 50, 90]), 'apps[1].strategy.steps', /last step must be 100/],
+    ['canary steps not ascending', (doc) => (doc.apps[1].strategy.steps = [50, 10, 100]), 'apps[1].strategy.steps[1]', /strictly ascending/],
+    ['empty migration command', (doc) => (doc.apps[0].migration.command = []), 'apps[0].migration.command', /at least one element/],
+    ['bad semver range', (doc) => (doc.apps[0].image.tagPolicy.range = 'four-ish'), 'apps[0].image.tagPolicy.range', /semver range/],
+    ['registry with a scheme', (doc) => (doc.apps[0].image.registry = 'https://sfaregistry.azurecr.io'), 'apps[0].image.registry', /login server/],
+    ['subscription that is not a GUID', (doc) => (doc.apps[0].containerApp.subscriptionId = 'my-sub'), 'apps[0].containerApp.subscriptionId', /GUID/],
+    ['maintenance window ending before it starts', (doc) => (doc.apps[5].maintenanceWindows[0].end = '2026-03-01T21:00:00Z'), 'apps[5].maintenanceWindows[0].end', /after start/],
+  ])('%s', (_label, mutate, fieldPath, what) => {
+    const doc = exampleDocument();
+    mutate(doc);
+    const error = errorFor(doc);
+    const problem = error.problems.find((p) => p.path === fieldPath);
+    expect(problem).toBeDefined();
+    expect(problem?.message).toMatch(what);
+    expect(error.message).toContain(`${fieldPath}: `);
+  });
+
+  it('reports every problem, not just the first', () => {
+    const doc = exampleDocument();
+    delete doc.apps[0].name;
+    doc.apps[4].health.timeoutSeconds = -1;
+    doc.notifications[0].kind = 'email';
+    const error = errorFor(doc);
+    expect(error.problems.map((p) => p.path)).toEqual(['apps[0].name', 'apps[4].health.timeoutSeconds', 'notifications[0].kind']);
+    expect(error.message).toMatch(/\(3 problems\)/);
+  });
+
+  it.each<[string, (doc: JsonDocument) => void, string, RegExp]>([
+    ['unknown database reference', (doc) => (doc.apps[0].database = 'sound-forge-database'), 'apps[0].database', /"sound-forge-database", which is not in databases\[\] \(declared: sound-forge-db, /],
+    ['unknown notification channel', (doc) => doc.apps[1].notify.push('email-oncall'), 'apps[1].notify[2]', /not in notifications\[\]/],
+    ['duplicate app names', (doc) => (doc.apps[6].name = 'rachel'), 'apps[6].name', /duplicates apps\[5\]\.name/],
+    ['duplicate database names', (doc) => (doc.databases[2].name = 'sound-forge-db'), 'databases[2].name', /duplicates databases\[0\]\.name/],
+    ['two entries for one container app', (doc) => (doc.apps[4].containerApp = { ...doc.apps[3].containerApp }), 'apps[4].containerApp', /two entries would fight/],
+    ['a deadline no revision can meet', (doc) => (doc.apps[5].health.deadlineSeconds = 30), 'apps[5].health.deadlineSeconds', /could ever pass/],
+  ])('cross-reference: %s', (_label, mutate, fieldPath, what) => {
+    const doc = exampleDocument();
+    mutate(doc);
+    const problem = errorFor(doc).problems.find((p) => p.path === fieldPath);
+    expect(problem?.message).toMatch(what);
+  });
+
+  it.each([
+    ['a PostgreSQL URL', 'postgres://app:s3cr3t-P4ss@db.example.com:5432/app'],
+    ['a key=value connection string', 'Host=db.example.com;Username=app;Password=s3cr3t-P4ss'],
+    ['libpq keywords', 'host=db user=app password=s3cr3t-P4ss dbname=app'],
+  ])('a connection string where a secret name belongs (%s) is rejected without echoing it', (_label, value) => {
+    const doc = exampleDocument();
+    doc.databases[0].connectionStringSecret = value;
+    const error = errorFor(doc);
+    expect(error.problems).toEqual([{ path: 'databases[0].connectionStringSecret', message: expect.stringMatching(/NAME of a Key Vault secret/) }]);
+    expect(error.message).not.toContain('s3cr3t');
+  });
+
+  it('a webhook URL where its secret name belongs is rejected', () => {
+    const doc = exampleDocument();
+    doc.notifications[1].urlSecret = 'https://hooks.slack.com/services/T000/B000/XXXXsecret';
+    const error = errorFor(doc);
+    expect(error.problems[0]).toMatchObject({ path: 'notifications[1].urlSecret', message: expect.stringMatching(/NAME of a Key Vault secret/) });
+    expect(error.message).not.toContain('XXXXsecret');
+  });
+
+  it('invalid JSON: says so with line and column, without quoting the file', () => {
+    const error = errorFor('{\n  "apps": [\n    { "name": "x", }\n  ]\n}\n');
+    expect(error.message).toMatch(/not valid JSON: .* at line 3, column 20/);
+  });
+
+  it('invalid JSON near a pasted secret does not quote it', () => {
+    const error = errorFor('{ "apps": [ Password=hunter2hunter2 ] }');
+    expect(error.message).toMatch(/not valid JSON/);
+    expect(error.message).not.toContain('hunter2');
+  });
+
+  it('a missing file names the path and the setting', () => {
+    const missing = path.join(dir, 'no-such-file.json');
+    expect(() => loadAppsConfig(missing)).toThrow(ConfigurationError);
+    expect(() => loadAppsConfig(missing)).toThrow(new RegExp(`${missing.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}[\\s\\S]*does not exist[\\s\\S]*HARBORMASTER_CONFIG_PATH`));
+  });
+
+  it('accepts the $schema key and rejects a document without apps', () => {
+    expect(parseAppsConfig({ $schema: './apps.schema.json', apps: [] }).apps).toEqual([]);
+    expect(() => parseAppsConfig({})).toThrow(/apps: is required/);
+  });
+});
