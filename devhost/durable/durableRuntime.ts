@@ -219,10 +219,10 @@ export class DurableRuntime {
     const current = await this.store.getInstance(instanceId);
     if (current && isTerminal(current)) return current;
     return new Promise((resolve, reject) => {
-      let poll: NodeJS.Timeout;
+      const stopPolling = (): void => clearInterval(poll);
       const finish = (record: InstanceRecord): void => {
         clearTimeout(timer);
-        clearInterval(poll);
+        stopPolling();
         this.waiters.delete(waiter);
         resolve(record);
       };
@@ -230,14 +230,15 @@ export class DurableRuntime {
         if (record.instanceId === instanceId && isTerminal(record)) finish(record);
       };
       const timer = setTimeout(() => {
-        clearInterval(poll);
+        stopPolling();
         this.waiters.delete(waiter);
         reject(new Error(`Instance "${instanceId}" did not finish within ${timeoutMs} ms`));
       }, timeoutMs);
-      // Storage is the truth (another process may run the instance); poll it as well.
-      poll = setInterval(() => {
+      // Storage is the truth (another process may run the instance): poll it too, slowly, since
+      // this process announces its own changes at once and many waiters would load Azurite.
+      const poll = setInterval(() => {
         this.store.getInstance(instanceId).then((r) => r && waiter(r), () => undefined);
-      }, 250);
+      }, 2000);
       this.waiters.add(waiter);
     });
   }
