@@ -69,12 +69,12 @@ export class ReplicaProcess {
     this.spawn();
   }
 
-  /** Resolves with the port once listening, or undefined when it did not within timeoutMs. */
+  /** Resolves with the port once listening, or undefined when it crashed, was stopped, or did not listen within timeoutMs. */
   async waitUntilListening(timeoutMs: number): Promise<number | undefined> {
     const deadline = Date.now() + timeoutMs;
     while (this.state !== 'running' || this.port === undefined) {
       const left = deadline - Date.now();
-      if (left <= 0 || this.state === 'stopped') return undefined;
+      if (left <= 0 || this.state === 'stopped' || this.state === 'backoff') return undefined;
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, left);
         this.waiters.push(() => {
