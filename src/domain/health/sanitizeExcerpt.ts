@@ -23,9 +23,12 @@ const REDACTIONS: ReadonlyArray<[RegExp, string]> = [
   [new RegExp(`([\\w.-]*${SECRET_KEY}[\\w.-]*\\s*=\\s*)[^\\s;&,'"]+`, 'gi'), `$1${REDACTED}`],
   // JWTs
   [/\beyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]*)?/g, REDACTED],
-  // any long opaque run (keys, hashes, base64): 24+ characters without spaces or punctuation breaks
-  [/[A-Za-z0-9+/_=-]{24,}/g, REDACTED],
 ];
+
+// Any long opaque run (keys, hashes, base64): 24+ characters without breaks, mixing letters and digits.
+// Requiring both keeps long plain names (`database_connection_pool`) readable.
+const OPAQUE_RUN = /[A-Za-z0-9+/_=-]{24,}/g;
+const redactOpaque = (run: string): string => (/\d/.test(run) && /[A-Za-z]/.test(run) ? REDACTED : run);
 
 /**
  * A short, single-line, secret-free excerpt of untrusted text, for reasons and logs.
@@ -35,6 +38,7 @@ export function sanitizeExcerpt(text: string, maxChars: number = MAX_EXCERPT_CHA
   // Control characters (and newlines) become spaces so an excerpt cannot forge log lines.
   let excerpt = text.slice(0, SCAN_CHARS).replace(/[\u0000-\u001f\u007f]+/g, ' ').replace(/\s+/g, ' ').trim();
   for (const [pattern, replacement] of REDACTIONS) excerpt = excerpt.replace(pattern, replacement);
+  excerpt = excerpt.replace(OPAQUE_RUN, redactOpaque);
   const limit = Math.max(1, maxChars);
   return excerpt.length > limit ? `${excerpt.slice(0, limit - 1)}…` : excerpt;
 }

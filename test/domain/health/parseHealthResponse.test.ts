@@ -117,7 +117,7 @@ describe('parseHealthResponse: checks', () => {
 describe('parseHealthResponse: never echoes secrets or long bodies', () => {
   const secrets = [
     'postgres://app:Sup3rS3cret@db.example.com/prod',
-    'DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=dGhpcy1pcy1ub3QtYS1yZWFsLWtleQ==;EndpointSuffix=core.windows.net',
+    'AccountName=acct;AccountKey=dGhpcy1pcy1ub3QtYS1yZWFsLWtleQ==;EndpointSuffix=core.windows.net',
     'Authorization: Bearer abc.def.ghi',
     'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjMifQ.c2lnbmF0dXJl',
     'password=hunter2 and more',
@@ -133,6 +133,12 @@ describe('parseHealthResponse: never echoes secrets or long bodies', () => {
   it('redacts secret fields inside JSON error bodies', () => {
     const observation = parseHealthResponse(probe(200, '{"error":"db", "token": "tok-123456", "truncated'), strict);
     expect(JSON.stringify(observation)).not.toContain('tok-123456');
+  });
+
+  it('keeps long plain check names readable while redacting opaque tokens', () => {
+    const observation = parseHealthResponse(probe(200, '{"checks":{"database_connection_pool":"fail"}}'), strict);
+    expect(observation.checks).toEqual({ database_connection_pool: 'fail' });
+    expect(parseHealthResponse(probe(200, 'err k9Xf0aB3cD4eF5gH6iJ7kL8mN9'), strict).reason).toBe('HTTP 200 without a JSON body: "err ***"');
   });
 
   it('caps the quoted excerpt and flattens newlines', () => {
