@@ -243,6 +243,9 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     })());
     cleanups.push(closeServer); // in case an extension fails to start
     baseUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+    // In Azure, WEBSITE_HOSTNAME names the app's host; durable-functions builds its client's
+    // management URLs from it (and falls back to localhost:7071 without it).
+    if (settings.WEBSITE_HOSTNAME === undefined) cleanups.push(applyToEnv({ WEBSITE_HOSTNAME: `${host.includes(':') ? `[${host}]` : host}:${port}` }));
 
     const hostContext: HostContext = {
       functions,
