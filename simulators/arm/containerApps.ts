@@ -166,7 +166,7 @@ export class ContainerAppsModule implements SimModule {
       case 'ContainerAppsRevisions_ListRevisions': {
         if (method !== 'GET') return methodNotAllowed(method);
         const app = this.getApp(m[1], m[2], m[3]);
-        return { status: 200, body: { value: app.revisions.map((r) => this.renderRevision(app, r)) } };
+        return { status: 200, body: { value: app.revisions.map((r) => this.renderRevision(app, r)), nextLink: null } };
       }
       case 'ContainerAppsRevisions_GetRevision': {
         if (method !== 'GET') return methodNotAllowed(method);
@@ -199,7 +199,7 @@ export class ContainerAppsModule implements SimModule {
   // ---- container apps ------------------------------------------------------------------------
 
   private list(filter: (app: AppRecord) => boolean): SimResponse {
-    return { status: 200, body: { value: [...this.state.apps.values()].filter(filter).map((a) => this.renderApp(a)) } };
+    return { status: 200, body: { value: [...this.state.apps.values()].filter(filter).map((a) => this.renderApp(a)), nextLink: null } };
   }
 
   private getApp(sub: string, rg: string, name: string): AppRecord {
@@ -260,6 +260,7 @@ export class ContainerAppsModule implements SimModule {
     app.properties.environmentId = envId;
     const template = asObject(app.properties.template, 'properties.template');
     validateTemplate(template);
+    withDefaultResources(template);
     const configuration = asObject(app.properties.configuration ?? {}, 'properties.configuration');
     const mode = String(configuration.activeRevisionsMode ?? 'Single');
     if (!/^(single|multiple|labels)$/i.test(mode)) {
@@ -504,6 +505,8 @@ export class ContainerAppsModule implements SimModule {
     if (configuration.ingress && typeof configuration.ingress === 'object') {
       const ingress = configuration.ingress as Json;
       ingress.fqdn = `${app.name}.${domain}`;
+      ingress.transport ??= 'Auto';
+      ingress.allowInsecure ??= false;
       if (!Array.isArray(ingress.traffic) || ingress.traffic.length === 0) ingress.traffic = [{ weight: 100, latestRevision: true }];
     }
     const latestReady = [...app.revisions].reverse().find((r) => this.runtime.status(revisionId(app, r.name).toLowerCase()).provisioningState === 'Provisioned');
@@ -639,6 +642,13 @@ function validateTemplate(template: Json): void {
     if (min !== undefined && (!Number.isInteger(min) || min < 0)) throw new ArmError(400, 'InvalidParameterValue', 'scale.minReplicas must be a whole number >= 0.', 'properties.template.scale.minReplicas');
     if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new ArmError(400, 'InvalidParameterValue', 'scale.maxReplicas must be a whole number >= 1.', 'properties.template.scale.maxReplicas');
     if (min !== undefined && max !== undefined && min > max) throw new ArmError(400, 'InvalidParameterValue', 'scale.minReplicas cannot exceed scale.maxReplicas.', 'properties.template.scale');
+  }
+}
+
+/** Azure fills in container resources when a template leaves them out (Consumption default 0.5 vCPU / 1Gi). */
+function withDefaultResources(template: Json): void {
+  for (const c of template.containers as Json[]) {
+    if (!c.resources || typeof c.resources !== 'object') c.resources = { cpu: 0.5, memory: '1Gi' };
   }
 }
 
