@@ -11,6 +11,7 @@ import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
+import { registerReconcileTimer } from './functions/reconcileTimer';
 import { registerStatusApi } from './functions/statusApi';
 
 getConfig();
@@ -19,6 +20,8 @@ getConfig();
 registerHealthz();
 // Registry pushes in: ACR, Event Grid, Docker Hub, GHCR webhooks.
 registerRegistryWebhooks();
+// Pushes a webhook missed: compare each app's tracked tag with the registry.
+registerReconcileTimer();
 // The durable deployment pipeline (orchestration and activities).
 registerDeploymentPipeline();
 // Manual deploy, rollback, resume, approve and reject.
