@@ -1,0 +1,6 @@
+export * from './backupModel';
+export * from './backupNaming';
+export * from './planRetention';
+export * from './judgeBackupFreshness';
+export * from './scrubSecrets';
+export * from './backupContracts';
