@@ -1,0 +1,394 @@
+/**
+ * The health sweep (issue 7): every managed app checked, judged, recorded and alerted on change.
+ *
+ * One sweep, in three phases so that no slow thing holds up the others:
+ *   1. per app, at most `concurrency` at a time: the running deployment (our own state), then ARM
+ *      (app and revisions, each call with its own timeout) and the metrics facts (region, memory
+ *      limits; cached). As soon as an app's ARM read is back its health endpoint probe starts, in a
+ *      separate, wider pool: probes go to the apps themselves, not to Azure's throttled APIs, and a
+ *      hanging endpoint costs one probe timeout, not a slot of the Azure pool.
+ *   2. Azure Monitor, batched (50 resources per call) once every app's revisions are known.
+ *   3. per app: judge (src/domain/health judgeApp), decide the alert (decideAlert) and self-healing,
+ *      notify, record. A failure here is that app's, reported; it never stops the sweep.
+ * Nothing in a sweep throws for one app's trouble: a signal that cannot be read is `unknown`.
+ */
+import type { ManagedApp, NotificationChannel } from '../../config';
+import type { ContainerAppsPort, RevisionView, AppView } from '../../adapters/containerApps/containerAppsPort';
+import type { HealthEndpointProbe } from '../../adapters/health/healthEndpointProbe';
+import type { MetricsPort, MetricsReading } from '../../adapters/metrics/metricsPort';
+import { containerAppResourceId, type MetricsFactsPort } from '../../adapters/metrics/armMetricsFacts';
+import type { ChannelDelivery } from '../../adapters/notify/notificationDispatcher';
+import type { Notification } from '../../adapters/notify/notification';
+import type { HealthHistoryStore, Silence } from '../../adapters/storage/healthHistoryStore';
+import {
+  decideAlert,
+  judgeApp,
+  parseHealthResponse,
+  sanitizeExcerpt,
+  type AppMetrics,
+  type AppSignals,
+  type AppVerdict,
+  type HealthObservation,
+  type PlatformJudgement,
+  type SignalReadError,
+} from '../../domain/health';
+import { alertNotification, channelsFor, selfHealNotification } from './alertNotifications';
+import { summarizeAppMetrics, type RevisionLimit } from './appMetrics';
+import { judgeRevisions, splitRevisions } from './judgedRevisions';
+import { mapWithConcurrency, Semaphore } from './mapWithConcurrency';
+import { decideSelfHeal } from './selfHeal';
+import { liveSilences, silenceAt } from './silences';
+import type { AppSweepState, HealthSummary, SelfHealRecord, SweepHistoryRecord } from './sweepRecords';
+import { toDomainThresholds } from './thresholds';
+
+export interface HealthSweepOptions {
+  /** Apps whose Azure reads run at once (HARBORMASTER_SWEEP_CONCURRENCY). */
+  concurrency: number;
+  /** Health probes in flight at once (default 256). */
+  probeConcurrency?: number;
+  alertReminderMinutes: number;
+  /** Timeout of each ARM call (default 10 s). */
+  armTimeoutMs?: number;
+  /** Timeout of each Monitor batch call (default 15 s). */
+  metricsTimeoutMs?: number;
+  /** Cap on a health answer's body (default 16 KiB). */
+  maxBodyBytes?: number;
+  /** Window of the metrics when an app does not set one (default 5 min). */
+  defaultWindowMinutes?: number;
+}
+
+export interface HealthSweepDependencies {
+  apps: readonly ManagedApp[];
+  channels: readonly NotificationChannel[];
+  containerApps: Pick<ContainerAppsPort, 'getApp' | 'listRevisions' | 'restartRevision'>;
+  metrics: MetricsPort;
+  metricsFacts: MetricsFactsPort;
+  probe: HealthEndpointProbe;
+  /** The app's running deployment (AppStateStore's `running`), if any. */
+  runningDeployment: (app: string) => Promise<{ deploymentId: string; digest: string } | undefined>;
+  history: HealthHistoryStore;
+  notify: (channels: readonly string[], notification: Notification) => Promise<ChannelDelivery[]>;
+  /**
+   * Age in hours of the newest verified backup of the app's database (Infinity: none). Absent until
+   * the backups issue lands; apps with a database then show `unknown: backups not available`.
+   */
+  backupAgeHours?: (app: ManagedApp) => Promise<number>;
+  clock?: () => Date;
+  log?: (line: Record<string, unknown>) => void;
+  options: HealthSweepOptions;
+}
+
+export interface AppSweepOutcome {
+  app: string;
+  verdict?: AppVerdict['verdict'];
+  notified?: SweepHistoryRecord['notified'];
+  selfHeal?: SelfHealRecord;
+  /** The app could not be swept (storage down...); its previous state stands. */
+  error?: string;
+}
+
+export interface SweepReport {
+  startedAt: string;
+  durationMs: number;
+  apps: AppSweepOutcome[];
+}
+
+export interface HealthSweep {
+  sweepAll(): Promise<SweepReport>;
+  getSummary(app: string): Promise<HealthSummary | undefined>;
+  listHistory(app: string, limit: number): Promise<SweepHistoryRecord[] | undefined>;
+  addSilence(app: string, silence: Omit<Silence, 'id' | 'createdAt'>): Promise<Silence | undefined>;
+  clearSilences(app: string, id?: string): Promise<Silence[] | undefined>;
+}
+
+interface PlatformRead {
+  view?: AppView;
+  revisions?: RevisionView[];
+  platform?: PlatformJudgement | SignalReadError;
+  judged: RevisionView[];
+  limits: RevisionLimit[];
+  region?: string;
+  deployment?: { deploymentId: string; digest: string };
+  endpoint?: Promise<HealthObservation | undefined>;
+  error?: string;
+}
+
+const HOUR_MS = 3_600_000;
+
+export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
+  const clock = deps.clock ?? (() => new Date());
+  const log = deps.log ?? (() => undefined);
+  const o = deps.options;
+  const armTimeoutMs = o.armTimeoutMs ?? 10_000;
+  const probes = new Semaphore(o.probeConcurrency ?? 256);
+  const find = (name: string): ManagedApp | undefined => deps.apps.find((a) => a.name === name);
+
+  async function readPlatform(app: ManagedApp): Promise<PlatformRead> {
+    let deployment: PlatformRead['deployment'];
+    try {
+      deployment = await deps.runningDeployment(app.name);
+    } catch (error) {
+      // Without knowing whether a rollout runs, judging could raise a false alarm: skip the app.
+      return { judged: [], limits: [], error: `could not read the deployment state: ${errorText(error)}` };
+    }
+    const ref = app.containerApp;
+    const signal = (): AbortSignal => AbortSignal.timeout(armTimeoutMs);
+    const regionPromise = deps.metricsFacts.getRegion(ref, { abortSignal: signal() }).catch(() => undefined);
+    let view: AppView;
+    let revisions: RevisionView[];
+    try {
+      [view, revisions] = await Promise.all([deps.containerApps.getApp(ref, { abortSignal: signal() }), deps.containerApps.listRevisions(ref, { abortSignal: signal() })]);
+    } catch (error) {
+      return { deployment, judged: [], limits: [], region: await regionPromise, platform: { error: armErrorText(error, armTimeoutMs) } };
+    }
+    const split = splitRevisions(revisions, deployment?.digest);
+    const scaleToZero = app.health.scaleToZero || view.minReplicas === 0;
+    const platform = judgeRevisions(split, scaleToZero);
+    const limits = await Promise.all(
+      split.established.map(async (r): Promise<RevisionLimit> => {
+        const memoryLimitBytes = await deps.metricsFacts.getMemoryLimitBytes(ref, r.name, { abortSignal: signal() }).catch(() => undefined);
+        return { name: r.name, ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}) };
+      }),
+    );
+    // Internal ingress is not reachable from Harbormaster in Azure; an app scaled to zero is not woken by a sweep.
+    const probeable = app.health.ingress !== 'none' && view.ingress === 'external' && view.fqdn !== undefined && !(platform?.idle === true);
+    const endpoint = probeable ? probes.run(() => readEndpoint(app, view.fqdn as string)) : undefined;
+    return { view, revisions, platform, judged: split.established, limits, region: await regionPromise, deployment, endpoint };
+  }
+
+  async function readEndpoint(app: ManagedApp, fqdn: string): Promise<HealthObservation> {
+    const response = await deps.probe(`https://${fqdn}${app.health.path}`, { timeoutMs: app.health.timeoutSeconds * 1000, maxBodyBytes: o.maxBodyBytes ?? 16 * 1024 });
+    return parseHealthResponse(
+      { status: response.status, body: response.body, latencyMs: response.latencyMs, ...(response.error !== undefined ? { error: response.error } : {}) },
+      { degradedIsHealthy: app.health.degradedIsHealthy },
+    );
+  }
+
+  async function readMetrics(reads: Array<{ app: ManagedApp; read: PlatformRead }>): Promise<Map<string, MetricsReading>> {
+    const byWindow = new Map<number, Array<{ resourceId: string; region: string }>>();
+    for (const { app, read } of reads) {
+      if (!read.region) continue;
+      const window = app.alerts.windowMinutes ?? o.defaultWindowMinutes ?? 5;
+      const list = byWindow.get(window) ?? [];
+      list.push({ resourceId: containerAppResourceId(app.containerApp), region: read.region });
+      byWindow.set(window, list);
+    }
+    const out = new Map<string, MetricsReading>();
+    await Promise.all(
+      [...byWindow].map(async ([windowMinutes, targets]) => {
+        const readings = await deps.metrics.readAppMetrics(targets, { windowMinutes, endTime: clock(), timeoutInMs: o.metricsTimeoutMs ?? 15_000 });
+        for (const [id, reading] of readings) out.set(id, reading);
+      }),
+    );
+    return out;
+  }
+
+  async function judgeAndRecord(app: ManagedApp, read: PlatformRead, metrics: MetricsReading | undefined, previous: AppSweepState | undefined, silences: Silence[], startedMs: number): Promise<AppSweepOutcome> {
+    if (read.error) return { app: app.name, error: read.error };
+    const now = clock();
+    const deploymentRunning = read.deployment !== undefined;
+    const endpoint = read.endpoint ? await read.endpoint : undefined;
+    const consecutiveHealthFailures = countFailures(previous?.consecutiveHealthFailures ?? 0, endpoint, deploymentRunning, read.platform);
+
+    const signals: AppSignals = {
+      consecutiveHealthFailures,
+      ...(read.platform ? { platform: read.platform } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      metrics: metricsSignal(metrics, read),
+      ...(await backupSignal(app)),
+    };
+    const judged = judgeApp(signals, toDomainThresholds(app.alerts), { deploymentRunning });
+    const verdict: AppVerdict = { ...judged, signals: judged.signals.map(explainResponseTime) };
+
+    const silence = silenceAt(app.maintenanceWindows, silences, now);
+    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced }, now);
+    let deliveries: SweepHistoryRecord['deliveries'];
+    if (alert.notify) {
+      const message = alertNotification(app.name, alert.notify, verdict, previous?.alert.notifiedVerdict, alert.nextState.since);
+      const sent = await deps.notify(channelsFor(app.notify, deps.channels, message.severity), message);
+      deliveries = sent.map((d) => ({ channel: d.channel, outcome: d.outcome }));
+    }
+
+    const unhealthySweepsInARow = verdict.verdict === 'unhealthy' && !deploymentRunning ? (previous?.unhealthySweepsInARow ?? 0) + 1 : 0;
+    const restartTarget = read.judged[0]?.name;
+    const heal = decideSelfHeal({
+      policy: app.selfHeal,
+      unhealthySweepsInARow,
+      lastRestartAt: previous?.lastSelfHealAt,
+      deploymentRunning,
+      silenced: silence.silenced,
+      revisionName: restartTarget,
+      now,
+    });
+    let selfHeal: SelfHealRecord | undefined;
+    if (heal.action === 'restart' && restartTarget) selfHeal = await restart(app, restartTarget, heal.reason);
+
+    const state: AppSweepState = {
+      lastSweepAt: now.toISOString(),
+      verdict: verdict.verdict,
+      severity: verdict.severity,
+      signals: verdict.signals,
+      alert: alert.nextState,
+      consecutiveHealthFailures,
+      unhealthySweepsInARow: selfHeal ? 0 : unhealthySweepsInARow,
+      ...(selfHeal ? { lastSelfHealAt: now.toISOString() } : previous?.lastSelfHealAt ? { lastSelfHealAt: previous.lastSelfHealAt } : {}),
+      ...(previous?.historyPrunedAt ? { historyPrunedAt: previous.historyPrunedAt } : {}),
+    };
+    const record: SweepHistoryRecord = {
+      at: now.toISOString(),
+      verdict: verdict.verdict,
+      severity: verdict.severity,
+      signals: verdict.signals,
+      deploymentRunning,
+      silenced: silence.silenced,
+      ...(alert.notify ? { notified: alert.notify, deliveries } : {}),
+      ...(selfHeal ? { selfHeal } : {}),
+      durationMs: Math.round(performance.now() - startedMs),
+    };
+    await deps.history.append(app.name, now, randomSuffix(), record);
+    if (!state.historyPrunedAt || now.getTime() - Date.parse(state.historyPrunedAt) >= HOUR_MS) {
+      await deps.history.prune(app.name, now);
+      state.historyPrunedAt = now.toISOString();
+    }
+    await deps.history.saveState(app.name, state);
+    return { app: app.name, verdict: verdict.verdict, ...(alert.notify ? { notified: alert.notify } : {}), ...(selfHeal ? { selfHeal } : {}) };
+  }
+
+  async function restart(app: ManagedApp, revision: string, reason: string): Promise<SelfHealRecord> {
+    let record: SelfHealRecord;
+    try {
+      await deps.containerApps.restartRevision(app.containerApp, revision, { abortSignal: AbortSignal.timeout(armTimeoutMs) });
+      record = { revision, outcome: 'restarted', reason };
+    } catch (error) {
+      record = { revision, outcome: 'failed', reason, error: armErrorText(error, armTimeoutMs) };
+    }
+    log({ msg: 'self-heal', app: app.name, ...record });
+    const message = selfHealNotification(app.name, revision, record.outcome, reason, record.error);
+    await deps.notify(channelsFor(app.notify, deps.channels, message.severity), message);
+    return record;
+  }
+
+  function metricsSignal(reading: MetricsReading | undefined, read: PlatformRead): AppMetrics | SignalReadError {
+    if (reading === undefined) return { error: read.region ? 'no answer for this app' : 'the app\'s region could not be read from ARM' };
+    if ('error' in reading) return { error: reading.error };
+    return summarizeAppMetrics(reading, read.limits);
+  }
+
+  async function backupSignal(app: ManagedApp): Promise<Pick<AppSignals, 'backupAgeHours'>> {
+    if (!app.database) return {};
+    if (!deps.backupAgeHours) return { backupAgeHours: { error: 'backups not available' } };
+    try {
+      return { backupAgeHours: await deps.backupAgeHours(app) };
+    } catch (error) {
+      return { backupAgeHours: { error: errorText(error) } };
+    }
+  }
+
+  return {
+    async sweepAll() {
+      const started = clock();
+      const startedMs = performance.now();
+      const [states, silences] = await Promise.all([deps.history.loadStates<AppSweepState>(), deps.history.loadSilences()]);
+      const reads = await mapWithConcurrency(deps.apps, o.concurrency, async (app) => ({ app, read: await readPlatform(app) }));
+      const metrics = await readMetrics(reads);
+      const outcomes = await mapWithConcurrency(reads, o.concurrency, async ({ app, read }) => {
+        try {
+          const reading = metrics.get(containerAppResourceId(app.containerApp).toLowerCase());
+          return await judgeAndRecord(app, read, reading, states.get(app.name), liveSilences(silences.get(app.name) ?? [], started), startedMs);
+        } catch (error) {
+          log({ msg: 'sweep of app failed', app: app.name, error: errorText(error) });
+          return { app: app.name, error: errorText(error) };
+        }
+      });
+      const report: SweepReport = { startedAt: started.toISOString(), durationMs: Math.round(performance.now() - startedMs), apps: outcomes };
+      log({ msg: 'sweep done', apps: outcomes.length, failed: outcomes.filter((a) => a.error).length, durationMs: report.durationMs });
+      return report;
+    },
+
+    async getSummary(name) {
+      const app = find(name);
+      if (!app) return undefined;
+      const now = clock();
+      const [state, silences] = await Promise.all([deps.history.getState<AppSweepState>(name), deps.history.getSilences(name)]);
+      const silence = silenceAt(app.maintenanceWindows, silences, now);
+      const base = { silenced: silence.silenced, ...(silence.until ? { silencedUntil: silence.until } : {}) };
+      if (!state) return { verdict: 'not-swept', ...base };
+      return {
+        verdict: state.verdict,
+        severity: state.severity,
+        since: state.alert.since,
+        checkedAt: state.lastSweepAt,
+        signals: state.signals,
+        ...base,
+        ...(state.lastSelfHealAt ? { lastSelfHealAt: state.lastSelfHealAt } : {}),
+      };
+    },
+
+    async listHistory(name, limit) {
+      if (!find(name)) return undefined;
+      const entries = await deps.history.list<SweepHistoryRecord>(name, { limit, now: clock() });
+      return entries.map((e) => e.record);
+    },
+
+    async addSilence(name, input) {
+      if (!find(name)) return undefined;
+      const now = clock();
+      const silence: Silence = { id: randomSuffix(), start: input.start, end: input.end, createdAt: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
+      await deps.history.changeSilences(name, (current) => ({ silences: [...liveSilences(current, now), silence], result: undefined }));
+      return silence;
+    },
+
+    async clearSilences(name, id) {
+      if (!find(name)) return undefined;
+      const now = clock();
+      return deps.history.changeSilences(name, (current) => {
+        const live = liveSilences(current, now);
+        const removed = live.filter((s) => id === undefined || s.id === id);
+        return { silences: live.filter((s) => !removed.includes(s)), result: removed };
+      });
+    },
+  };
+}
+
+/**
+ * Health-endpoint failures in a row. A failure is an answer saying unhealthy, or none at all;
+ * `degraded` is its own warning and `unknown` proves nothing either way. During a deployment the
+ * run restarts at zero: failures then are the rollout's, which the pipeline judges.
+ */
+function countFailures(previous: number, endpoint: HealthObservation | undefined, deploymentRunning: boolean, platform: PlatformRead['platform']): number {
+  if (deploymentRunning) return 0;
+  if (!endpoint) return platform !== undefined && 'idle' in platform && platform.idle ? 0 : previous;
+  switch (endpoint.outcome) {
+    case 'unhealthy':
+    case 'unreachable':
+      return previous + 1;
+    case 'healthy':
+    case 'degraded':
+      return 0;
+    case 'unknown':
+      return previous;
+  }
+}
+
+// Container Apps has no p95: say what was compared.
+function explainResponseTime(signal: AppVerdict['signals'][number]): AppVerdict['signals'][number] {
+  if (signal.name !== 'p95-response' || signal.status === 'unknown') return signal;
+  return { ...signal, reason: `${signal.reason}; Azure Monitor offers Container Apps only an average response time, which is what was compared` };
+}
+
+function armErrorText(error: unknown, timeoutMs: number): string {
+  const name = (error as { name?: string })?.name;
+  if (name === 'AbortError' || name === 'TimeoutError') return `ARM did not answer within ${timeoutMs} ms`;
+  const status = (error as { statusCode?: unknown })?.statusCode;
+  const code = (error as { code?: unknown })?.code;
+  if (typeof status === 'number') return `ARM answered HTTP ${status}${typeof code === 'string' ? ` ${sanitizeExcerpt(code, 60)}` : ''}`;
+  return `ARM could not be reached${typeof code === 'string' ? ` (${sanitizeExcerpt(code, 60)})` : ''}`;
+}
+
+function errorText(error: unknown): string {
+  return sanitizeExcerpt(error instanceof Error ? error.message : String(error), 200);
+}
+
+function randomSuffix(): string {
+  return Math.random().toString(36).slice(2, 10);
+}

@@ -1,0 +1,178 @@
+/**
+ * Health sweep records in Table storage (issue 7 part 3):
+ *   HarbormasterHealthHistory  PartitionKey = app, RowKey newest first: one entry per app per sweep,
+ *                              kept for `retentionHours` (older rows are pruned by the sweep).
+ *   HarbormasterHealthState    PartitionKey 'state', RowKey = app: what the next sweep needs (alert
+ *                              state, failure runs, self-heal clock, the latest verdict);
+ *                              PartitionKey 'silences', RowKey = app: silences set through the API.
+ * States and silences live in one partition each so a sweep reads all apps in one query. The sweep
+ * (a singleton timer) is the only writer of states; the silences API the only writer of silences,
+ * under ETag concurrency.
+ */
+import type { TableClient } from '@azure/data-tables';
+import type { TableProvider } from './tables';
+import { newestFirstKey } from './tables';
+
+export const HealthTableNames = {
+  history: 'HarbormasterHealthHistory',
+  state: 'HarbormasterHealthState',
+} as const;
+
+const STATE = 'state';
+const SILENCES = 'silences';
+/** Table storage strings hold 64 KiB (32 K UTF-16 characters); entries stay well under. */
+const MAX_JSON_CHARS = 30_000;
+
+export interface Silence {
+  id: string;
+  start: string;
+  end: string;
+  reason?: string;
+  createdAt: string;
+}
+
+/** One app's history entry; `record` is the sweep's JSON (see src/activities/sweep/sweepRecords.ts). */
+export interface HealthHistoryEntry<R = unknown> {
+  at: string;
+  record: R;
+}
+
+interface JsonEntity {
+  partitionKey: string;
+  rowKey: string;
+  json: string;
+  at?: string;
+}
+
+export class HealthHistoryStore {
+  constructor(
+    private readonly tables: TableProvider,
+    private readonly options: { retentionHours: number } = { retentionHours: 48 },
+  ) {}
+
+  get retentionHours(): number {
+    return this.options.retentionHours;
+  }
+
+  async append<R>(app: string, at: Date, id: string, record: R): Promise<void> {
+    const table = await this.table(HealthTableNames.history);
+    await table.createEntity<JsonEntity>({ partitionKey: app, rowKey: newestFirstKey(at, id), at: at.toISOString(), json: capped(record) });
+  }
+
+  /** Newest first, at most `limit`, and never older than the retention. */
+  async list<R>(app: string, options: { limit: number; now: Date }): Promise<Array<HealthHistoryEntry<R>>> {
+    const table = await this.table(HealthTableNames.history);
+    const oldest = newestFirstKey(new Date(options.now.getTime() - this.options.retentionHours * 3_600_000), '');
+    const filter = `PartitionKey eq '${odata(app)}' and RowKey lt '${odata(oldest)}'`;
+    const out: Array<HealthHistoryEntry<R>> = [];
+    for await (const page of table.listEntities<JsonEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(options.limit, 1000) })) {
+      for (const entity of page) {
+        out.push({ at: entity.at ?? '', record: JSON.parse(entity.json) as R });
+        if (out.length >= options.limit) return out;
+      }
+    }
+    return out;
+  }
+
+  /** Deletes the app's entries older than the retention; returns how many. */
+  async prune(app: string, now: Date): Promise<number> {
+    const table = await this.table(HealthTableNames.history);
+    const cutoff = newestFirstKey(new Date(now.getTime() - this.options.retentionHours * 3_600_000), '');
+    const filter = `PartitionKey eq '${odata(app)}' and RowKey ge '${odata(cutoff)}'`;
+    let deleted = 0;
+    for await (const entity of table.listEntities<{ partitionKey: string; rowKey: string }>({ queryOptions: { filter, select: ['RowKey'] } })) {
+      try {
+        await table.deleteEntity(app, entity.rowKey);
+        deleted++;
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    }
+    return deleted;
+  }
+
+  /** Every app's sweep state, by app name. */
+  async loadStates<S>(): Promise<Map<string, S>> {
+    return this.loadPartition<S>(STATE);
+  }
+
+  async getState<S>(app: string): Promise<S | undefined> {
+    const table = await this.table(HealthTableNames.state);
+    try {
+      const entity = await table.getEntity<JsonEntity>(STATE, app);
+      return JSON.parse(entity.json) as S;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async saveState<S>(app: string, state: S): Promise<void> {
+    const table = await this.table(HealthTableNames.state);
+    await table.upsertEntity<JsonEntity>({ partitionKey: STATE, rowKey: app, json: capped(state) }, 'Replace');
+  }
+
+  /** Every app's API silences, by app name. */
+  async loadSilences(): Promise<Map<string, Silence[]>> {
+    return this.loadPartition<Silence[]>(SILENCES);
+  }
+
+  async getSilences(app: string): Promise<Silence[]> {
+    const table = await this.table(HealthTableNames.state);
+    try {
+      return JSON.parse((await table.getEntity<JsonEntity>(SILENCES, app)).json) as Silence[];
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return [];
+      throw error;
+    }
+  }
+
+  /** Changes an app's silences under optimistic concurrency; `change` must be pure. */
+  async changeSilences<T>(app: string, change: (current: Silence[]) => { silences: Silence[]; result: T }): Promise<T> {
+    const table = await this.table(HealthTableNames.state);
+    for (let attempt = 0; ; attempt++) {
+      let etag: string | undefined;
+      let current: Silence[] = [];
+      try {
+        const entity = await table.getEntity<JsonEntity>(SILENCES, app);
+        etag = entity.etag;
+        current = JSON.parse(entity.json) as Silence[];
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      const { silences, result } = change(current);
+      const entity: JsonEntity = { partitionKey: SILENCES, rowKey: app, json: capped(silences) };
+      try {
+        if (etag) await table.updateEntity(entity, 'Replace', { etag });
+        else await table.createEntity(entity);
+        return result;
+      } catch (error) {
+        const status = (error as { statusCode?: number }).statusCode;
+        if ((status !== 412 && status !== 409) || attempt >= 20) throw error;
+      }
+    }
+  }
+
+  private async loadPartition<V>(partition: string): Promise<Map<string, V>> {
+    const table = await this.table(HealthTableNames.state);
+    const out = new Map<string, V>();
+    for await (const entity of table.listEntities<JsonEntity>({ queryOptions: { filter: `PartitionKey eq '${partition}'` } })) {
+      out.set(entity.rowKey, JSON.parse(entity.json) as V);
+    }
+    return out;
+  }
+
+  private table(name: string): Promise<TableClient> {
+    return this.tables.get(name);
+  }
+}
+
+function odata(value: string): string {
+  return value.replace(/'/g, "''");
+}
+
+function capped(value: unknown): string {
+  const text = JSON.stringify(value);
+  if (text.length > MAX_JSON_CHARS) throw new RangeError(`health record of ${text.length} characters is over the ${MAX_JSON_CHARS} cap`);
+  return text;
+}
