@@ -13,6 +13,9 @@ import { createMetricsModule } from './monitor/metricsModule';
 import { RevisionRuntime } from './revisions/revisionRuntime';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from './server';
 import { createCertificateAuthority } from './tls';
+import { createJobsModule, type JobsModule } from './arm/jobs';
+import { createKeyVaultModule, type KeyVaultModule } from './keyvault/keyVaultModule';
+import { createRegistryModule, type RegistryModule } from './registry/registryModule';
 
 export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'> {
   /** Shared with the registry and Jobs modules. Default: a new in-memory catalog. */
@@ -31,6 +34,8 @@ export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'>
   gaugeIntervalMs?: number;
   /** How long the ingress waits for a revision's answer. Default 240 s. */
   upstreamTimeoutMs?: number;
+  /** Variables every job execution gets (see JobsModuleOptions.baseEnv). */
+  jobsBaseEnv?: Record<string, string>;
 }
 
 export interface AzureSimulatorContext {
@@ -45,6 +50,11 @@ export interface RunningAzureSimulator extends RunningSimulator {
   readonly metrics: MetricsRecorder;
   readonly runtime: RevisionRuntime;
   readonly containerApps: ContainerAppsModule;
+  /** Container Apps Jobs whose executions run as local processes. */
+  readonly jobs: JobsModule;
+  /** The container registry (`<name>.azurecr.io`), its pushes, webhooks and Event Grid. */
+  readonly registry: RegistryModule;
+  readonly keyVault: KeyVaultModule;
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<RunningAzureSimulator> {
@@ -68,7 +78,12 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const metricsModule = createMetricsModule({ recorder: metrics, regionOf: (id) => containerApps.regionOf(id) });
   const context: AzureSimulatorContext = { imageCatalog, metrics, runtime };
   const extra = typeof options.modules === 'function' ? options.modules(context) : (options.modules ?? []);
-  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, ...extra] });
+  // One catalog for all: a push records an image's behaviour; revisions and job executions read it.
+  const lro = { retryAfterSeconds: options.lroRetryAfterSeconds };
+  const jobs = createJobsModule({ imageCatalog, lro, baseEnv: options.jobsBaseEnv });
+  const registry = createRegistryModule({ imageCatalog });
+  const keyVault = createKeyVaultModule();
+  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, jobs, registry, keyVault, ...extra] });
   const ingress = await startIngress({
     ca,
     containerApps,
@@ -100,6 +115,9 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     metrics,
     runtime,
     containerApps,
+    jobs,
+    registry,
+    keyVault,
     async stop() {
       clearInterval(sampler);
       await ingress.stop();

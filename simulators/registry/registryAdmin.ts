@@ -68,12 +68,19 @@ export class RegistryAdmin {
     const result = store.push(input);
     const image = `${store.loginServer}/${result.repository}:${result.tag}`;
     const byDigest = `${store.loginServer}/${result.repository}@${result.digest}`;
-    if (input.behaviour && this.deps.imageCatalog) {
+    if (this.deps.imageCatalog) {
       const aliases = [byDigest, ...Object.values(result.platformDigests).map((d) => `${store.loginServer}/${result.repository}@${d}`)];
+      // Every pushed image carries a migration that works (as a release image's migrate entrypoint
+      // would) unless it was pushed with migrate-fail or migrate-hang; the app behaviour is separate.
       if (isMigrationBehaviour(input.behaviour)) {
         this.deps.imageCatalog.record({ imageRef: image, aliases, metadata: { [JOB_BEHAVIOUR_METADATA_KEY]: input.behaviour } });
       } else {
-        this.deps.imageCatalog.record({ imageRef: image, aliases, behaviour: parseBehaviour(input.behaviour) });
+        this.deps.imageCatalog.record({
+          imageRef: image,
+          aliases,
+          behaviour: input.behaviour ? parseBehaviour(input.behaviour) : undefined,
+          metadata: { [JOB_BEHAVIOUR_METADATA_KEY]: 'migrate-ok' },
+        });
       }
     }
     this.notifier.notifyPush(

@@ -46,12 +46,13 @@ export class DeploymentLauncher {
     const app = this.app(appName);
     const now = this.deps.now();
     const request: DeploymentRequest = {
+      app: app.name,
       deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
       digest: push.digest,
       tag: push.tag,
       registry: push.registry,
       repository: push.repository,
-      source: push.source,
+      source: push.source as DeploymentRequest['source'],
       deliveryId: push.deliveryId,
       receivedAt: now.toISOString(),
     };
@@ -67,6 +68,9 @@ export class DeploymentLauncher {
         reason: result.reason,
       });
     }
+    for (const superseded of result.superseded) {
+      await this.deps.deployments.update(superseded.deploymentId, app.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
+    }
     if (result.decision === 'started') await this.startOrchestration(app, request, starter);
     return result;
   }
@@ -75,7 +79,7 @@ export class DeploymentLauncher {
     const app = this.app(input.app);
     const record = await this.deps.deployments.get(input.deploymentId);
     const outcome = await this.deps.appState.transact(app.name, (state) =>
-      finishRunning(state, { deploymentId: input.deploymentId, succeeded: input.phase === 'succeeded', digest: input.digest, tag: record?.image.tag }),
+      finishRunning(state, { deploymentId: input.deploymentId, succeeded: input.phase === 'succeeded', tag: record?.image.tag }),
     );
     const at = this.deps.now().toISOString();
     for (const superseded of outcome.superseded) {

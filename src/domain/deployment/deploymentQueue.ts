@@ -1,16 +1,20 @@
 /**
- * One deployment at a time per app, newest wins (issue 5 part 4), as pure state changes.
- * The caller applies them under optimistic concurrency, so racing webhooks cannot both win.
+ * An app's deployment queue as Harbormaster stores it: the push domain's queue rules
+ * (src/domain/push/deploymentQueue.ts: one at a time, newest wins, duplicates collapse) plus
+ * what deployments add: an id per request, the deployed tag, and the pause a manual
+ * rollback sets (automatic pushes are ignored while paused; a person's deploy still goes).
  */
-export interface DeploymentRequest {
-  deploymentId: string;
-  digest: string;
-  tag?: string;
-  registry: string;
-  repository: string;
-  source: string;
-  deliveryId: string;
-  receivedAt: string;
+import {
+  nextFromQueue,
+  submitDeployment,
+  type DeploymentRequest as PushDeploymentRequest,
+  type QueueDecision,
+} from '../push/deploymentQueue';
+
+export interface DeploymentRequest extends PushDeploymentRequest {
+  readonly deploymentId: string;
+  readonly registry: string;
+  readonly repository: string;
 }
 
 export interface AppQueueState {
@@ -23,33 +27,25 @@ export interface AppQueueState {
 }
 
 export type RequestDecision =
-  | { decision: 'started'; request: DeploymentRequest; reason: string }
-  | { decision: 'queued'; request: DeploymentRequest; reason: string }
-  | { decision: 'duplicate'; reason: string; deploymentId?: string }
-  | { decision: 'ignored'; reason: string };
+  | { decision: 'started' | 'queued'; request: DeploymentRequest; reason: string; superseded: DeploymentRequest[] }
+  | { decision: Exclude<QueueDecision, 'started' | 'queued'>; reason: string; deploymentId?: string; superseded: DeploymentRequest[] }
+  | { decision: 'ignored'; reason: string; superseded: DeploymentRequest[] };
 
-/** Sources that are automatic; a paused app ignores them (a person's deploy still goes). */
+/** Sources that are automatic; a paused app ignores them. */
 const AUTOMATIC_SOURCES = new Set(['acr', 'eventgrid', 'dockerhub', 'ghcr', 'reconcile']);
 
 export function decideRequest(state: AppQueueState, request: DeploymentRequest): { state: AppQueueState; result: RequestDecision } {
   if (state.paused && AUTOMATIC_SOURCES.has(request.source)) {
-    return { state, result: { decision: 'ignored', reason: `automatic deploys of ${state.app} are paused since ${state.paused.at}: ${state.paused.reason}` } };
+    return { state, result: { decision: 'ignored', reason: `automatic deploys of ${state.app} are paused since ${state.paused.at}: ${state.paused.reason}`, superseded: [] } };
   }
-  if (state.running?.digest === request.digest) {
-    return { state, result: { decision: 'duplicate', reason: 'this digest is being deployed now', deploymentId: state.running.deploymentId } };
+  const outcome = submitDeployment(state, request);
+  const superseded = outcome.superseded as DeploymentRequest[];
+  const next: AppQueueState = { ...state, running: outcome.state.running as DeploymentRequest | undefined, queued: [...(outcome.state.queued as DeploymentRequest[])] };
+  if (outcome.decision === 'started' || outcome.decision === 'queued') {
+    return { state: next, result: { decision: outcome.decision, request, reason: outcome.reason, superseded } };
   }
-  const queuedSame = state.queued.find((q) => q.digest === request.digest);
-  if (queuedSame) return { state, result: { decision: 'duplicate', reason: 'this digest is already queued', deploymentId: queuedSame.deploymentId } };
-  if (!state.running && state.deployedDigest === request.digest) {
-    return { state, result: { decision: 'duplicate', reason: 'this digest is already deployed' } };
-  }
-  if (state.running) {
-    return {
-      state: { ...state, queued: [...state.queued, request] },
-      result: { decision: 'queued', request, reason: `waiting for deployment ${state.running.deploymentId} to end` },
-    };
-  }
-  return { state: { ...state, running: request }, result: { decision: 'started', request, reason: 'no deployment running' } };
+  const existing = [state.running, ...state.queued].find((r) => r?.digest === request.digest);
+  return { state, result: { decision: outcome.decision, reason: outcome.reason, deploymentId: existing?.deploymentId, superseded } };
 }
 
 export interface FinishResult {
@@ -58,17 +54,26 @@ export interface FinishResult {
 }
 
 /** The running deployment ended: the newest queued request runs next, the rest are superseded. */
-export function finishRunning(state: AppQueueState, finished: { deploymentId: string; succeeded: boolean; digest: string; tag?: string }): { state: AppQueueState; result: FinishResult } {
-  if (state.running && state.running.deploymentId !== finished.deploymentId) {
-    // A replayed finish of an older deployment: nothing to change.
+export function finishRunning(state: AppQueueState, finished: { deploymentId: string; succeeded: boolean; tag?: string }): { state: AppQueueState; result: FinishResult } {
+  if (state.running?.deploymentId !== finished.deploymentId) {
+    // A retried finish of a deployment already finished: nothing to change.
     return { state, result: { superseded: [] } };
   }
-  const deployed = finished.succeeded ? { deployedDigest: finished.digest, deployedTag: finished.tag } : {};
-  const byNewest = [...state.queued].sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
-  const [next, ...superseded] = byNewest;
-  const paused = state.paused;
-  if (paused && next && AUTOMATIC_SOURCES.has(next.source)) {
-    return { state: { ...state, ...deployed, running: undefined, queued: [] }, result: { superseded: byNewest } };
+  const outcome = nextFromQueue(state, finished.succeeded ? 'promoted' : 'failed');
+  let next = outcome.next as DeploymentRequest | undefined;
+  const superseded = [...(outcome.superseded as DeploymentRequest[])];
+  if (next && state.paused && AUTOMATIC_SOURCES.has(next.source)) {
+    superseded.push(next);
+    next = undefined;
   }
-  return { state: { ...state, ...deployed, running: next, queued: [] }, result: { next, superseded } };
+  return {
+    state: {
+      ...state,
+      running: next,
+      queued: [],
+      deployedDigest: outcome.state.deployedDigest,
+      deployedTag: finished.succeeded ? finished.tag : state.deployedTag,
+    },
+    result: { next, superseded },
+  };
 }
