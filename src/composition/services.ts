@@ -19,6 +19,10 @@ import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
 import { TableProvider, type StorageTarget } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
+import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
+import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
+import { MonitorMetricsReader } from '../adapters/metrics/monitorMetricsReader';
+import { HealthHistoryStore } from '../adapters/storage/healthHistoryStore';
 
 export interface Services {
   config: HarbormasterConfig;
@@ -31,6 +35,8 @@ export interface Services {
   deploymentActivities: DeploymentActivities;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
+  healthHistory: HealthHistoryStore;
+  healthSweep: HealthSweep;
 }
 
 let services: Services | undefined;
@@ -67,17 +73,33 @@ export function createServices(config: HarbormasterConfig): Services {
   const notifications = new NotificationDispatcher(apps.notifications, readSecret, http);
   const containerApps = new ArmContainerAppsGateway(credential, azureOptions);
   const registry = new OciRegistryClient(http, credential);
+  const appState = new AppStateStore(tables);
+  const healthHistory = new HealthHistoryStore(tables);
+  const healthSweep = createHealthSweep({
+    apps: apps.apps,
+    channels: apps.notifications,
+    containerApps,
+    metrics: new MonitorMetricsReader(credential, { endpoint: local.metricsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions }),
+    metricsFacts: new ArmMetricsFacts(credential, azureOptions),
+    probe: createHealthEndpointProbe(http),
+    runningDeployment: async (name) => (await appState.get(name)).running,
+    history: healthHistory,
+    notify: (channels, notification) => notifications.send(channels, notification),
+    options: { concurrency: settings.sweepConcurrency, alertReminderMinutes: settings.alertReminderMinutes },
+  });
 
   return {
     config,
     tables,
     deployments,
-    appState: new AppStateStore(tables),
+    appState,
     deliveries: new DeliveryStore(tables),
     containerApps,
     notifications,
     readSecret,
     registry,
+    healthHistory,
+    healthSweep,
     deploymentActivities: createDeploymentActivities({
       containerApps,
       jobs: new ArmJobsGateway(credential, azureOptions),

@@ -1,0 +1,120 @@
+/**
+ * Health sweep triggers (issue 7):
+ *   timer  healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
+ *   GET    /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
+ *   POST   /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")
+ *   DELETE /api/apps/{app}/silences[?id=]   end the app's API silences (configured windows stay)
+ * `getHealthSummary(app)` is what `GET /api/status` shows per app.
+ */
+import { app, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
+import type { HealthSweep } from '../activities/sweep/healthSweep';
+import type { HealthSummary } from '../activities/sweep/sweepRecords';
+import { getServices } from '../composition/services';
+import { getConfig } from '../config';
+import { json, problem } from './http/problem';
+import { parseJson, readBodyCapped } from './http/readBody';
+
+const DEFAULT_HISTORY = 50;
+const MAX_HISTORY = 500;
+const MAX_SILENCE_MINUTES = 7 * 24 * 60;
+const MAX_SILENCE_BODY_BYTES = 4 * 1024;
+
+export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+export interface HealthSweepHandlers {
+  sweep: (timer: Timer, context: InvocationContext) => Promise<void>;
+  getAppHealth: HttpHandler;
+  addSilence: HttpHandler;
+  clearSilences: HttpHandler;
+}
+
+/** The handlers over an explicit sweep and clock (tests build them against Azurite and the simulators). */
+export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date = () => new Date()): HealthSweepHandlers {
+  return {
+    async sweep(_timer, context) {
+      const report = await sweep.sweepAll();
+      const failed = report.apps.filter((a) => a.error);
+      context.log(`health sweep: ${report.apps.length} apps in ${report.durationMs} ms, ${failed.length} not swept`);
+      for (const f of failed) context.warn(`health sweep: ${f.app} not swept: ${f.error ?? ''}`);
+    },
+
+    async getAppHealth(request) {
+      const name = request.params.app;
+      const limitText = request.query.get('limit');
+      const limit = limitText === null ? DEFAULT_HISTORY : Number(limitText);
+      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY) {
+        return problem(400, 'Invalid limit', `limit must be an integer from 1 to ${MAX_HISTORY}`, 'limit');
+      }
+      const [current, history] = await Promise.all([sweep.getSummary(name), sweep.listHistory(name, limit)]);
+      if (!current || !history) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
+      return json(200, { app: name, current, history });
+    },
+
+    async addSilence(request) {
+      const name = request.params.app;
+      const read = await readBodyCapped(request, MAX_SILENCE_BODY_BYTES);
+      if ('response' in read) return read.response;
+      const parsed = parseJson(read.raw);
+      if ('response' in parsed) return parsed.response;
+      const input = parseSilence(parsed.body, clock());
+      if ('response' in input) return input.response;
+      const silence = await sweep.addSilence(name, input.silence);
+      if (!silence) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
+      return json(201, silence);
+    },
+
+    async clearSilences(request) {
+      const name = request.params.app;
+      const id = request.query.get('id') ?? undefined;
+      const removed = await sweep.clearSilences(name, id);
+      if (!removed) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
+      if (id !== undefined && removed.length === 0) return problem(404, 'Unknown silence', `no active silence "${id}" for ${name}`, 'id');
+      return json(200, { removed });
+    },
+  };
+}
+
+function parseSilence(body: unknown, now: Date): { silence: { start: string; end: string; reason?: string } } | { response: HttpResponseInit } {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { response: problem(400, 'Invalid silence', 'the body must be a JSON object', '(body)') };
+  const b = body as Record<string, unknown>;
+  for (const key of Object.keys(b)) {
+    if (!['minutes', 'until', 'start', 'reason'].includes(key)) return { response: problem(400, 'Invalid silence', `unknown field "${key.slice(0, 40)}"`, key.slice(0, 40)) };
+  }
+  let start = now;
+  if (b.start !== undefined) {
+    if (typeof b.start !== 'string' || !Number.isFinite(Date.parse(b.start))) return { response: problem(400, 'Invalid silence', 'start must be an ISO 8601 date-time', 'start') };
+    start = new Date(Date.parse(b.start));
+  }
+  let end: Date;
+  if (b.minutes !== undefined && b.until !== undefined) return { response: problem(400, 'Invalid silence', 'give either minutes or until, not both', 'minutes') };
+  if (b.minutes !== undefined) {
+    if (typeof b.minutes !== 'number' || !Number.isInteger(b.minutes) || b.minutes < 1 || b.minutes > MAX_SILENCE_MINUTES) {
+      return { response: problem(400, 'Invalid silence', `minutes must be an integer from 1 to ${MAX_SILENCE_MINUTES}`, 'minutes') };
+    }
+    end = new Date(start.getTime() + b.minutes * 60_000);
+  } else if (b.until !== undefined) {
+    if (typeof b.until !== 'string' || !Number.isFinite(Date.parse(b.until))) return { response: problem(400, 'Invalid silence', 'until must be an ISO 8601 date-time', 'until') };
+    end = new Date(Date.parse(b.until));
+  } else {
+    return { response: problem(400, 'Invalid silence', 'minutes or until is required', 'minutes') };
+  }
+  if (end.getTime() <= start.getTime() || end.getTime() <= now.getTime()) return { response: problem(400, 'Invalid silence', 'the silence must end after it starts and in the future', b.until !== undefined ? 'until' : 'minutes') };
+  if (end.getTime() - start.getTime() > MAX_SILENCE_MINUTES * 60_000) return { response: problem(400, 'Invalid silence', `a silence lasts at most ${MAX_SILENCE_MINUTES} minutes`, 'until') };
+  if (b.reason !== undefined && (typeof b.reason !== 'string' || b.reason.length > 500)) return { response: problem(400, 'Invalid silence', 'reason must be a string of at most 500 characters', 'reason') };
+  return { silence: { start: start.toISOString(), end: end.toISOString(), ...(typeof b.reason === 'string' && b.reason ? { reason: b.reason } : {}) } };
+}
+
+/** The current verdict of one app, for `GET /api/status`; undefined for an unknown app. */
+export function getHealthSummary(appName: string): Promise<HealthSummary | undefined> {
+  return getServices().healthSweep.getSummary(appName);
+}
+
+let handlers: HealthSweepHandlers | undefined;
+const registered = (): HealthSweepHandlers => (handlers ??= createHealthSweepHandlers(getServices().healthSweep));
+
+export function registerHealthSweep(): void {
+  app.timer('healthSweep', { schedule: getConfig().settings.sweepSchedule, runOnStartup: false, handler: (t, c) => registered().sweep(t, c) });
+  app.http('getAppHealth', { route: 'apps/{app}/health', methods: ['GET'], authLevel: 'function', handler: (r, c) => registered().getAppHealth(r, c) });
+  app.http('addSilence', { route: 'apps/{app}/silences', methods: ['POST'], authLevel: 'function', handler: (r, c) => registered().addSilence(r, c) });
+  app.http('clearSilences', { route: 'apps/{app}/silences', methods: ['DELETE'], authLevel: 'function', handler: (r, c) => registered().clearSilences(r, c) });
+}
