@@ -6,7 +6,7 @@
  * time). Claims live in partition `~claims` (RowKey = database), alert state in `~alerts`.
  * Drills: table HarbormasterBackupDrills, PartitionKey = database, RowKey = drillId.
  */
-import type { TableClient, TableEntityResult } from '@azure/data-tables';
+import type { TableEntityResult } from '@azure/data-tables';
 import type { BackupRecord, DrillRecord } from '../../domain/backup';
 import type { TableProvider } from '../storage/tables';
 

@@ -1,0 +1,119 @@
+/**
+ * The backup runner as the job runs it (a real child process): pg_dump over a password role,
+ * streamed into Azurite, verified, recorded; and its failures leave nothing partial.
+ */
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
+import { parseConnectionString } from '../../src/backup/pgConnection';
+import { restoreArchive } from '../../src/backup/restoreArchive';
+import { backupBlobName } from '../../src/domain/backup';
+import { createDatabase, killedMidStreamBinDir, runnerEnv, runRunner, SEED_SQL, sql, startBackupKit, tableContents, type BackupKit } from './backupTestKit';
+
+let kit: BackupKit;
+
+beforeAll(async () => {
+  kit = await startBackupKit();
+  await createDatabase(kit, 'shop', SEED_SQL);
+  kit.keyVault.setSecret('shop-db', kit.role.connectionString('shop'));
+  kit.keyVault.setSecret('wrong-password', kit.role.connectionString('shop').replace(kit.role.password, 'not-the-password'));
+  kit.keyVault.setSecret('server-down', `postgres://hm_backup:${kit.role.password}@127.0.0.1:1/shop`);
+}, 180_000);
+
+afterAll(async () => {
+  await kit?.stop();
+});
+
+describe('backup runner', () => {
+  it('streams pg_dump into a blob, verifies it, and records it Complete with metadata, tags and row counts', async () => {
+    const backupId = '20250115T020000Z-aaaaaa';
+    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db', trigger: 'pre-migration', deploymentId: 'dep-42' }));
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const record = await kit.records.get('shop', backupId);
+    expect(record).toMatchObject({ state: 'Complete', trigger: 'pre-migration', deploymentId: 'dep-42', blobName: backupBlobName('shop', backupId) });
+    expect(record?.serverVersion).toMatch(/^\d+\.\d+/);
+    expect(record?.pgDumpVersion).toMatch(/^\d+\.\d+/);
+    expect(record?.tableRowCounts).toEqual({ 'audit.events': 300, 'public.customers': 250, 'public.orders': 2000 });
+
+    const { stream, sizeBytes } = await kit.blobs.download(record!.blobName!);
+    const bytes = await buffer(Readable.from(stream as AsyncIterable<Buffer>));
+    expect(bytes.subarray(0, 5).toString()).toBe('PGDMP');
+    expect(sizeBytes).toBe(record?.sizeBytes);
+    expect(createHash('sha256').update(bytes).digest('hex')).toBe(record?.sha256);
+
+    const blob = await kit.blobs.getMetadataAndTags(record!.blobName!);
+    expect(blob?.metadata).toMatchObject({ state: 'complete', database: 'shop', trigger: 'pre-migration', deploymentid: 'dep-42', sha256: record?.sha256, sizebytes: String(record?.sizeBytes) });
+    expect(blob?.tags).toMatchObject({ database: 'shop', trigger: 'pre-migration', state: 'complete', backupId });
+    // The password went through the environment only: it appears in no output and no record.
+    const everything = JSON.stringify({ run, record, blob });
+    expect(everything).not.toContain(kit.role.password);
+  });
+
+  it('round trip: the backup restores into a new database with identical table contents', async () => {
+    const backupId = '20250115T030000Z-bbbbbb';
+    expect((await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' }))).code).toBe(0);
+    const record = await kit.records.get('shop', backupId);
+    await sql(kit.pg.connectionString, `CREATE DATABASE shop_restored OWNER ${kit.role.name}`);
+    const outcome = await restoreArchive(kit.blobs, record!.blobName!, record!.sha256, { connection: parseConnectionString(kit.role.connectionString('shop_restored')) });
+    expect(outcome.checksumMatches).toBe(true);
+    expect(await tableContents(kit.role.connectionString('shop_restored'))).toEqual(await tableContents(kit.role.connectionString('shop')));
+  });
+
+  it('wrong credentials: Failed with the server\'s reason, no blob, exit 1, password scrubbed', async () => {
+    const backupId = '20250115T040000Z-cccccc';
+    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'wrong-password' }));
+    expect(run.code).toBe(1);
+    const record = await kit.records.get('shop', backupId);
+    expect(record?.state).toBe('Failed');
+    expect(record?.reason).toMatch(/connecting to the database failed: .*password authentication failed/);
+    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+    expect(JSON.stringify({ run, record })).not.toContain('not-the-password');
+  });
+
+  it('server down: Failed with a connection reason and nothing in the container', async () => {
+    const backupId = '20250115T050000Z-dddddd';
+    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'server-down' }));
+    expect(run.code).toBe(1);
+    const record = await kit.records.get('shop', backupId);
+    expect(record).toMatchObject({ state: 'Failed', reason: expect.stringMatching(/connecting to the database failed: .*ECONNREFUSED/) });
+    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+  });
+
+  it('pg_dump killed mid-stream: the upload is never committed, the record says so', async () => {
+    const backupId = '20250115T060000Z-eeeeee';
+    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db', pgBinDir: killedMidStreamBinDir(20_000) }));
+    expect(run.code).toBe(1);
+    const record = await kit.records.get('shop', backupId);
+    expect(record).toMatchObject({ state: 'Failed', reason: expect.stringContaining('pg_dump was killed by SIGKILL') });
+    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+  });
+
+  it('a missing Key Vault secret fails clearly', async () => {
+    const backupId = '20250115T070000Z-ffffff';
+    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'no-such-secret' }));
+    expect(run.code).toBe(1);
+    expect(await kit.records.get('shop', backupId)).toMatchObject({ state: 'Failed', reason: expect.stringContaining('Key Vault secret "no-such-secret" was not found') });
+  });
+
+  it('storage errors: with the blob service refusing, the runner exits 1 and leaves no blob', async () => {
+    const backupId = '20250115T080000Z-abcdef';
+    // Table storage works (the record is written), blob storage points at a closed port.
+    const env = runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' });
+    env.AzureWebJobsStorage = env.AzureWebJobsStorage.replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'BlobEndpoint=http://127.0.0.1:1');
+    const run = await runRunner(env);
+    expect(run.code).toBe(1);
+    const record = await kit.records.get('shop', backupId);
+    expect(record?.state).toBe('Failed');
+    expect(record?.reason).toMatch(/uploading the archive failed|ECONNREFUSED/);
+    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+  }, 120_000);
+
+  it('bad settings exit 2 naming the variable', async () => {
+    const env = runnerEnv(kit, { database: 'shop', backupId: 'x', secret: 'shop-db' });
+    delete env.HARBORMASTER_KEY_VAULT_URL;
+    const run = await runRunner(env);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('HARBORMASTER_KEY_VAULT_URL');
+  });
+});
