@@ -1,5 +1,5 @@
 /**
- * A throwaway PostgreSQL cluster for tests: `initdb` into a temp directory, `pg_ctl start` on a free
+ * A throwaway PostgreSQL cluster (tests and the local demo): `initdb` into a temp directory, `pg_ctl start` on a free
  * port bound to 127.0.0.1, trust auth for the `postgres` superuser, and `stop()` removes everything.
  *
  * `initdb` refuses to run as root, and CI and sessions run as root, so when we are root the server
