@@ -27,6 +27,15 @@ export interface BackupOrchestrationInput {
   readonly deploymentId?: string;
   /** Chosen by the starter (HTTP, timer) so it can answer 202 with it; a sub-orchestration may omit it (then one is derived from the instance id). */
   readonly backupId?: string;
+  /** Wait tuning (tests, small databases); defaults BACKUP_POLL_SECONDS / BACKUP_DEADLINE_MINUTES / RECORD_GRACE_SECONDS. */
+  readonly timing?: BackupTiming;
+}
+
+export interface BackupTiming {
+  readonly minPollSeconds?: number;
+  readonly maxPollSeconds?: number;
+  readonly deadlineMinutes?: number;
+  readonly graceSeconds?: number;
 }
 
 export interface BackupOrchestrationResult {
@@ -87,6 +96,7 @@ export interface FinishBackupInput {
 export interface BackupDrillInput {
   readonly database: string;
   readonly drillId: string;
+  readonly timing?: BackupTiming;
 }
 export interface BackupDrillResult {
   readonly drillId: string;
@@ -119,7 +129,9 @@ export interface FinishDrillInput {
 /** How long a backup may take end to end before the orchestration gives up and fails it. */
 export const BACKUP_DEADLINE_MINUTES = 240;
 /** Time between progress checks. */
-export const BACKUP_POLL_SECONDS = 15;
+export const BACKUP_POLL_SECONDS = 60;
+/** First check after this long; doubled up to BACKUP_POLL_SECONDS. */
+export const BACKUP_FIRST_POLL_SECONDS = 5;
 /** After the execution ended, how long to wait for the runner's final record before calling it lost. */
 export const RECORD_GRACE_SECONDS = 30;
 

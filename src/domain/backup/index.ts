@@ -4,3 +4,4 @@ export * from './planRetention';
 export * from './judgeBackupFreshness';
 export * from './scrubSecrets';
 export * from './backupContracts';
+export * from './judgeBackupWait';

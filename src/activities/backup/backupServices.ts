@@ -1,0 +1,56 @@
+/**
+ * The backup services, wired from the app's configuration and the shared composition root's
+ * pieces (tables, Key Vault reader, notifications). Built lazily on first use, like the rest.
+ */
+import { getServices, type Services } from '../../composition/services';
+import { createAzureClientOptions } from '../../adapters/azure/clientOptions';
+import { createCredential } from '../../adapters/azure/credential';
+import { BackupBlobStore, type BlobTarget } from '../../adapters/backupStore/backupBlobStore';
+import { ArmBackupJobLauncher, type BackupJobLauncher } from '../../adapters/backupStore/backupJobLauncher';
+import { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
+import { ArmJobsGateway } from '../../adapters/jobs/armJobsGateway';
+import { createBackupActivities, type BackupActivities } from './createBackupActivities';
+
+export interface BackupServices {
+  readonly records: BackupRecordStore;
+  readonly blobs: BackupBlobStore;
+  readonly activities: BackupActivities;
+}
+
+let backupServices: BackupServices | undefined;
+
+export function getBackupServices(): BackupServices {
+  backupServices ??= createBackupServices(getServices());
+  return backupServices;
+}
+
+export function createBackupServices(services: Services): BackupServices {
+  const { settings, apps } = services.config;
+  const credential = createCredential(settings.credential, settings.azureClientId);
+  const blobTarget: BlobTarget =
+    settings.storage.kind === 'connectionString'
+      ? { connectionString: settings.storage.connectionString.reveal() }
+      : { blobServiceUri: settings.storage.blobServiceUri, credential };
+  const records = new BackupRecordStore(services.tables);
+  const blobs = new BackupBlobStore(blobTarget, settings.backup.container);
+  const job = settings.backup.job;
+  const local = settings.localStack;
+  const azureOptions = createAzureClientOptions({ armEndpoint: local.armEndpoint, caCertPath: local.caCertPath, pollIntervalMs: local.pollIntervalMs });
+  const launcher: BackupJobLauncher = job
+    ? new ArmBackupJobLauncher(job, new ArmJobsGateway(credential, azureOptions), credential, azureOptions)
+    : {
+        start: () => Promise.reject(new Error('no backup job is configured (HARBORMASTER_BACKUP_JOB_NAME)')),
+        get: () => Promise.resolve(undefined),
+      };
+  const activities = createBackupActivities({
+    databases: apps.databases,
+    records,
+    blobs,
+    launcher,
+    channelsFor: (database) => [...new Set(apps.apps.filter((a) => a.database === database).flatMap((a) => a.notify))],
+    notify: (channels, notification) => services.notifications.send(channels, notification),
+    now: () => new Date(),
+    log: (line) => console.log(JSON.stringify(line)),
+  });
+  return { records, blobs, activities };
+}

@@ -1,0 +1,106 @@
+#!/usr/bin/env node
+/**
+ * `npm run restore -- <database> <backup-id> --target <connection string>`
+ *
+ * Streams a verified backup from Blob Storage into `pg_restore` against the target database (which
+ * must exist; an empty one is best). The target's password reaches pg_restore through PGPASSWORD,
+ * never its argv; `--target-env NAME` reads the connection string from an environment variable
+ * instead of the command line. Storage comes from AzureWebJobsStorage (or the identity-based
+ * endpoints) and HARBORMASTER_BACKUP_CONTAINER, like the app. Refuses a backup that is not
+ * Complete unless `--force`. Exits 0 when restored and the checksum matched, 1 otherwise.
+ */
+import { createCredential } from '../adapters/azure/credential';
+import { BackupBlobStore } from '../adapters/backupStore/backupBlobStore';
+import { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
+import { TableProvider } from '../adapters/storage/tables';
+import { backupBlobName, scrubSecrets } from '../domain/backup';
+import { ConnectionStringError, parseConnectionString } from './pgConnection';
+import { restoreArchive } from './restoreArchive';
+
+const USAGE = 'usage: npm run restore -- <database> <backup-id> (--target <connection string> | --target-env <VARIABLE>) [--force]';
+
+interface Args {
+  database: string;
+  backupId: string;
+  target: string;
+  force: boolean;
+}
+
+function parseArgs(argv: string[], env: NodeJS.ProcessEnv): Args | string {
+  const positional: string[] = [];
+  let target: string | undefined;
+  let force = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--target') target = argv[++i];
+    else if (arg === '--target-env') {
+      const name = argv[++i];
+      target = name ? env[name] : undefined;
+      if (!target) return `--target-env ${name ?? ''}: the variable is not set`;
+    } else if (arg === '--force') force = true;
+    else if (arg.startsWith('--')) return `unknown option ${arg}`;
+    else positional.push(arg);
+  }
+  if (positional.length !== 2) return 'give the database name and the backup id';
+  if (!target) return '--target (or --target-env) is required';
+  return { database: positional[0], backupId: positional[1], target, force };
+}
+
+async function main(): Promise<number> {
+  const args = parseArgs(process.argv.slice(2), process.env);
+  if (typeof args === 'string') {
+    process.stderr.write(`${args}\n${USAGE}\n`);
+    return 2;
+  }
+  const credential = createCredential(process.env.HARBORMASTER_CREDENTIAL === 'local-dev' ? 'local-dev' : 'managed-identity', process.env.AZURE_CLIENT_ID);
+  const connectionString = process.env.AzureWebJobsStorage;
+  const blobUri = process.env.AzureWebJobsStorage__blobServiceUri;
+  const tableUri = process.env.AzureWebJobsStorage__tableServiceUri;
+  if (!connectionString && !(blobUri && tableUri)) {
+    process.stderr.write('AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri and __tableServiceUri) is required\n');
+    return 2;
+  }
+  const container = process.env.HARBORMASTER_BACKUP_CONTAINER || 'backups';
+  const blobs = new BackupBlobStore(connectionString ? { connectionString } : { blobServiceUri: blobUri!, credential }, container);
+  const records = new BackupRecordStore(new TableProvider(connectionString ? { connectionString } : { tableServiceUri: tableUri!, credential }));
+
+  let target;
+  try {
+    target = parseConnectionString(args.target);
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConnectionStringError ? error.message : 'the target connection string is invalid'}\n`);
+    return 2;
+  }
+  const record = await records.get(args.database, args.backupId);
+  if (!record) {
+    process.stderr.write(`no backup ${args.backupId} of database "${args.database}"\n`);
+    return 1;
+  }
+  if (record.state !== 'Complete' && !args.force) {
+    process.stderr.write(`backup ${args.backupId} is ${record.state}, not Complete (verified); pass --force to try anyway\n`);
+    return 1;
+  }
+  const blobName = record.blobName ?? backupBlobName(args.database, args.backupId);
+  process.stdout.write(`restoring ${blobName} (${record.sizeBytes ?? '?'} bytes, taken ${record.createdAt}) into database "${target.database ?? 'postgres'}" on ${target.host ?? 'localhost'}\n`);
+  try {
+    const outcome = await restoreArchive(blobs, blobName, record.sha256, { connection: target }, { pgBinDir: process.env.HARBORMASTER_PG_BIN_DIR });
+    if (!outcome.checksumMatches) {
+      process.stderr.write(`restored, BUT the archive read back does not match its recorded checksum (${outcome.sha256} vs ${record.sha256}): treat the restored data as suspect\n`);
+      return 1;
+    }
+    process.stdout.write(`restored ${outcome.bytes} bytes; checksum ${outcome.sha256} matches\n`);
+    return 0;
+  } catch (error) {
+    const stderr = (error as { stderr?: string }).stderr;
+    process.stderr.write(`${scrubSecrets((error as Error).message, target.secrets)}\n${stderr ? scrubSecrets(stderr, target.secrets) : ''}`);
+    return 1;
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`restore failed: ${(error as Error)?.name ?? 'error'}\n`);
+    process.exit(1);
+  },
+);
