@@ -16,6 +16,7 @@ import { createCertificateAuthority } from './tls';
 import { createJobsModule, type JobsModule } from './arm/jobs';
 import { createKeyVaultModule, type KeyVaultModule } from './keyvault/keyVaultModule';
 import { createRegistryModule, type RegistryModule } from './registry/registryModule';
+import { createNotificationSink, type NotificationSink } from './notifications/notificationSink';
 
 export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'> {
   /** Shared with the registry and Jobs modules. Default: a new in-memory catalog. */
@@ -55,6 +56,8 @@ export interface RunningAzureSimulator extends RunningSimulator {
   /** The container registry (`<name>.azurecr.io`), its pushes, webhooks and Event Grid. */
   readonly registry: RegistryModule;
   readonly keyVault: KeyVaultModule;
+  /** Receives what Teams/Slack/webhook channels would have been sent (`/_sim/notifications/<channel>`). */
+  readonly notifications: NotificationSink;
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<RunningAzureSimulator> {
@@ -83,7 +86,8 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const jobs = createJobsModule({ imageCatalog, lro, baseEnv: options.jobsBaseEnv });
   const registry = createRegistryModule({ imageCatalog });
   const keyVault = createKeyVaultModule();
-  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, jobs, registry, keyVault, ...extra] });
+  const notifications = createNotificationSink();
+  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, jobs, registry, keyVault, notifications, ...extra] });
   const ingress = await startIngress({
     ca,
     containerApps,
@@ -118,6 +122,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     jobs,
     registry,
     keyVault,
+    notifications,
     async stop() {
       clearInterval(sampler);
       await ingress.stop();

@@ -51,7 +51,7 @@ export class ActivityRunner {
         this.executions += 1;
         try {
           const result = await this.host.invoke(fn, parseJsonText(item.input), { triggerMetadata: { instanceId: item.instanceId } });
-          completion = newEvent(EventType.TaskCompleted, now(), { TaskScheduledId: item.eventId, Result: toJsonText(result) });
+          completion = newEvent(EventType.TaskCompleted, now(), { TaskScheduledId: item.eventId, Result: toJsonText(result) ?? 'null' });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           completion = newEvent(EventType.TaskFailed, now(), {

@@ -246,7 +246,7 @@ export class OrchestrationEngine {
     const now = this.host.clock.now();
     const event =
       child.runtimeStatus === 'Completed'
-        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduledId, Result: child.output })
+        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduledId, Result: child.output ?? 'null' })
         : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
             TaskScheduledId: parent.TaskScheduledId,
             Reason: `Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus === 'Terminated' ? 'was terminated' : 'failed'}: ${String(parseJsonText(child.output) ?? '')}`,

@@ -1,0 +1,135 @@
+/**
+ * Makes the simulated Azure look like the apps configuration says the real one does: each
+ * app's image in its registry, its container app serving a first revision, its migration
+ * job, and the Key Vault secrets its databases and notification channels name. Everything
+ * goes through the same APIs a person would use (the real ARM SDK, the registry's admin push,
+ * Key Vault), so the local stack starts from a state Azure could be in.
+ */
+import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
+import { minVersion, validRange } from 'semver';
+import type { AppsConfig, ManagedApp } from '../../src/config';
+import type { RunningAzureSimulator } from '../../simulators/azureSimulator';
+
+export interface SeedOptions {
+  /** Connection string every database secret gets (the local PostgreSQL), if any. */
+  databaseUrl?: string;
+  /** Region of the simulated environments. */
+  location?: string;
+}
+
+export interface SeededApp {
+  app: string;
+  image: string;
+  digest: string;
+  revision: string;
+}
+
+const REGISTRY_SUFFIX = '.azurecr.io';
+
+/** A tag the app's policy accepts, for the image the app starts from. */
+export function initialTagFor(app: ManagedApp): string {
+  const policy = app.image.tagPolicy;
+  if (policy.kind === 'exact') return policy.tag;
+  if (policy.kind === 'glob') return policy.pattern.replace(/\*+/g, 'initial').replace(/\?/g, '0');
+  const version = validRange(policy.range) ? minVersion(policy.range) : null;
+  return version ? version.version : '0.0.1';
+}
+
+export function environmentIdFor(app: ManagedApp): string {
+  const { subscriptionId, resourceGroup } = app.containerApp;
+  return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.App/managedEnvironments/${resourceGroup}-env`;
+}
+
+function registryName(loginServer: string): string {
+  if (!loginServer.endsWith(REGISTRY_SUFFIX)) {
+    throw new Error(`The local stack simulates Azure Container Registry only; ${loginServer} is not <name>${REGISTRY_SUFFIX}`);
+  }
+  return loginServer.slice(0, -REGISTRY_SUFFIX.length);
+}
+
+export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsConfig, options: SeedOptions = {}): Promise<SeededApp[]> {
+  const location = options.location ?? 'eastus';
+  const clients = new Map<string, ContainerAppsAPIClient>();
+  const client = (subscriptionId: string): ContainerAppsAPIClient => {
+    let c = clients.get(subscriptionId);
+    if (!c) {
+      c = new ContainerAppsAPIClient(sim.credential, subscriptionId, { endpoint: sim.url, tlsOptions: sim.tlsOptions, retryOptions: { maxRetries: 0 } });
+      clients.set(subscriptionId, c);
+    }
+    return c;
+  };
+
+  // One push per image (web and worker may share one), before any app refers to it.
+  const pushed = new Map<string, { digest: string; tag: string }>();
+  for (const app of config.apps) {
+    const key = `${app.image.registry}/${app.image.repository}`;
+    if (pushed.has(key)) continue;
+    const tag = initialTagFor(app);
+    const result = sim.registry.admin.push({ registry: registryName(app.image.registry), repository: app.image.repository, tag, platforms: [app.image.platform] });
+    pushed.set(key, { digest: result.digest, tag });
+  }
+
+  const seeded: SeededApp[] = [];
+  for (const app of config.apps) {
+    const { digest } = pushed.get(`${app.image.registry}/${app.image.repository}`)!;
+    const image = `${app.image.registry}/${app.image.repository}@${digest}`;
+    const { resourceGroup, name, subscriptionId } = app.containerApp;
+    const ingress = app.health.ingress === 'none' ? undefined : { external: app.health.ingress === 'external', targetPort: 8080, traffic: [{ latestRevision: true, weight: 100 }] };
+    await client(subscriptionId).containerApps.createOrUpdate(
+      resourceGroup,
+      name,
+      {
+        location,
+        environmentId: environmentIdFor(app),
+        configuration: { activeRevisionsMode: app.strategy.kind === 'direct' ? 'Single' : 'Multiple', ingress },
+        template: {
+          revisionSuffix: 'initial',
+          containers: [{ name: app.name, image, resources: { cpu: 0.5, memory: '1Gi' } }],
+          scale: { minReplicas: app.health.scaleToZero ? 0 : 1, maxReplicas: 3 },
+        },
+      },
+      { updateIntervalInMs: 50 },
+    );
+    if (app.migration) {
+      const secrets = options.databaseUrl ? [{ name: 'database-url', value: options.databaseUrl }] : [];
+      await client(subscriptionId).jobs.createOrUpdate(
+        resourceGroup,
+        app.migration.jobName,
+        {
+          location,
+          environmentId: environmentIdFor(app),
+          configuration: {
+            triggerType: 'Manual',
+            replicaTimeout: app.migration.timeoutSeconds,
+            replicaRetryLimit: 0,
+            manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
+            secrets,
+          },
+          template: {
+            containers: [
+              {
+                name: 'migrate',
+                image,
+                command: app.migration.command,
+                env: options.databaseUrl ? [{ name: 'DATABASE_URL', secretRef: 'database-url' }] : [],
+                resources: { cpu: 0.5, memory: '1Gi' },
+              },
+            ],
+          },
+        },
+        { updateIntervalInMs: 50 },
+      );
+    }
+    seeded.push({ app: app.name, image, digest, revision: `${name}--initial` });
+  }
+
+  for (const database of config.databases) {
+    if (options.databaseUrl) sim.keyVault.setSecret(database.connectionStringSecret, options.databaseUrl);
+  }
+  for (const channel of config.notifications) {
+    // Teams, Slack and generic webhooks post to the simulator's sink; PagerDuty keys are opaque.
+    const value = channel.kind === 'pagerduty' ? `local-routing-key-${channel.name}` : `${sim.url}/_sim/notifications/${channel.name}`;
+    sim.keyVault.setSecret(channel.urlSecret, value);
+  }
+  return seeded;
+}

@@ -1,0 +1,57 @@
+/**
+ * Seed 000 (Sound Forge Alchemy): a Phoenix app whose release runs `bin/app eval
+ * "Release.migrate()"` before the new image serves, with `/health` answering {"status":"ok"}.
+ * Pushing the image is all a person does; Harbormaster does the runbook.
+ */
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { startScenarioStack, waitForDeploymentOf, eventually } from './scenarioKit';
+
+describe('a Phoenix app with an eval migration (seed 000)', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.apps.json');
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('deploys a pushed release: verify, migrate, new revision at 0 %, health, 100 %', async () => {
+    const { digest } = stack.push('phoenix', '1.1.0');
+    const deployment = await waitForDeploymentOf(stack, 'phoenix', digest);
+
+    expect(deployment.phase).toBe('succeeded');
+    const steps = Object.fromEntries(deployment.steps.map((s: any) => [s.step, s.outcome]));
+    expect(steps).toMatchObject({ verify: 'succeeded', migration: 'succeeded', deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
+
+    const { body: app } = await stack.api('GET', '/apps/phoenix');
+    expect(app.activeRevision).toBe(deployment.newRevision);
+    expect(app.image).toBe(`scenarios.azurecr.io/phoenix@${digest}`);
+    expect(app.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
+    expect(app.deployedDigest).toBe(digest);
+  });
+
+  it('rolls back an image whose health fails: traffic stays on the last good revision', async () => {
+    const { body: before } = await stack.api('GET', '/apps/phoenix');
+    const { digest } = stack.push('phoenix', '1.2.0', 'unhealthy');
+    const deployment = await waitForDeploymentOf(stack, 'phoenix', digest);
+
+    expect(deployment.phase).toBe('rolled-back');
+    expect(deployment.reason).toMatch(/consecutive failed checks|unhealthy/);
+    const { body: after } = await stack.api('GET', '/apps/phoenix');
+    expect(after.activeRevision).toBe(before.activeRevision);
+    expect(after.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
+    const failed = (after.revisions as any[]).find((r) => r.name === deployment.newRevision);
+    expect(failed.active).toBe(false);
+  });
+
+  it('tells the team: started, succeeded and rolled back', async () => {
+    const messages = await eventually('notifications', async () => {
+      const received = stack.simulator.notifications.received.filter((n) => n.channel === 'team-webhook');
+      return received.length >= 4 ? received : undefined;
+    });
+    const events = messages.map((m) => (m.body as { event: string }).event);
+    expect(events).toEqual(expect.arrayContaining(['deployment.started', 'deployment.succeeded', 'deployment.rolled-back']));
+  });
+});
