@@ -187,6 +187,7 @@ export const deployStrategySchema = z
           })
           .describe('Traffic percentages for the new revision, strictly ascending, ending at 100, e.g. [10, 50, 100].'),
         stepWaitSeconds: z.int().min(0).max(86_400).default(60).describe('How long each step must stay healthy before the next (seconds; default 60).'),
+        keepPreviousMinutes: z.int().min(0).max(10_080).default(30).describe('How long the previous revision stays active after the last step (minutes; default 30).'),
       })
       .describe('Canary.'),
   ])
