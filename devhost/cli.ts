@@ -17,6 +17,7 @@ import { createExtensions } from './createExtensions';
 import { DEFAULT_PORT, PORT_SETTING, startDevhost, type RunningDevhost } from './host';
 import { FUNCTION_KEY_SETTING, MASTER_KEY_SETTING } from './hostKeys';
 import { readLocalSettings } from './localSettings';
+import { startLocalDemo, printLocalStack } from './localStack/localDemo';
 
 /** Host settings taken from the environment even when the settings file does not list them. */
 const HOST_SETTINGS = [PORT_SETTING, FUNCTION_KEY_SETTING, MASTER_KEY_SETTING, 'AzureWebJobsStorage', 'WEBSITE_TIME_ZONE'];
@@ -25,6 +26,8 @@ const STOP_DEADLINE_MS = 30_000;
 interface CliArguments {
   port?: number;
   entry?: string;
+  /** Run only devhost, against whatever Azure the settings name (no local simulators). */
+  noLocalAzure?: boolean;
 }
 
 class UsageError extends Error {}
@@ -44,8 +47,10 @@ function parseArguments(argv: readonly string[]): CliArguments {
       result.port = port;
     } else if (flag === '--entry') {
       result.entry = value();
+    } else if (flag === '--no-local-azure') {
+      result.noLocalAzure = true;
     } else {
-      throw new UsageError(`unknown argument ${argv[i]} (usage: devhost [--port <n>] [--entry <file>])`);
+      throw new UsageError(`unknown argument ${argv[i]} (usage: devhost [--port <n>] [--entry <file>] [--no-local-azure])`);
     }
   }
   return result;
@@ -77,16 +82,28 @@ async function main(): Promise<void> {
   if (!existsSync(entry)) throw new Error(`the app entry ${path.relative(directory, entry)} does not exist; run the build first`);
   const hostJsonPath = path.join(directory, 'host.json');
 
-  const host = await startDevhost({
-    entry,
-    port: args.port ?? (values[PORT_SETTING] ? Number(values[PORT_SETTING]) : DEFAULT_PORT),
-    settings: values,
-    extensions: createExtensions(values),
-    hostJsonPath: existsSync(hostJsonPath) ? hostJsonPath : undefined,
-    azuriteLocation: path.join(directory, '.azurite'),
-    dataDir: path.join(directory, '.devhost'),
-  });
-  printReady(host, source);
+  const port = args.port ?? (values[PORT_SETTING] ? Number(values[PORT_SETTING]) : DEFAULT_PORT);
+  let host: RunningDevhost;
+  if (values.HARBORMASTER_CREDENTIAL === 'local-dev' && !args.noLocalAzure) {
+    // The local stack: simulated Azure seeded from the apps configuration, PostgreSQL, devhost.
+    const stack = await startLocalDemo(directory, entry, port, values);
+    host = stack.devhost;
+    printReady(host, source);
+    printLocalStack(stack);
+    const devhostStop = host.stop.bind(host);
+    host = Object.assign(Object.create(Object.getPrototypeOf(host) as object) as RunningDevhost, host, { stop: () => stack.stop().then(() => undefined, () => devhostStop()) });
+  } else {
+    host = await startDevhost({
+      entry,
+      port,
+      settings: values,
+      extensions: createExtensions(values),
+      hostJsonPath: existsSync(hostJsonPath) ? hostJsonPath : undefined,
+      azuriteLocation: path.join(directory, '.azurite'),
+      dataDir: path.join(directory, '.devhost'),
+    });
+    printReady(host, source);
+  }
 
   let stopping = false;
   const shutdown = (signal: NodeJS.Signals): void => {

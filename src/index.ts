@@ -8,6 +8,7 @@
  */
 import { getConfig } from './config';
 import { registerDeploymentPipeline } from './functions/deploymentPipeline';
+import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
@@ -28,3 +29,5 @@ registerDeploymentPipeline();
 registerManualDeployments();
 // Status API.
 registerStatusApi();
+// Health sweeps of every app, alerts on change, silences, self-healing.
+registerHealthSweep();

@@ -41,6 +41,8 @@ export interface LocalStackOptions {
   simulatorLog?: (line: string) => void;
   /** Seconds an idle scale-to-zero revision keeps running (simulator). */
   scaleToZeroIdleMs?: number;
+  /** Azurite's data folder (default: a temp folder removed on stop). */
+  azuriteLocation?: string;
 }
 
 export interface LocalStack {
@@ -134,6 +136,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       extensions: [durable],
       hostJsonPath: path.resolve(path.dirname(options.entry), '..', '..', 'host.json'),
       dataDir: path.join(options.stateDir, 'devhost'),
+      azuriteLocation: options.azuriteLocation,
       log: options.log,
     });
     stops.push(() => devhost.stop());

@@ -5,12 +5,17 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
 import { json, problem } from './http/problem';
+import { getHealthSummary } from './healthSweep';
 
 async function appSummary(name: string) {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === name);
   if (!managed) return undefined;
-  const [state, recent] = await Promise.all([services.appState.get(name), services.deployments.list({ app: name, limit: 10 })]);
+  const [state, recent, health] = await Promise.all([
+    services.appState.get(name),
+    services.deployments.list({ app: name, limit: 10 }),
+    getHealthSummary(name).catch(() => undefined),
+  ]);
   let platform: Record<string, unknown>;
   try {
     const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
@@ -27,6 +32,7 @@ async function appSummary(name: string) {
     paused: state.paused ?? false,
     running: state.running?.deploymentId,
     queued: state.queued.map((q) => q.deploymentId),
+    health,
     lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason } : undefined,
     recentDeployments: recent,
   };
