@@ -12,6 +12,10 @@ export async function reconcile(_timer: Timer, context: InvocationContext): Prom
   const findings = await reconcileApps(
     { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher: createLauncher(services), now: () => new Date() },
     durableStarter(df.getClient(context)),
+    async (app) => {
+      const view = await services.containerApps.getApp(app.containerApp);
+      return /@(sha256:[a-f0-9]{64})$/.exec(view.image ?? '')?.[1];
+    },
   );
   for (const finding of findings) context.info(`reconcile ${finding.app}: ${finding.outcome}`);
 }

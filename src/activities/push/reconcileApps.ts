@@ -20,7 +20,10 @@ export interface ReconcileFinding {
   outcome: string;
 }
 
-export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStarter): Promise<ReconcileFinding[]> {
+/** The digest the container app runs now, when its image is pinned by digest. */
+export type CurrentDigestReader = (app: IngestDeps['apps'][number]) => Promise<string | undefined>;
+
+export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStarter, currentDigestOf: CurrentDigestReader): Promise<ReconcileFinding[]> {
   const findings: ReconcileFinding[] = [];
   for (const app of deps.apps) {
     try {
@@ -35,7 +38,9 @@ export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStar
         findings.push({ app: app.name, tag, outcome: 'tag not in the registry' });
         continue;
       }
-      const known = [state.deployedDigest, state.running?.digest, ...state.queued.map((q) => q.digest)];
+      // Before Harbormaster's first deployment of an app, what the app runs now counts as deployed.
+      const deployed = state.deployedDigest ?? (await currentDigestOf(app));
+      const known = [deployed, state.running?.digest, ...state.queued.map((q) => q.digest)];
       if (known.includes(summary.digest)) {
         findings.push({ app: app.name, tag, digest: summary.digest, outcome: 'up to date' });
         continue;
