@@ -57,6 +57,8 @@ export interface LocalStack {
   readonly functionKey: string;
   readonly acrWebhookSecret: string;
   /** Calls the app: `api('GET', '/status')`, with the function key. */
+  // The answers are JSON of many shapes that tests assert on field by field.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   api(method: string, route: string, body?: unknown): Promise<{ status: number; body: any }>;
   /** Pushes an image to the simulated registry as `npm run push` does (webhooks follow). */
   push(appName: string, tag: string, behaviour?: string, options?: { platforms?: string[] }): { digest: string; image: string };
