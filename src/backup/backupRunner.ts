@@ -78,10 +78,12 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
     const connection = parseConnectionString(connectionString);
     secrets = connection.secrets;
     const dumped = await dumpToBlob(spec, blobName, connection, deps);
+    await ensureNotAbandoned(spec, deps);
     await deps.records.update(spec.database, spec.backupId, { state: 'Verifying' });
     const verifyStarted = Date.now();
     const header = await verifyBlob(blobName, dumped.sha256, dumped.sizeBytes, deps);
     const verifyMs = Date.now() - verifyStarted;
+    await ensureNotAbandoned(spec, deps);
     const finished = deps.now();
     const pgDumpVersion = header.pgDumpVersion ?? dumped.pgDumpVersion;
     await deps.blobs.setMetadataAndTags(
@@ -130,13 +132,26 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
       () => undefined,
       (e: unknown) => `; removing the blob also failed (${describeStorageError(e)}), retention or the orchestration will retry`,
     );
+    const current = await deps.records.get(spec.database, spec.backupId).catch(() => undefined);
     await deps.records.update(spec.database, spec.backupId, {
       state: 'Failed',
       finishedAt: deps.now().toISOString(),
-      reason: reason + (removal ?? ''),
+      // The orchestration's verdict, when it came first, stays the reason.
+      reason: current?.state === 'Failed' && current.reason ? current.reason : reason + (removal ?? ''),
       stderr,
     });
     throw new BackupFailure(reason, stderr);
+  }
+}
+
+/**
+ * The orchestration may have given up on this backup (its deadline passed) while we were still
+ * running: never resurrect it. Checked before each state change; the remaining window is the few
+ * milliseconds between this read and the update.
+ */
+async function ensureNotAbandoned(spec: BackupJobSpec, deps: RunnerDeps): Promise<void> {
+  if ((await deps.records.get(spec.database, spec.backupId))?.state === 'Failed') {
+    throw new BackupFailure('the orchestration had already failed this backup (it ran past its deadline)');
   }
 }
 

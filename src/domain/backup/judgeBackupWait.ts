@@ -43,7 +43,7 @@ export function judgeBackupWait(observation: BackupWaitObservation, clock: Backu
     return { verdict: 'wait', executionEndedAt: endedAt };
   }
   if (now - Date.parse(clock.startedAt) >= clock.deadlineMs) {
-    return { verdict: 'fail', reason: `the backup job did not finish within ${Math.round(clock.deadlineMs / 60_000)} minutes (execution ${observation.executionStatus ?? 'unknown'}, record ${observation.recordState})` };
+    return { verdict: 'fail', reason: `the backup job did not finish within ${Number((clock.deadlineMs / 60_000).toFixed(1))} minutes (execution ${observation.executionStatus ?? 'unknown'}, record ${observation.recordState})` };
   }
   return { verdict: 'wait' };
 }
