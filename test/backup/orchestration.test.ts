@@ -5,6 +5,8 @@
  * and a runner killed before it could record anything.
  */
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +18,7 @@ import { createDurableExtension } from '../../devhost/durable';
 import { durableClientBindingData } from '../../devhost/durable/clientBinding';
 import { backupBlobName, RunnerEnv } from '../../src/domain/backup';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
-import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, startBackupKit, type BackupKit } from './backupTestKit';
+import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
 
 const SUB = '00000000-0000-0000-0000-00000000b0c0';
 const RG = 'rg-backup';
@@ -24,6 +26,22 @@ const JOB = 'hm-backup';
 const ENTRY = path.join(REPO_ROOT, 'dist', 'test', 'backup', 'backupApp.js');
 
 let kit: BackupKit;
+let alerts: { url: string; received: Array<Record<string, unknown>>; close(): Promise<void> };
+
+/** A plain HTTP endpoint standing in for the webhook channel. */
+async function startAlertReceiver(): Promise<typeof alerts> {
+  const received: Array<Record<string, unknown>> = [];
+  const server = http.createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      received.push(JSON.parse(body || '{}') as Record<string, unknown>);
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
 let host: RunningDevhost;
 const FUNCTION_KEY = `fk-${randomUUID()}`;
 let hubName: string;
@@ -127,7 +145,25 @@ beforeAll(async () => {
   );
 
   const configPath = path.join(tmpdir(), `hm-backup-apps-${randomUUID()}.json`);
-  writeFileSync(configPath, JSON.stringify({ apps: [], databases: [{ name: 'shop', connectionStringSecret: 'shop-db', serverMajorVersion: 15 }] }));
+  // An app using the database, with a webhook channel: backup and drill alerts go to its channels.
+  alerts = await startAlertReceiver();
+  kit.keyVault.setSecret('ops-hook-url', alerts.url);
+  writeFileSync(
+    configPath,
+    JSON.stringify({
+      apps: [
+        {
+          name: 'shop-app',
+          containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'shop-app' },
+          image: { registry: 'simregistry.azurecr.io', repository: 'shop', tagPolicy: { kind: 'semver', range: '^1.0.0' } },
+          database: 'shop',
+          notify: ['ops-hook'],
+        },
+      ],
+      databases: [{ name: 'shop', connectionStringSecret: 'shop-db', serverMajorVersion: 15 }],
+      notifications: [{ name: 'ops-hook', kind: 'webhook', urlSecret: 'ops-hook-url' }],
+    }),
+  );
   const settings = {
     AzureWebJobsStorage: kit.azurite.connectionString,
     HARBORMASTER_CONFIG_PATH: configPath,
@@ -157,6 +193,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await host?.stop();
+  await alerts?.close();
   await kit?.stop();
 });
 
@@ -229,6 +266,8 @@ describe('backup orchestration end to end', () => {
       expect(await kit.records.get('shop', claim.backupId)).toMatchObject({ state: 'Failed', reason: expect.stringContaining('did not finish within') });
       expect(await kit.blobs.exists(backupBlobName('shop', claim.backupId))).toBe(false);
       expect(await kit.records.getClaim('shop')).toBeUndefined();
+      const alert = await eventually('the failure alert', async () => alerts.received.find((a) => JSON.stringify(a).includes(claim.backupId)));
+      expect(JSON.stringify(alert)).toContain('backup.failed');
     } finally {
       await lock.end().catch(() => undefined);
     }
@@ -253,5 +292,24 @@ describe('backup orchestration end to end', () => {
       await lock.query('ROLLBACK').catch(() => undefined);
       await lock.end().catch(() => undefined);
     }
+  });
+
+  it('drill: the timer restores the newest verified backup into a scratch database, row counts match, the scratch database is dropped', async () => {
+    await host.fire('backupDrill-shop');
+    const drill = await eventually('the drill', async () => (await kit.records.listDrills('shop')).find((d) => d.state !== 'Running'));
+    expect(drill).toMatchObject({ state: 'Passed', tablesCompared: 3, mismatches: [] });
+    const scratch = await sql(kit.pg.connectionString, "SELECT datname FROM pg_database WHERE datname LIKE 'hm_drill_%'");
+    expect(scratch).toEqual([]);
+  });
+
+  it('a failed drill (restored row counts differ from the recorded ones) is Failed and alerts', async () => {
+    const newest = (await kit.records.list('shop')).filter((r) => r.state === 'Complete').sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
+    await kit.records.update('shop', newest.backupId, { tableRowCounts: { ...newest.tableRowCounts, 'public.orders': 1999 } });
+    const before = new Set((await kit.records.listDrills('shop')).map((d) => d.drillId));
+    await host.fire('backupDrill-shop');
+    const drill = await eventually('the failing drill', async () => (await kit.records.listDrills('shop')).find((d) => !before.has(d.drillId) && d.state !== 'Running'));
+    expect(drill).toMatchObject({ state: 'Failed', backupId: newest.backupId, mismatches: [{ table: 'public.orders', expected: 1999, restored: 2000 }] });
+    const alert = await eventually('the drill alert', async () => alerts.received.find((a) => JSON.stringify(a).includes('backup.drill-failed')));
+    expect(JSON.stringify(alert)).toContain(drill.drillId);
   });
 });
