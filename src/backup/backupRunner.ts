@@ -259,23 +259,60 @@ async function verifyBlob(blobName: string, sha256: string, sizeBytes: number, d
   restore.stdout!.on('data', (chunk: string) => {
     if (listing.length < 64 * 1024) listing += chunk;
   });
-  const hasher = new HashingCounter();
+  // pg_restore --list reads only the header and TOC, then exits: the rest of the blob is still
+  // read (and hashed) to the end, so the checksum covers every byte.
+  const hasher = createHash('sha256');
+  let bytes = 0;
+  const toRestore = new RestoreFeed(restore.stdin!);
   try {
-    await pipeline(download.stream, hasher, restore.stdin!);
+    for await (const chunk of download.stream as AsyncIterable<Buffer>) {
+      hasher.update(chunk);
+      bytes += chunk.length;
+      await toRestore.write(chunk);
+    }
   } catch (error) {
     restore.kill('SIGTERM');
     await exited;
-    // EPIPE: pg_restore stopped reading (it only needs the TOC); its exit code says whether that was fine.
-    if ((error as NodeJS.ErrnoException).code !== 'EPIPE') throw new BackupFailure(`verification failed reading the blob: ${describeStorageError(error)}`);
+    throw new BackupFailure(`verification failed reading the blob: ${describeStorageError(error)}`);
   }
+  toRestore.end();
   const exit = await exited;
   if (exit.code !== 0) throw new BackupFailure(`verification failed: pg_restore --list rejected the archive (${describeExit('pg_restore', exit)})`, stderr.value);
-  if (hasher.bytes !== sizeBytes || hasher.digest() !== sha256) {
-    throw new BackupFailure(`verification failed: the blob read back (${hasher.bytes} bytes) does not match what was uploaded (${sizeBytes} bytes, checksum ${sha256.slice(0, 12)}…)`);
+  if (bytes !== sizeBytes || hasher.digest('hex') !== sha256) {
+    throw new BackupFailure(`verification failed: the blob read back (${bytes} bytes) does not match what was uploaded (${sizeBytes} bytes, checksum ${sha256.slice(0, 12)}…)`);
   }
   const header = parseArchiveHeader(listing);
   if (header.format !== 'CUSTOM') throw new BackupFailure('verification failed: the archive is not in pg_dump custom format');
   return header;
+}
+
+/** Writes to a child's stdin while it is open (with backpressure); once the child stops reading, further writes are dropped. */
+class RestoreFeed {
+  private open = true;
+  constructor(private readonly stdin: NodeJS.WritableStream & { destroyed?: boolean }) {
+    stdin.on('error', () => (this.open = false));
+    stdin.on('close', () => (this.open = false));
+  }
+
+  async write(chunk: Buffer): Promise<void> {
+    if (!this.open || this.stdin.destroyed) return;
+    if (this.stdin.write(chunk)) return;
+    await new Promise<void>((resolve) => {
+      const done = (): void => {
+        this.stdin.off('drain', done);
+        this.stdin.off('close', done);
+        this.stdin.off('error', done);
+        resolve();
+      };
+      this.stdin.once('drain', done);
+      this.stdin.once('close', done);
+      this.stdin.once('error', done);
+    });
+  }
+
+  end(): void {
+    if (this.open && !this.stdin.destroyed) this.stdin.end();
+  }
 }
 
 /** Counts and hashes what passes through. */

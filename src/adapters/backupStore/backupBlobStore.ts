@@ -14,7 +14,7 @@ export type BlobTarget = { connectionString: string } | { blobServiceUri: string
 
 /** Upload block size and how many blocks are in flight: memory is about size × (concurrency + 1). */
 export const UPLOAD_BLOCK_BYTES = 4 * 1024 * 1024;
-export const UPLOAD_CONCURRENCY = 4;
+export const UPLOAD_CONCURRENCY = 2;
 const CALL_TIMEOUT_MS = 30_000;
 
 export class BackupBlobStore {
@@ -79,10 +79,16 @@ export class BackupBlobStore {
 
   /** Deletes the blob if present (and its snapshots). True when something was deleted. */
   async delete(blobName: string): Promise<boolean> {
-    const result = await this.container
-      .getBlobClient(blobName)
-      .deleteIfExists({ deleteSnapshots: 'include', abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
-    return result.succeeded;
+    try {
+      const result = await this.container
+        .getBlobClient(blobName)
+        .deleteIfExists({ deleteSnapshots: 'include', abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      return result.succeeded;
+    } catch (error) {
+      // No container yet: nothing was ever uploaded, so there is nothing to remove.
+      if ((error as { statusCode?: number }).statusCode === 404) return false;
+      throw error;
+    }
   }
 
   /** Names under `prefix` (a database's folder), for tests and audits. */

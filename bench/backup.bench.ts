@@ -1,0 +1,194 @@
+/**
+ * Backup benchmark (`npm run bench:backup [-- --size-mb N] [--small-mb M]`).
+ *
+ * Generates two databases with SQL `generate_series` (default 1024 MB and 100 MB of table data,
+ * md5 text so the dump does not compress to nothing), then for each:
+ * - plain `pg_dump -Fc > /dev/null` (the baseline throughput);
+ * - the backup runner (`node dist/src/backup/runnerCli.js`, real Key Vault simulator + Azurite),
+ *   its peak RSS measured by `/usr/bin/time -v` (Maximum resident set size) when present, else by
+ *   polling /proc/<pid>/status VmHWM.
+ * Throughput = database size / seconds. The runner's figure is for its dump phase (pg_dump + SHA-256
+ * + upload, the record's dumpMs) and, separately, end to end (process wall time, including the
+ * read-back verification and row counts). Prints one JSON object as the last line.
+ */
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { Client } from 'pg';
+import { startAzurite } from '../devhost/azurite';
+import { startPostgres, type TestPostgres } from '../devhost/postgres';
+import { createKeyVaultModule } from '../simulators/keyvault/keyVaultModule';
+import { startSimulator } from '../simulators/server';
+import { BackupRecordStore } from '../src/adapters/backupStore/backupRecordStore';
+import { TableProvider } from '../src/adapters/storage/tables';
+import { RunnerEnv } from '../src/domain/backup';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const RUNNER = path.join(REPO_ROOT, 'dist', 'src', 'backup', 'runnerCli.js');
+const MB = 1024 * 1024;
+
+function flag(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at >= 0 ? Number(process.argv[at + 1]) : fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+const log = (message: string): void => {
+  process.stderr.write(`[bench:backup] ${message}\n`);
+};
+
+/** Fills `db` with about `sizeMb` of table data, in batches of generate_series inserts. */
+async function generate(pg: TestPostgres, db: string, sizeMb: number): Promise<number> {
+  const admin = new Client({ connectionString: pg.connectionString });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${db}`);
+  await admin.end();
+  const client = new Client({ connectionString: pg.connectionString.replace(/\/postgres$/, `/${db}`) });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE events (id bigint PRIMARY KEY, at timestamptz NOT NULL, kind int NOT NULL, payload text NOT NULL)');
+    await client.query('CREATE TABLE accounts (id int PRIMARY KEY, name text NOT NULL, balance numeric(12,2))');
+    await client.query(`INSERT INTO accounts SELECT g, 'account ' || g, g * 3.17 FROM generate_series(1, 50000) g`);
+    let next = 1;
+    for (;;) {
+      const size = Number((await client.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n')).rows[0].n);
+      if (size >= sizeMb * MB) return size;
+      // About 200 bytes a row on disk; batches of at most 500k rows, fewer near the target.
+      const batchRows = Math.max(10_000, Math.min(500_000, Math.ceil((sizeMb * MB - size) / 200)));
+      // ~200 bytes a row: two md5s (hex, compresses about 2:1) and a timestamp.
+      await client.query(
+        `INSERT INTO events SELECT g, timestamptz '2024-01-01' + g * interval '1 second', g % 17, md5(g::text) || md5((g * 7)::text) || md5((g * 13)::text)
+           FROM generate_series($1::bigint, $2::bigint) g`,
+        [next, next + batchRows - 1],
+      );
+      next += batchRows;
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+interface Measured {
+  wallMs: number;
+  peakRssBytes?: number;
+  code: number | null;
+  stderr: string;
+}
+
+/** Runs a command, measuring wall time and (for `measureRss`) peak RSS. */
+function run(file: string, args: string[], env: Record<string, string>, options: { measureRss?: boolean; stdoutToNull?: boolean } = {}): Promise<Measured> {
+  const useTime = options.measureRss && existsSync('/usr/bin/time');
+  const [cmd, argv] = useTime ? ['/usr/bin/time', ['-v', file, ...args]] : [file, args];
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn(cmd, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', options.stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
+    let stderr = '';
+    let polledPeakKb = 0;
+    child.stdout?.resume();
+    child.stderr?.on('data', (c: Buffer) => (stderr += c.toString()));
+    const poll = options.measureRss && !useTime
+      ? setInterval(() => {
+          try {
+            const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+            if (hwm) polledPeakKb = Math.max(polledPeakKb, Number(hwm[1]));
+          } catch {
+            // exited
+          }
+        }, 50)
+      : undefined;
+    child.once('error', reject);
+    child.once('close', (code) => {
+      if (poll) clearInterval(poll);
+      const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
+      const timeKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
+      const peakKb = timeKb ? Number(timeKb[1]) : polledPeakKb;
+      resolve({ wallMs, code, stderr, peakRssBytes: options.measureRss ? peakKb * 1024 : undefined });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  const bigMb = flag('size-mb', 1024);
+  const smallMb = flag('small-mb', Math.min(100, bigMb));
+  log(`databases: ${smallMb} MB and ${bigMb} MB`);
+  const pg = await startPostgres();
+  const azurite = await startAzurite();
+  const keyVault = createKeyVaultModule();
+  const sim = await startSimulator({ modules: [keyVault] });
+  const records = new BackupRecordStore(new TableProvider({ connectionString: azurite.connectionString }));
+  try {
+    const results: Record<string, unknown> = {};
+    for (const [label, mb] of [['small', smallMb], ['big', bigMb]] as const) {
+      const db = `bench_${label}`;
+      const genStarted = Date.now();
+      const sizeBytes = await generate(pg, db, mb);
+      log(`${db}: ${(sizeBytes / MB).toFixed(0)} MB generated in ${((Date.now() - genStarted) / 1000).toFixed(1)} s`);
+      const connectionString = pg.connectionString.replace(/\/postgres$/, `/${db}`);
+      keyVault.setSecret(`${db.replace('_', '-')}-conn`, connectionString);
+
+      const pgEnv = { PATH: process.env.PATH ?? '', PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: db };
+      // Warm the cache once so neither measurement pays for cold reads alone.
+      await run('pg_dump', ['-Fc', '--no-password'], pgEnv, { stdoutToNull: true });
+      const plain = await run('pg_dump', ['-Fc', '--no-password'], pgEnv, { stdoutToNull: true });
+      if (plain.code !== 0) throw new Error(`plain pg_dump failed: ${plain.stderr}`);
+      log(`${db}: plain pg_dump -Fc > /dev/null: ${(plain.wallMs / 1000).toFixed(2)} s`);
+
+      const backupId = `${label === 'small' ? '20250101' : '20250102'}T000000Z-0000${label === 'small' ? '01' : '02'}`;
+      const runner = await run(process.execPath, [RUNNER], {
+        PATH: process.env.PATH ?? '',
+        AzureWebJobsStorage: azurite.connectionString,
+        HARBORMASTER_BACKUP_CONTAINER: 'bench',
+        HARBORMASTER_KEY_VAULT_URL: sim.url,
+        HARBORMASTER_CREDENTIAL: 'local-dev',
+        HARBORMASTER_CA_CERT_PATH: sim.caCertPath,
+        [RunnerEnv.database]: db.replace('_', '-'),
+        [RunnerEnv.backupId]: backupId,
+        [RunnerEnv.connectionSecret]: `${db.replace('_', '-')}-conn`,
+        [RunnerEnv.trigger]: 'manual',
+      }, { measureRss: true });
+      const record = await records.get(db.replace('_', '-'), backupId);
+      if (runner.code !== 0 || record?.state !== 'Complete') throw new Error(`runner failed (${runner.code}): ${record?.reason ?? runner.stderr.slice(-500)}`);
+      const dumpMs = record.dumpMs ?? runner.wallMs;
+      log(`${db}: runner dump phase ${(dumpMs / 1000).toFixed(2)} s, end to end ${(runner.wallMs / 1000).toFixed(2)} s, peak RSS ${((runner.peakRssBytes ?? 0) / MB).toFixed(1)} MB, archive ${((record.sizeBytes ?? 0) / MB).toFixed(0)} MB`);
+      const mbps = (ms: number) => Number((sizeBytes / MB / (ms / 1000)).toFixed(1));
+      results[label] = {
+        databaseMb: Number((sizeBytes / MB).toFixed(0)),
+        archiveMb: Number(((record.sizeBytes ?? 0) / MB).toFixed(1)),
+        plainPgDumpSeconds: Number((plain.wallMs / 1000).toFixed(2)),
+        runnerDumpPhaseSeconds: Number((dumpMs / 1000).toFixed(2)),
+        runnerEndToEndSeconds: Number((runner.wallMs / 1000).toFixed(2)),
+        verifyMs: record.verifyMs,
+        plainMBps: mbps(plain.wallMs),
+        runnerDumpPhaseMBps: mbps(dumpMs),
+        runnerEndToEndMBps: mbps(runner.wallMs),
+        throughputRatioDumpPhase: Number((plain.wallMs / dumpMs).toFixed(3)),
+        throughputRatioEndToEnd: Number((plain.wallMs / runner.wallMs).toFixed(3)),
+        runnerPeakRssMb: Number(((runner.peakRssBytes ?? 0) / MB).toFixed(1)),
+      };
+    }
+    const small = results.small as { runnerPeakRssMb: number };
+    const big = results.big as { runnerPeakRssMb: number; throughputRatioDumpPhase: number };
+    const summary = {
+      bench: 'backup',
+      rssMethod: existsSync('/usr/bin/time') ? '/usr/bin/time -v' : '/proc VmHWM polling',
+      smallMb,
+      bigMb,
+      ...results,
+      throughputRatio: big.throughputRatioDumpPhase,
+      peakRssMb: { small: small.runnerPeakRssMb, big: big.runnerPeakRssMb },
+      rssGrowthPercent: Number((((big.runnerPeakRssMb - small.runnerPeakRssMb) / small.runnerPeakRssMb) * 100).toFixed(1)),
+      targets: { throughputRatioAtLeast: 0.9, peakRssAtMostMb: 150, rssWithinPercent: 10 },
+    };
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+  } finally {
+    await sim.stop().catch(() => undefined);
+    await azurite.stop().catch(() => undefined);
+    await pg.stop().catch(() => undefined);
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
