@@ -105,7 +105,8 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         // Pin traffic to the serving revision by name first, so a `latestRevision: true`
         // entry cannot hand the new revision traffic before it has proven healthy.
         const app = await containerApps.getApp(input.containerApp);
-        const pinned = app.traffic.length === 1 && app.traffic[0].revisionName === input.pinTrafficTo && app.traffic[0].weight === 100;
+        const pinned =
+          !app.followsLatestRevision && app.traffic.length === 1 && app.traffic[0].revisionName === input.pinTrafficTo && app.traffic[0].weight === 100;
         if (!pinned) await containerApps.setTraffic(input.containerApp, [{ revisionName: input.pinTrafficTo, weight: 100 }]);
       }
       const revision = await containerApps.beginCreateRevision(input.containerApp, { image: input.image, revisionSuffix: input.revisionSuffix });

@@ -146,6 +146,7 @@ function toAppView(raw: ContainerApp): AppView {
     fqdn: ingress?.fqdn,
     ingress: ingress ? (ingress.external ? 'external' : 'internal') : 'none',
     traffic,
+    followsLatestRevision: (ingress?.traffic ?? []).some((t) => t.latestRevision === true && (t.weight ?? 0) > 0),
     image: raw.template?.containers?.[0]?.image,
     minReplicas: raw.template?.scale?.minReplicas,
   };

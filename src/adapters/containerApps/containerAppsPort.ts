@@ -23,6 +23,11 @@ export interface AppView {
   ingress: 'external' | 'internal' | 'none';
   /** Traffic by revision name; a `latestRevision` entry is resolved to the latest revision's name. */
   traffic: TrafficSplit[];
+  /**
+   * True when a traffic entry is `latestRevision: true` rather than a name: such an entry hands
+   * the next revision its weight the moment it is created, so it is not a pin.
+   */
+  followsLatestRevision?: boolean;
   /** Image of the first container (the one Harbormaster deploys). */
   image?: string;
   minReplicas?: number;
