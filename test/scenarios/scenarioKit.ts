@@ -2,6 +2,7 @@
  * What every scenario test needs: the local stack on free ports with a fresh task hub, and
  * waits that poll the status API (never fixed sleeps).
  */
+import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -45,4 +46,100 @@ export async function waitForDeploymentOf(stack: LocalStack, app: string, digest
     if (deployment && ['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected'].includes(deployment.phase)) return deployment;
     return undefined;
   }, timeoutMs);
+}
+
+// ---------------------------------------------------------------- helpers added for the seed and failure scenarios
+
+/**
+ * Schedules that never come due while a test runs (1 January, midnight): the reconcile timer and
+ * the health sweep would otherwise fire on every 5-minute mark and start or judge things a test
+ * did not ask for. Tests that want them call `stack.devhost.fire(name)`.
+ */
+export const QUIET_TIMERS: Readonly<Record<string, string>> = {
+  HARBORMASTER_RECONCILE_SCHEDULE: '0 0 0 1 1 *',
+  HARBORMASTER_SWEEP_SCHEDULE: '0 0 0 1 1 *',
+};
+
+/** Every deployment record of an app, newest first (as the status API lists them). */
+export async function deploymentsOf(stack: LocalStack, app: string): Promise<any[]> {
+  const { status, body } = await stack.api('GET', `/deployments?app=${app}`);
+  if (status !== 200) throw new Error(`GET /deployments?app=${app} answered ${status}`);
+  return body.deployments as any[];
+}
+
+/** Waits until the deployment of `digest` to `app` exists and is in `phase`. */
+export async function waitForPhase(stack: LocalStack, app: string, digest: string, phase: string, timeoutMs = 60_000): Promise<any> {
+  return eventually(`${app}@${digest.slice(0, 19)} in ${phase}`, async () => {
+    const deployment = (await deploymentsOf(stack, app)).find((d) => d.image?.digest === digest);
+    return deployment?.phase === phase ? deployment : undefined;
+  }, timeoutMs);
+}
+
+/** The step records of a deployment as `{ step: outcome }` (the last record of each step wins). */
+export function stepOutcomes(deployment: any): Record<string, string> {
+  return Object.fromEntries((deployment.steps as any[]).map((s) => [s.step, s.outcome]));
+}
+
+/** Simulator requests for an ARM operation (e.g. `Jobs_Start`) answered 2xx, from index `since` on. */
+export function succeededCalls(stack: LocalStack, operation: string, since = 0): number {
+  return stack.simulator.requests.slice(since).filter((r) => r.operation === operation && r.status >= 200 && r.status < 300).length;
+}
+
+export interface TrafficChange {
+  at: number;
+  traffic: Array<{ revisionName?: string; weight?: number; latestRevision?: boolean }>;
+}
+
+/**
+ * Observes (without changing) every traffic split the simulated ARM receives for one container
+ * app: the `configuration.ingress.traffic` of each PUT/PATCH, in arrival order. It sits in
+ * front of the simulator's Container Apps module, so it sees exactly what the SDK sent.
+ */
+export function recordTrafficChanges(stack: LocalStack, containerAppName: string): TrafficChange[] {
+  const changes: TrafficChange[] = [];
+  const module = stack.simulator.containerApps;
+  const handle = module.handle.bind(module);
+  const appPath = new RegExp(`/containerapps/${containerAppName}$`, 'i');
+  module.handle = (request) => {
+    if ((request.method === 'PATCH' || request.method === 'PUT') && appPath.test(request.url.pathname)) {
+      const traffic = (request.json as any)?.properties?.configuration?.ingress?.traffic;
+      if (Array.isArray(traffic)) changes.push({ at: Date.now(), traffic });
+    }
+    return handle(request);
+  };
+  return changes;
+}
+
+/** POSTs a body to one of the app's webhook routes without any SDK: what a registry does. */
+export async function postWebhook(
+  stack: LocalStack,
+  route: string,
+  body: string | Buffer,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; body: any; headers: Record<string, string | string[] | undefined> }> {
+  const response = await fetch(`${stack.devhost.baseUrl}/api/webhooks/${route}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body,
+    signal: AbortSignal.timeout(15_000),
+  });
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.status, body: parsed, headers: Object.fromEntries(response.headers.entries()) };
+}
+
+/** An ACR webhook `push` body (shape of fixtures/webhooks/acr_webhook_push.json). */
+export function acrPushBody(loginServer: string, repository: string, tag: string, digest: string, id = randomUUID()): string {
+  return JSON.stringify({
+    id,
+    timestamp: new Date().toISOString(),
+    action: 'push',
+    target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: 524, digest, length: 524, repository, tag },
+    request: { id: randomUUID(), host: loginServer, method: 'PUT', useragent: 'scenario-test' },
+  });
 }
