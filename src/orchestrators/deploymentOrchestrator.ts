@@ -198,7 +198,11 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
     phase = 'promoting';
     yield step('promote', 'running', undefined, 'promoting');
     if (previousRevision) {
-      const usable = (yield context.df.callActivityWithRetry(A.checkRollbackTarget, retry, { containerApp: target, revisionName: previousRevision })) as CheckRollbackTargetResult;
+      const usable = (yield context.df.callActivityWithRetry(A.checkRollbackTarget, retry, {
+        containerApp: target,
+        revisionName: previousRevision,
+        keepInactive: app.activeRevisionsMode !== 'Multiple',
+      })) as CheckRollbackTargetResult;
       if (!usable.ok) throw new DeploymentStopped('rolled-back', 'promote', `rollback target ${previousRevision} unusable: ${usable.reason}`);
     }
     if (app.activeRevisionsMode === 'Multiple') {

@@ -135,7 +135,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
       const revision = await containerApps.getRevision(input.containerApp, input.revisionName);
       if (!revision) return { ok: false, reason: 'it no longer exists' };
       if (revision.provisioningState === 'Failed') return { ok: false, reason: 'its provisioning failed' };
-      if (!revision.active) {
+      if (!revision.active && !input.keepInactive) {
         // Inactive revisions can be activated again; make sure before relying on it.
         await containerApps.activateRevision(input.containerApp, input.revisionName);
       }

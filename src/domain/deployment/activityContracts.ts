@@ -115,6 +115,11 @@ export interface RevisionObservation {
 export interface CheckRollbackTargetInput {
   containerApp: ContainerAppTarget;
   revisionName: string;
+  /**
+   * Single revision mode: the previous revision was deactivated by the deploy and must stay so
+   * (activating it would run the old image beside the new one); rollback activates it then.
+   */
+  keepInactive?: boolean;
 }
 export type CheckRollbackTargetResult = Result<Record<never, never>>;
 
