@@ -17,6 +17,10 @@ beforeAll(async () => {
   await createDatabase(kit, 'shop', SEED_SQL);
   kit.keyVault.setSecret('shop-db', kit.role.connectionString('shop'));
   kit.keyVault.setSecret('wrong-password', kit.role.connectionString('shop').replace(kit.role.password, 'not-the-password'));
+  // Big enough that the archive spans several upload blocks and outlasts pg_restore --list's reading.
+  await createDatabase(kit, 'bulk', `CREATE TABLE blobs (id int PRIMARY KEY, body text);
+    INSERT INTO blobs SELECT g, md5(g::text) || md5((g*3)::text) || md5((g*7)::text) FROM generate_series(1, 150000) g;`);
+  kit.keyVault.setSecret('bulk-db', kit.role.connectionString('bulk'));
   kit.keyVault.setSecret('server-down', `postgres://hm_backup:${kit.role.password}@127.0.0.1:1/shop`);
 }, 180_000);
 
@@ -60,6 +64,16 @@ describe('backup runner', () => {
     expect(await tableContents(kit.role.connectionString('shop_restored'))).toEqual(await tableContents(kit.role.connectionString('shop')));
   });
 
+  it('an archive of several upload blocks is verified over every byte', async () => {
+    const backupId = '20250115T033000Z-aaaaab';
+    const run = await runRunner(runnerEnv(kit, { database: 'bulk', backupId, secret: 'bulk-db' }));
+    expect(run.code).toBe(0);
+    const record = await kit.records.get('bulk', backupId);
+    expect(record?.state).toBe('Complete');
+    expect(record?.sizeBytes).toBeGreaterThan(5 * 1024 * 1024);
+    expect(record?.tableRowCounts).toEqual({ 'public.blobs': 150000 });
+  });
+
   it('wrong credentials: Failed with the server\'s reason, no blob, exit 1, password scrubbed', async () => {
     const backupId = '20250115T040000Z-cccccc';
     const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'wrong-password' }));
@@ -80,13 +94,13 @@ describe('backup runner', () => {
     expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
   });
 
-  it('pg_dump killed mid-stream: the upload is never committed, the record says so', async () => {
+  it('pg_dump killed mid-stream (after whole blocks were staged): the block list is never committed, the record says so', async () => {
     const backupId = '20250115T060000Z-eeeeee';
-    const run = await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db', pgBinDir: killedMidStreamBinDir(20_000) }));
+    const run = await runRunner(runnerEnv(kit, { database: 'bulk', backupId, secret: 'bulk-db', pgBinDir: killedMidStreamBinDir(5_000_000) }));
     expect(run.code).toBe(1);
-    const record = await kit.records.get('shop', backupId);
+    const record = await kit.records.get('bulk', backupId);
     expect(record).toMatchObject({ state: 'Failed', reason: expect.stringContaining('pg_dump was killed by SIGKILL') });
-    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+    expect(await kit.blobs.exists(backupBlobName('bulk', backupId))).toBe(false);
   });
 
   it('a missing Key Vault secret fails clearly', async () => {
