@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough, Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Client } from 'pg';
-import { backupBlobName, scrubSecrets, tail, type BackupRecord, type BackupTrigger } from '../domain/backup';
+import { backupBlobName, backupIdTime, scrubSecrets, tail, type BackupRecord, type BackupTrigger } from '../domain/backup';
 import type { BackupBlobStore } from '../adapters/backupStore/backupBlobStore';
 import type { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
 import { parseConnectionString, pgClientConfig, type PgConnection } from './pgConnection';
@@ -67,7 +67,8 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
     trigger: spec.trigger,
     deploymentId: spec.deploymentId,
     state: 'Running',
-    createdAt: existing?.createdAt ?? started.toISOString(),
+    // The id encodes when the backup was requested; a record the orchestration created first keeps its own.
+    createdAt: existing?.createdAt ?? backupIdTime(spec.backupId)?.toISOString() ?? started.toISOString(),
     blobName,
     executionName: spec.executionName,
   });

@@ -91,3 +91,34 @@ describe('retention applied', () => {
     expect(logs.filter((l) => l.msg === 'retention deleting').map((l) => l.backupId)).toEqual([ids[1], ids[0]]);
   });
 });
+
+describe('freshness alerts', () => {
+  it('alerts once when the newest verified backup is older than the schedule allows, and resolves when a fresh one exists', async () => {
+    const sent: Array<{ channels: string[]; event: string; resolved?: boolean }> = [];
+    let now = new Date('2025-03-20T09:00:00Z');
+    const activities = createBackupActivities({
+      databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 7, daily: 7, weekly: 4, monthly: 6, preMigrationMinAgeDays: 7 } }],
+      records: kit.records,
+      blobs: kit.blobs,
+      launcher: { start: () => Promise.reject(new Error('no job')), get: () => Promise.resolve(undefined) },
+      channelsFor: () => ['ops'],
+      notify: async (channels, n) => {
+        sent.push({ channels, event: n.event, resolved: n.resolved });
+      },
+      now: () => now,
+      log: () => undefined,
+    });
+    expect((await activities.checkFreshness('shop')).verdict).toBe('stale');
+    expect((await activities.checkFreshness('shop')).verdict).toBe('stale');
+    expect(sent).toEqual([{ channels: ['ops'], event: 'backup.stale', resolved: false }]);
+
+    // A backup taken "today" (its id and createdAt say 20 Mar 02:00) makes the database fresh again.
+    const backupId = '20250320T020000Z-000004';
+    expect((await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' }))).code).toBe(0);
+    expect((await kit.records.get('shop', backupId))?.createdAt).toBe('2025-03-20T02:00:00.000Z');
+    now = new Date('2025-03-20T10:00:00Z');
+    expect((await activities.checkFreshness('shop')).verdict).toBe('fresh');
+    expect(sent.map((n) => n.event)).toEqual(['backup.stale', 'backup.fresh']);
+    expect(sent[1].resolved).toBe(true);
+  });
+});
