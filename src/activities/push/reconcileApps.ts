@@ -45,6 +45,14 @@ export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStar
         findings.push({ app: app.name, tag, digest: summary.digest, outcome: 'up to date' });
         continue;
       }
+      // A digest some delivery already brought (and that failed, was rolled back or was
+      // ignored while paused) was not missed: deploying it again every sweep would re-ship a
+      // known-bad build. Only pushes nobody heard of are reconciled.
+      const heard = await deps.deliveries.list({ app: app.name, limit: 200 });
+      if (heard.some((d) => d.digest === summary.digest && d.decision !== 'rejected')) {
+        findings.push({ app: app.name, tag, digest: summary.digest, outcome: 'already received: not redeployed' });
+        continue;
+      }
       const push: ImagePushed = {
         source: 'reconcile',
         deliveryId: `reconcile-${app.name}-${summary.digest.slice(7, 19)}`,
