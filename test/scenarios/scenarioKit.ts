@@ -7,6 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../devhost/localStack/localStack';
+import { parseBehaviour } from '../../simulators/imageCatalog';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
@@ -142,4 +143,24 @@ export function acrPushBody(loginServer: string, repository: string, tag: string
     target: { mediaType: 'application/vnd.docker.distribution.manifest.v2+json', size: 524, digest, length: 524, repository, tag },
     request: { id: randomUUID(), host: loginServer, method: 'PUT', useragent: 'scenario-test' },
   });
+}
+
+/**
+ * Pushes an image to the simulated registry WITHOUT the webhooks and Event Grid deliveries a push
+ * sends: a push whose webhook was lost (ACR tries once, 5 s, never again). The image carries a
+ * working migration, as `stack.push` records for every pushed image.
+ */
+export function pushWithoutWebhook(stack: LocalStack, appName: string, tag: string, behaviour?: string): { digest: string; image: string } {
+  const app = stack.apps.apps.find((a) => a.name === appName);
+  if (!app) throw new Error(`No app ${appName}`);
+  const store = stack.simulator.registry.registry(app.image.registry.replace(/\.azurecr\.io$/, ''));
+  const result = store.push({ repository: app.image.repository, tag, platforms: [app.image.platform] });
+  const image = `${store.loginServer}/${result.repository}@${result.digest}`;
+  stack.simulator.imageCatalog.record({
+    imageRef: `${store.loginServer}/${result.repository}:${result.tag}`,
+    aliases: [image, ...Object.values(result.platformDigests).map((d) => `${store.loginServer}/${result.repository}@${d}`)],
+    behaviour: behaviour ? parseBehaviour(behaviour) : undefined,
+    metadata: { jobBehaviour: 'migrate-ok' },
+  });
+  return { digest: result.digest, image };
 }

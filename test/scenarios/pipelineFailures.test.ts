@@ -1,0 +1,124 @@
+/**
+ * Failure cases of the pipeline on the local stack: a migration that fails, an image built for
+ * the wrong platform, ARM throttling and server errors in bursts, and a push whose webhook was
+ * lost (caught by the reconcile timer). The unhealthy image rolled back is phoenixApp's.
+ */
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import {
+  QUIET_TIMERS,
+  deploymentsOf,
+  eventually,
+  pushWithoutWebhook,
+  startScenarioStack,
+  stepOutcomes,
+  succeededCalls,
+  waitForDeploymentOf,
+} from './scenarioKit';
+
+describe('pipeline failure cases', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.failures.json', { settings: { ...QUIET_TIMERS } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  afterEach(() => stack?.simulator.faults.clear());
+
+  it('stops a deployment whose migration fails before any revision or traffic changes', async () => {
+    const { body: before } = await stack.api('GET', '/apps/fail-migrate');
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('fail-migrate', 'main-2', 'migrate-fail');
+    const deployment = await waitForDeploymentOf(stack, 'fail-migrate', digest);
+
+    expect(deployment.phase).toBe('failed');
+    expect(stepOutcomes(deployment)).toMatchObject({ verify: 'succeeded', migration: 'failed' });
+    expect(deployment.steps.some((s: any) => s.step === 'deploy' || s.step === 'promote')).toBe(false);
+    // The execution's name and why it failed are in the record.
+    expect(deployment.reason).toMatch(/^execution fail-migrate-job-\S+ Failed/);
+    expect(deployment.reason).toMatch(/does not exist|exit|failed/i);
+    expect(deployment.newRevision).toBeUndefined();
+
+    const { body: after } = await stack.api('GET', '/apps/fail-migrate');
+    expect((after.revisions as any[]).map((r) => r.name)).toEqual((before.revisions as any[]).map((r) => r.name));
+    expect(after.traffic).toEqual(before.traffic);
+    expect(after.image).toBe(before.image);
+    const appPath = /\/containerapps\/fail-migrate$/i;
+    expect(stack.simulator.requests.slice(since).filter((r) => appPath.test(r.path) && r.method !== 'GET')).toEqual([]);
+  });
+
+  it('stops an image without the app\'s platform at verify', async () => {
+    const { body: before } = await stack.api('GET', '/apps/fail-platform');
+    const { digest } = stack.push('fail-platform', 'main-2', undefined, { platforms: ['linux/arm64'] });
+    const deployment = await waitForDeploymentOf(stack, 'fail-platform', digest);
+
+    expect(deployment.phase).toBe('failed');
+    expect(stepOutcomes(deployment)).toMatchObject({ verify: 'failed' });
+    expect(deployment.steps.map((s: any) => s.step)).not.toContain('migration');
+    expect(deployment.reason).toMatch(/platforms \[linux\/arm64\], app needs linux\/amd64/);
+    const { body: after } = await stack.api('GET', '/apps/fail-platform');
+    expect((after.revisions as any[]).length).toBe((before.revisions as any[]).length);
+    expect(after.traffic).toEqual(before.traffic);
+  });
+
+  it('survives bursts of ARM 429 and 500 answers on reads, updates and the job start', async () => {
+    // The SDK writes `containerApps`; match the app's name only.
+    const app = '/arm-bursts';
+    const rules = [
+      stack.simulator.faults.add({ match: { operation: 'ContainerApps_Get', pathRegex: app }, response: 429, times: 3 }),
+      stack.simulator.faults.add({ match: { operation: 'ContainerApps_Update', pathRegex: app }, response: 500, times: 2 }),
+      stack.simulator.faults.add({ match: { operation: 'ContainerAppsRevisions_GetRevision', pathRegex: app }, response: 503, times: 2 }),
+      stack.simulator.faults.add({ match: { operation: 'Jobs_Start' }, response: { status: 429, headers: { 'Retry-After': '1' } }, times: 1 }),
+    ];
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('arm-bursts', 'main-2');
+    const deployment = await waitForDeploymentOf(stack, 'arm-bursts', digest);
+
+    expect(deployment.phase).toBe('succeeded');
+    // Every injected fault was met (a rule leaves the list when used up), and none stopped the pipeline.
+    const live = stack.simulator.faults.list().map((r) => r.id);
+    for (const rule of rules) expect(live).not.toContain(rule.id);
+    expect(rules.map((r) => r.hits)).toEqual([3, 2, 2, 1]);
+    // The migration was started once despite the throttled start.
+    expect(succeededCalls(stack, 'Jobs_Start', since)).toBe(1);
+    const { body: after } = await stack.api('GET', '/apps/arm-bursts');
+    expect(after.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
+  });
+
+  it('catches a push whose webhook was lost on the reconcile timer, once', async () => {
+    const { digest } = pushWithoutWebhook(stack, 'reconcile-app', 'stable');
+    // Nothing heard of it yet.
+    expect((await deploymentsOf(stack, 'reconcile-app')).some((d) => d.image.digest === digest)).toBe(false);
+
+    await stack.devhost.fire('reconcile');
+    const deployment = await waitForDeploymentOf(stack, 'reconcile-app', digest);
+    expect(deployment.phase).toBe('succeeded');
+    expect(deployment.source).toBe('reconcile');
+    expect(deployment.image.tag).toBe('stable');
+
+    // A second sweep finds it up to date and starts nothing.
+    await stack.devhost.fire('reconcile');
+    expect((await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === digest)).toHaveLength(1);
+    const { body } = await stack.api('GET', '/events?app=reconcile-app');
+    expect((body.events as any[]).filter((e) => e.digest === digest).map((e) => [e.source, e.decision])).toEqual([['reconcile', 'started']]);
+  });
+
+  it('does not redeploy, on the reconcile timer, an image that was rolled back', async () => {
+    const bad = stack.push('reconcile-app', 'stable', 'unhealthy');
+    const failed = await waitForDeploymentOf(stack, 'reconcile-app', bad.digest);
+    expect(failed.phase).toBe('rolled-back');
+
+    await stack.devhost.fire('reconcile');
+    // Give a wrongly started deployment time to be recorded before looking.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    const again = (await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === bad.digest);
+    expect(again).toHaveLength(1);
+    await eventually('no deployment running', async () => {
+      const { body } = await stack.api('GET', '/apps/reconcile-app');
+      return body.running === undefined ? true : undefined;
+    });
+  });
+});
