@@ -260,9 +260,11 @@ describe('backup orchestration end to end', () => {
       const output = await orchestrationOutput(instanceId);
       expect(output).toMatchObject({ state: 'Failed', backupId: claim.backupId, reason: expect.stringContaining('did not finish within') });
       expect(await kit.records.get('shop', claim.backupId)).toMatchObject({ state: 'Failed' });
+      // The orchestration stopped the execution: the runner is gone while the lock is still held.
+      await eventually('the runner to be stopped', async () => (runnerPid(claim.backupId) === undefined ? true : undefined), 30_000);
+      const execution = (await kit.records.get('shop', claim.backupId))?.executionName;
+      expect(kit.jobs.execution(RG, JOB, execution!)?.status).toBe('Stopped');
       await lock.query('ROLLBACK');
-      // The runner, unblocked, must not resurrect the backup: it ends Failed with no blob.
-      await eventually('the runner to exit', async () => (runnerPid(claim.backupId) === undefined ? true : undefined));
       expect(await kit.records.get('shop', claim.backupId)).toMatchObject({ state: 'Failed', reason: expect.stringContaining('did not finish within') });
       expect(await kit.blobs.exists(backupBlobName('shop', claim.backupId))).toBe(false);
       expect(await kit.records.getClaim('shop')).toBeUndefined();

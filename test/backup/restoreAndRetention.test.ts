@@ -74,7 +74,7 @@ describe('retention applied', () => {
       databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0, preMigrationMinAgeDays: 7 } }],
       records: kit.records,
       blobs: kit.blobs,
-      launcher: { start: () => Promise.reject(new Error('retention starts no job')), get: () => Promise.resolve(undefined) },
+      launcher: { start: () => Promise.reject(new Error('retention starts no job')), get: () => Promise.resolve(undefined), stop: () => Promise.resolve() },
       channelsFor: () => [],
       notify: () => Promise.resolve(),
       now: () => new Date('2025-03-20T00:00:00Z'),
@@ -100,7 +100,7 @@ describe('freshness alerts', () => {
       databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 7, daily: 7, weekly: 4, monthly: 6, preMigrationMinAgeDays: 7 } }],
       records: kit.records,
       blobs: kit.blobs,
-      launcher: { start: () => Promise.reject(new Error('no job')), get: () => Promise.resolve(undefined) },
+      launcher: { start: () => Promise.reject(new Error('no job')), get: () => Promise.resolve(undefined), stop: () => Promise.resolve() },
       channelsFor: () => ['ops'],
       notify: async (channels, n) => {
         sent.push({ channels, event: n.event, resolved: n.resolved });

@@ -41,6 +41,7 @@ export function createBackupServices(services: Services): BackupServices {
     : {
         start: () => Promise.reject(new Error('no backup job is configured (HARBORMASTER_BACKUP_JOB_NAME)')),
         get: () => Promise.resolve(undefined),
+        stop: () => Promise.resolve(),
       };
   const activities = createBackupActivities({
     databases: apps.databases,

@@ -114,8 +114,18 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async failBackup(input: FailBackupInput): Promise<void> {
       const record = await deps.records.get(input.database, input.backupId);
       if (record?.state === 'Complete') return;
-      await deps.blobs.delete(record?.blobName ?? backupBlobName(input.database, input.backupId));
+      // Failed first: a runner still going sees it and will not complete the backup.
       await deps.records.update(input.database, input.backupId, { state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
+      if (record?.executionName) {
+        const execution = await deps.launcher.get(record.executionName).catch(() => undefined);
+        if (executionRunning(execution?.status)) {
+          // Best effort: the record is already Failed; a stop that fails leaves the job to its own replicaTimeout.
+          await deps.launcher.stop(record.executionName).catch((error: unknown) => {
+            deps.log({ msg: 'stopping the backup execution failed', database: input.database, backupId: input.backupId, error: (error as Error).message });
+          });
+        }
+      }
+      await deps.blobs.delete(record?.blobName ?? backupBlobName(input.database, input.backupId));
       deps.log({ msg: 'backup failed', database: input.database, backupId: input.backupId, reason: input.reason });
     },
 

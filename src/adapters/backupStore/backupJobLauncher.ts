@@ -12,6 +12,8 @@ export interface BackupJobLauncher {
   /** Idempotent by runId: a retried start returns the execution already started. */
   start(runId: string, env: Record<string, string>): Promise<JobExecutionView>;
   get(executionName: string): Promise<JobExecutionView | undefined>;
+  /** Stops a running execution (its processes get SIGTERM, then SIGKILL); resolves once stopped. */
+  stop(executionName: string): Promise<void>;
 }
 
 export class ArmBackupJobLauncher implements BackupJobLauncher {
@@ -25,7 +27,10 @@ export class ArmBackupJobLauncher implements BackupJobLauncher {
     clientOptions: AzureClientOptions,
   ) {
     this.client = new ContainerAppsAPIClient(credential, job.subscriptionId, clientOptions.sdk);
+    this.pollIntervalMs = clientOptions.pollIntervalMs;
   }
+
+  private readonly pollIntervalMs: number | undefined;
 
   async start(runId: string, env: Record<string, string>): Promise<JobExecutionView> {
     const image = await this.jobImage();
@@ -34,6 +39,13 @@ export class ArmBackupJobLauncher implements BackupJobLauncher {
 
   get(executionName: string): Promise<JobExecutionView | undefined> {
     return this.jobs.getExecution(this.job, executionName, { abortSignal: AbortSignal.timeout(30_000) });
+  }
+
+  async stop(executionName: string): Promise<void> {
+    await this.client.jobs.stopExecution(this.job.resourceGroup, this.job.name, executionName, {
+      abortSignal: AbortSignal.timeout(120_000),
+      updateIntervalInMs: this.pollIntervalMs,
+    });
   }
 
   private async jobImage(): Promise<string> {
