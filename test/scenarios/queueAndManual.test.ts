@@ -1,0 +1,149 @@
+/**
+ * One deployment at a time per app, newest wins; duplicate deliveries collapse; and what a
+ * person does by hand: deploy a tag, roll back (a traffic switch that pauses automatic
+ * deploys), resume.
+ */
+import { Agent, request } from 'undici';
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { LOCAL_KEYS } from '../../devhost/localStack/localStack';
+import {
+  QUIET_TIMERS,
+  acrPushBody,
+  deploymentsOf,
+  eventually,
+  postWebhook,
+  pushWithoutWebhook,
+  startScenarioStack,
+  waitForDeploymentOf,
+  waitForPhase,
+} from './scenarioKit';
+
+describe('queueing, duplicates and manual control', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.queue.json', { settings: { ...QUIET_TIMERS } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  const eventsFor = async (app: string, digest: string): Promise<any[]> => {
+    const { body } = await stack.api('GET', `/events?app=${app}`);
+    return (body.events as any[]).filter((e) => e.digest === digest);
+  };
+
+  it('serializes pushes to one app: the first runs, the middle one is superseded, the newest deploys after it', async () => {
+    // The first image needs 3 s to start, so the others arrive while it runs.
+    const first = stack.push('queue-app', 'main-1', 'slow-start:3');
+    await waitForPhase(stack, 'queue-app', first.digest, 'health-waiting').catch(() => undefined);
+    const middle = stack.push('queue-app', 'main-2');
+    await eventually('the middle push queued', async () => (await deploymentsOf(stack, 'queue-app')).find((d) => d.image.digest === middle.digest && d.phase === 'queued'));
+    const last = stack.push('queue-app', 'main-3');
+
+    const [a, b, c] = [
+      await waitForDeploymentOf(stack, 'queue-app', first.digest),
+      await waitForDeploymentOf(stack, 'queue-app', middle.digest),
+      await waitForDeploymentOf(stack, 'queue-app', last.digest),
+    ];
+    expect(a.phase).toBe('succeeded');
+    expect(b.phase).toBe('superseded');
+    expect(b.reason).toBe(`superseded by ${c.id}`);
+    expect(b.steps).toEqual([]);
+    expect(c.phase).toBe('succeeded');
+    // Never two at once: the newest started only after the first had finished promoting.
+    const promoteEnd = a.steps.find((s: any) => s.step === 'promote').endedAt as string;
+    const verifyStart = c.steps.find((s: any) => s.step === 'verify').startedAt as string;
+    expect(Date.parse(verifyStart)).toBeGreaterThanOrEqual(Date.parse(promoteEnd));
+    expect(c.previousRevision).toBe(a.newRevision);
+
+    const { body: app } = await stack.api('GET', '/apps/queue-app');
+    expect(app.image).toBe(last.image);
+    expect(app.traffic).toEqual([{ revisionName: c.newRevision, weight: 100 }]);
+  });
+
+  it('starts one deployment for a digest delivered many times (ACR twice, Event Grid at least once, twice)', async () => {
+    // Event Grid with the simulator's at-least-once duplicates; subscribing performs the validation handshake.
+    const admin = new Agent({ connect: { ca: stack.simulator.caCertPem } });
+    const response = await request(`${stack.simulator.url}/_sim/registry/eventgrid`, {
+      method: 'POST',
+      dispatcher: admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        registry: 'queueing',
+        endpoint: `${stack.devhost.baseUrl}/api/webhooks/eventgrid`,
+        headers: { 'aeg-sas-key': LOCAL_KEYS.eventGridWebhookSecret },
+        duplicate: true,
+      }),
+    });
+    await response.body.dump();
+    await admin.close();
+    expect(response.statusCode).toBe(201);
+
+    const { digest } = stack.push('dup-app', 'main-2');
+    // And the ACR webhook again, as a retried delivery would.
+    const again = await postWebhook(stack, 'acr', acrPushBody('queueing.azurecr.io', 'queue/dup', 'main-2', digest), { authorization: `Bearer ${LOCAL_KEYS.acrWebhookSecret}` });
+    expect(again.status).toBe(202);
+
+    const deployment = await waitForDeploymentOf(stack, 'dup-app', digest);
+    expect(deployment.phase).toBe('succeeded');
+    const events = await eventually('four deliveries recorded', async () => {
+      const mine = await eventsFor('dup-app', digest);
+      return mine.length >= 4 ? mine : undefined;
+    });
+    expect(events.filter((e) => e.decision === 'started')).toHaveLength(1);
+    expect(events.filter((e) => e.decision !== 'started').every((e) => e.decision === 'duplicate')).toBe(true);
+    expect(new Set(events.map((e) => e.source))).toEqual(new Set(['acr', 'eventgrid']));
+    expect((await deploymentsOf(stack, 'dup-app')).filter((d) => d.image.digest === digest)).toHaveLength(1);
+  });
+
+  it('deploys a tag by hand, rolls back by hand (pausing automatic deploys), and resumes', async () => {
+    const { body: before } = await stack.api('GET', '/apps/manual-app');
+    const image = pushWithoutWebhook(stack, 'manual-app', 'main-7');
+
+    const requested = await stack.api('POST', '/apps/manual-app/deploy', { tag: 'main-7' });
+    expect(requested.status).toBe(202);
+    expect(requested.body).toMatchObject({ decision: 'started', digest: image.digest });
+    const deployed = await waitForDeploymentOf(stack, 'manual-app', image.digest);
+    expect(deployed.phase).toBe('succeeded');
+    expect(deployed.source).toBe('manual');
+    expect(deployed.id).toBe(requested.body.deploymentId);
+
+    // Roll back: a traffic switch, not a pipeline.
+    const started = Date.now();
+    const rolled = await stack.api('POST', '/apps/manual-app/rollback', { reason: 'customers report 500s' });
+    expect(rolled.status).toBe(200);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(rolled.body).toMatchObject({ from: deployed.newRevision, to: before.activeRevision, paused: true });
+    const { body: paused } = await stack.api('GET', '/apps/manual-app');
+    expect(paused.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
+    expect(paused.paused).toMatchObject({ reason: 'customers report 500s' });
+
+    // The next push of the bad build is not shipped while paused.
+    const ignored = stack.push('manual-app', 'main-8');
+    const [event] = await eventually('the paused push recorded', async () => {
+      const mine = await eventsFor('manual-app', ignored.digest);
+      return mine.length > 0 ? mine : undefined;
+    });
+    expect(event.decision).toBe('ignored');
+    expect(event.reason).toMatch(/paused/);
+    expect((await deploymentsOf(stack, 'manual-app')).some((d) => d.image.digest === ignored.digest)).toBe(false);
+
+    const resumed = await stack.api('POST', '/apps/manual-app/resume');
+    expect(resumed.status).toBe(200);
+    const { body: afterResume } = await stack.api('GET', '/apps/manual-app');
+    expect(afterResume.paused).toBe(false);
+    const next = stack.push('manual-app', 'main-9');
+    const redeployed = await waitForDeploymentOf(stack, 'manual-app', next.digest);
+    expect(redeployed.phase).toBe('succeeded');
+    expect(redeployed.source).toBe('acr');
+  });
+
+  it('answers manual requests with problems that name the field', async () => {
+    expect((await stack.api('POST', '/apps/manual-app/deploy', { tag: 'no such tag!' })).body).toMatchObject({ status: 400, field: 'tag' });
+    expect((await stack.api('POST', '/apps/manual-app/deploy', { tag: 'main-404' })).status).toBe(404);
+    expect((await stack.api('POST', '/apps/nobody/deploy', { tag: 'main-1' })).status).toBe(404);
+    expect((await stack.api('POST', '/apps/manual-app/rollback', { revision: 'not-a-revision' })).body).toMatchObject({ status: 404, field: 'revision' });
+  });
+});
