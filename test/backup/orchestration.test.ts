@@ -16,6 +16,7 @@ import * as df from 'durable-functions';
 import { Client } from 'pg';
 import { createDurableExtension } from '../../devhost/durable';
 import { durableClientBindingData } from '../../devhost/durable/clientBinding';
+import { backupJobContainer } from '../../src/backup/backupJobContainer';
 import { backupBlobName, RunnerEnv } from '../../src/domain/backup';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
@@ -125,20 +126,7 @@ beforeAll(async () => {
         secrets: [{ name: 'storage', value: kit.azurite.connectionString }],
       },
       template: {
-        containers: [
-          {
-            name: 'backup-runner',
-            image: 'simregistry.azurecr.io/harbormaster-backup:1',
-            command: ['node', 'dist/src/backup/runnerCli.js'],
-            env: [
-              { name: 'AzureWebJobsStorage', secretRef: 'storage' },
-              { name: 'HARBORMASTER_BACKUP_CONTAINER', value: CONTAINER },
-              { name: 'HARBORMASTER_KEY_VAULT_URL', value: kit.sim.url },
-              { name: 'HARBORMASTER_CREDENTIAL', value: 'local-dev' },
-              { name: 'HARBORMASTER_CA_CERT_PATH', value: kit.sim.caCertPath },
-            ],
-          },
-        ],
+        containers: [backupJobContainer({ storageSecretName: 'storage', blobContainer: CONTAINER, keyVaultUrl: kit.sim.url, caCertPath: kit.sim.caCertPath })],
       },
     },
     { updateIntervalInMs: 20 },

@@ -1,0 +1,33 @@
+/**
+ * The backup job's container as the local stack (and tests) define it in the Jobs simulator: the
+ * runner's command plus the job-level settings the runner reads (the same names as the Function
+ * app's). In Azure, infra/modules/backupJob.bicep defines the same thing with a managed identity
+ * and the image's ENTRYPOINT instead of a command. Per-backup values (database, backup id,
+ * trigger...) are never here: they arrive as each execution's override.
+ */
+export interface BackupJobContainerOptions {
+  /** Job secret (configuration.secrets[].name) holding the storage connection string. */
+  readonly storageSecretName: string;
+  readonly blobContainer: string;
+  readonly keyVaultUrl: string;
+  /** Local stack: the simulator's CA, so the runner trusts the Key Vault simulator. */
+  readonly caCertPath?: string;
+  readonly image?: string;
+}
+
+export const BACKUP_RUNNER_COMMAND = ['node', 'dist/src/backup/runnerCli.js'] as const;
+
+export function backupJobContainer(options: BackupJobContainerOptions) {
+  return {
+    name: 'backup-runner',
+    image: options.image ?? 'simregistry.azurecr.io/harbormaster-backup:local',
+    command: [...BACKUP_RUNNER_COMMAND],
+    env: [
+      { name: 'AzureWebJobsStorage', secretRef: options.storageSecretName },
+      { name: 'HARBORMASTER_BACKUP_CONTAINER', value: options.blobContainer },
+      { name: 'HARBORMASTER_KEY_VAULT_URL', value: options.keyVaultUrl },
+      { name: 'HARBORMASTER_CREDENTIAL', value: 'local-dev' },
+      ...(options.caCertPath ? [{ name: 'HARBORMASTER_CA_CERT_PATH', value: options.caCertPath }] : []),
+    ],
+  };
+}
