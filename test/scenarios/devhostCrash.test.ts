@@ -1,0 +1,160 @@
+/**
+ * devhost killed in the middle of a deployment and started again: the deployment completes and
+ * no step is redone. devhost runs as a child process (SIGKILL is the point) against the same
+ * Azurite task hub, the same simulated Azure and the same PostgreSQL each time. It is killed
+ * twice: right after the migration job was started (before the activity's completion can be
+ * recorded, so the restarted activity has to find the execution instead of starting another),
+ * and again while the new revision is being health-checked.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { Agent, request } from 'undici';
+import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
+import { LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
+import { ENTRY, QUIET_TIMERS, eventually, startScenarioStack, succeededCalls } from './scenarioKit';
+
+const CHILD = path.join(__dirname, 'devhostChild.js');
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('devhost killed mid-pipeline and restarted', () => {
+  let azurite: RunningAzurite;
+  let stack: LocalStack;
+  let dir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    azurite = await startAzurite();
+    dir = mkdtempSync(path.join(tmpdir(), 'hm-crash-'));
+    // The stack's simulator, PostgreSQL and settings; its in-process devhost steps aside for the child.
+    stack = await startScenarioStack('scenarios.crash.json', { settings: { ...QUIET_TIMERS, AzureWebJobsStorage: azurite.connectionString } });
+    await stack.devhost.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await stack?.stop();
+    await azurite?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startChild(settingsFile: string, hubName: string, port: number): Promise<{ child: ChildProcess; baseUrl: string }> {
+    const child = spawn(process.execPath, [CHILD, ENTRY, settingsFile, hubName, String(port), path.join(dir, 'devhost')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: stack.settings.NODE_EXTRA_CA_CERTS },
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`devhost child did not start: ${stderr}`)), 60_000);
+      let out = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const ready = /READY (\S+)/.exec(out);
+        if (ready) {
+          clearTimeout(timer);
+          resolve(ready[1]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`devhost child exited with ${code}: ${stderr}`));
+      });
+    });
+    return { child, baseUrl };
+  }
+
+  const kill = (child: ChildProcess): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+
+  async function deploymentOf(baseUrl: string, digest: string): Promise<any> {
+    const response = await fetch(`${baseUrl}/api/deployments?app=crash-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
+    const body = (await response.json()) as { deployments: any[] };
+    return body.deployments.find((d) => d.image?.digest === digest);
+  }
+
+  async function appOf(baseUrl: string): Promise<any> {
+    const response = await fetch(`${baseUrl}/api/apps/crash-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
+    return response.json();
+  }
+
+  it('completes the deployment; the migration ran once and one revision was created', async () => {
+    const hubName = `crash${Date.now().toString(36)}`;
+    const settingsFile = path.join(dir, 'settings.json');
+    writeFileSync(settingsFile, JSON.stringify({ ...stack.settings, AzureWebJobsStorage: azurite.connectionString }), { mode: 0o600 });
+    const port = await freePort();
+    const first = await startChild(settingsFile, hubName, port);
+
+    // The registry's webhook points at the child (the same port after each restart).
+    const admin = new Agent({ connect: { ca: stack.simulator.caCertPem } });
+    const hook = await request(`${stack.simulator.url}/_sim/registry/webhooks`, {
+      method: 'POST',
+      dispatcher: admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ registry: 'crashing', serviceUri: `${first.baseUrl}/api/webhooks/acr`, customHeaders: { Authorization: `Bearer ${LOCAL_KEYS.acrWebhookSecret}` }, actions: ['push'] }),
+    });
+    await hook.body.dump();
+    await admin.close();
+    expect(hook.statusCode).toBe(201);
+
+    const before = await appOf(first.baseUrl);
+
+    const since = stack.simulator.requests.length;
+    // Slow to start, so the health-wait lasts long enough to be interrupted.
+    const { digest, image } = stack.push('crash-app', 'main-2', 'slow-start:4');
+
+    // Kill 1: the moment ARM has accepted the job start.
+    await eventually('the migration job started', async () => (succeededCalls(stack, 'Jobs_Start', since) > 0 ? true : undefined), 60_000, 5);
+    await kill(first.child);
+
+    const second = await startChild(settingsFile, hubName, port);
+    // Kill 2: while the new revision is health-checked.
+    await eventually('the second devhost health-checking', async () => ((await deploymentOf(second.baseUrl, digest))?.phase === 'health-waiting' ? true : undefined), 90_000);
+    await kill(second.child);
+
+    const third = await startChild(settingsFile, hubName, port);
+    const deployment = await eventually('the deployment finished', async () => {
+      const d = await deploymentOf(third.baseUrl, digest);
+      return d && ['succeeded', 'rolled-back', 'failed'].includes(d.phase) ? d : undefined;
+    }, 120_000);
+    const after = await appOf(third.baseUrl);
+    await kill(third.child);
+
+    expect(deployment.phase).toBe('succeeded');
+    // Each step finished once.
+    for (const step of ['verify', 'migration', 'deploy', 'health-wait', 'promote']) {
+      expect(deployment.steps.filter((s: any) => s.step === step && s.outcome === 'succeeded')).toHaveLength(1);
+    }
+    // The job was started once, and the migration applied once in the database.
+    expect(succeededCalls(stack, 'Jobs_Start', since)).toBe(1);
+    const db = new Client({ connectionString: stack.postgres!.connectionString });
+    await db.connect();
+    try {
+      const { rows } = await db.query<{ n: string }>('SELECT count(*) AS n FROM harbormaster_sim_migrations WHERE image = $1', [image]);
+      expect(Number(rows[0].n)).toBe(1);
+    } finally {
+      await db.end();
+    }
+    // One new revision, serving everything.
+    expect((after.revisions as any[]).map((r) => r.name).sort()).toEqual([...(before.revisions as any[]).map((r) => r.name), deployment.newRevision].sort());
+    expect(after.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
+  }, 240_000);
+});
