@@ -49,6 +49,9 @@ export class AppStateStore {
         if ((error as { statusCode?: number }).statusCode !== 404) throw error;
       }
       const { state, result } = change(current);
+      // A decision that changes nothing (a duplicate, an ignored push) needs no write: writing
+      // anyway made every duplicate delivery contend for the ETag, and bursts ran out of retries.
+      if (state === current) return result;
       const entity: AppStateEntity = { partitionKey: PARTITION, rowKey: app, state: JSON.stringify(state) };
       try {
         if (etag) await table.updateEntity(entity, 'Replace', { etag });
