@@ -1,0 +1,184 @@
+/**
+ * Deployment benchmark (`npm run bench:deploy`), in one run on the local stack: devhost with the
+ * Durable engine on Azurite, the simulated Azure (ARM, registry, revisions as real processes) and
+ * the compiled app, exactly as the scenario tests run it. Health interval 1 s.
+ *
+ * 1. Controller overhead, p50 over 10 deployments of a healthy image (blue-green, no migration,
+ *    successThreshold 1): webhook accepted (the deployment record's createdAt, written by the
+ *    webhook handler) → promotion (the promote step's end, after the 100 % traffic switch),
+ *    minus the revision's own time: the health-wait step (from its start, right after the
+ *    revision was created, to its end, when the first healthy answer was judged). That
+ *    subtraction removes the simulated revision's process start-up and the probe itself, and
+ *    leaves verify, the deploy calls, the promote calls, the records and the engine's own hops.
+ * 2. Rollback time for an unhealthy image (failureThreshold 2, interval 1 s): from the first
+ *    health check (the health-wait step's start, when the first probe is sent; an upper bound on
+ *    the first failure) to traffic restored (the rollback step's end). Target: 2 × 1 s + 2 s.
+ * 3. Webhook acknowledgement under 50 concurrent senders: 1,000 ACR `push` webhooks POSTed with
+ *    undici over 50 connections, for a repository no app follows (each is authenticated, parsed,
+ *    matched and recorded, but starts nothing, so the pipeline is not flooded). p50/p99/max.
+ * 4. 1,000 duplicate pushes of one digest (50 concurrent senders): exactly one deployment.
+ * Prints one JSON object as its last line.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Pool } from 'undici';
+import { startLocalStack, LOCAL_KEYS, type LocalStack } from '../devhost/localStack/localStack';
+import { acrPushBody, eventually, pushWithoutWebhook, QUIET_TIMERS } from '../test/scenarios/scenarioKit';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const TERMINAL = ['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected'];
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+const ms = (iso: string | undefined): number => (iso ? Date.parse(iso) : NaN);
+const round = (n: number): number => Math.round(n * 10) / 10;
+
+async function finished(stack: LocalStack, app: string, digest: string): Promise<any> {
+  return eventually(`${app}@${digest.slice(0, 19)} finished`, async () => {
+    const { body } = await stack.api('GET', `/deployments?app=${app}`);
+    const d = (body.deployments as any[]).find((x) => x.image?.digest === digest);
+    return d && TERMINAL.includes(d.phase) ? d : undefined;
+  }, 120_000, 100);
+}
+
+function step(deployment: any, name: string, outcome?: string): any {
+  return (deployment.steps as any[]).filter((s) => s.step === name && (!outcome || s.outcome === outcome)).pop();
+}
+
+/** Sends `total` POSTs with `concurrency` in flight; returns each one's latency (ms) and status. */
+async function blast(pool: Pool, total: number, concurrency: number, body: (i: number) => string): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
+  const latencies: number[] = [];
+  const statuses = new Map<number, number>();
+  let next = 0;
+  const sender = async (): Promise<void> => {
+    while (next < total) {
+      const i = next++;
+      const started = performance.now();
+      const response = await pool.request({
+        path: '/api/webhooks/acr',
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_KEYS.acrWebhookSecret}` },
+        body: body(i),
+      });
+      await response.body.dump();
+      latencies.push(performance.now() - started);
+      statuses.set(response.statusCode, (statuses.get(response.statusCode) ?? 0) + 1);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, sender));
+  return { latencies, statuses };
+}
+
+async function main(): Promise<void> {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const stack = await startLocalStack({
+    entry: path.join(REPO_ROOT, 'dist', 'src', 'index.js'),
+    configPath: path.join(REPO_ROOT, 'test', 'fixtures', 'config', 'scenarios.bench.json'),
+    stateDir: mkdtempSync(path.join(tmpdir(), 'hm-bench-')),
+    hubName: `bench${Date.now().toString(36)}`,
+    withPostgres: false,
+    settings: { ...QUIET_TIMERS },
+    log: () => undefined,
+  });
+  try {
+    // 1. controller overhead
+    const overheads: number[] = [];
+    const totals: number[] = [];
+    const revisionTimes: number[] = [];
+    for (let i = 1; i <= 11; i++) {
+      const { digest } = stack.push('bench', `main-${i}`);
+      const d = await finished(stack, 'bench', digest);
+      if (d.phase !== 'succeeded') throw new Error(`bench deployment ${i} ended ${d.phase}: ${d.reason}`);
+      const health = step(d, 'health-wait', 'succeeded');
+      const total = ms(step(d, 'promote', 'succeeded').endedAt) - ms(d.createdAt);
+      const revision = ms(health.endedAt) - ms(health.startedAt);
+      if (i === 1) continue; // warm-up: first loads of every module and table
+      totals.push(total);
+      revisionTimes.push(revision);
+      overheads.push(total - revision);
+      log(`deployment ${i}: total ${total} ms, revision ${revision} ms, overhead ${total - revision} ms`);
+    }
+
+    // 2. rollback time
+    const bad = stack.push('bench', 'main-bad', 'unhealthy');
+    const rolled = await finished(stack, 'bench', bad.digest);
+    if (rolled.phase !== 'rolled-back') throw new Error(`the unhealthy image ended ${rolled.phase}`);
+    const rollbackMs = ms(step(rolled, 'rollback', 'succeeded').endedAt) - ms(step(rolled, 'health-wait').startedAt);
+    const app = stack.apps.apps.find((a) => a.name === 'bench')!;
+    const rollbackTargetMs = app.health.failureThreshold * app.health.intervalSeconds * 1000 + 2000;
+    log(`rollback: ${rollbackMs} ms (target ${rollbackTargetMs} ms)`);
+
+    const pool = new Pool(stack.devhost.baseUrl, { connections: 50, pipelining: 1 });
+    try {
+      // 3. acknowledgement under 50 concurrent senders, pushes nobody follows
+      await blast(pool, 50, 50, (i) => acrPushBody('benchmark.azurecr.io', 'nobody/follows', `warm-${i}`, `sha256:${i.toString(16).padStart(64, '0')}`));
+      const ack = await blast(pool, 1000, 50, (i) => acrPushBody('benchmark.azurecr.io', 'nobody/follows', `t-${i}`, `sha256:${(i + 1000).toString(16).padStart(64, '0')}`));
+      log(`ack: p50 ${percentile(ack.latencies, 50).toFixed(1)} ms, p99 ${percentile(ack.latencies, 99).toFixed(1)} ms, statuses ${JSON.stringify([...ack.statuses])}`);
+
+      // 4. 1,000 duplicates of one digest
+      const dup = pushWithoutWebhook(stack, 'bench-dup', 'main-dup');
+      const dupStarted = performance.now();
+      const dups = await blast(pool, 1000, 50, () => acrPushBody('benchmark.azurecr.io', 'bench/dup', 'main-dup', dup.digest));
+      const dupSendMs = performance.now() - dupStarted;
+      const dupDeployment = await finished(stack, 'bench-dup', dup.digest);
+      const { body: all } = await stack.api('GET', '/deployments?app=bench-dup');
+      const deploymentsOfDigest = (all.deployments as any[]).filter((d) => d.image?.digest === dup.digest).length;
+      log(`duplicates: ${deploymentsOfDigest} deployment(s), ${dupDeployment.phase}; statuses ${JSON.stringify([...dups.statuses])}; p99 ${percentile(dups.latencies, 99).toFixed(1)} ms`);
+
+      const result = {
+        benchmark: 'deploy',
+        at: new Date().toISOString(),
+        node: process.version,
+        healthIntervalSeconds: app.health.intervalSeconds,
+        controllerOverheadMs: {
+          p50: round(percentile(overheads, 50)),
+          p90: round(percentile(overheads, 90)),
+          max: round(Math.max(...overheads)),
+          deployments: overheads.length,
+          target: 1000,
+          webhookToPromotionP50: round(percentile(totals, 50)),
+          revisionHealthyP50: round(percentile(revisionTimes, 50)),
+        },
+        rollback: {
+          firstCheckToTrafficRestoredMs: rollbackMs,
+          targetMs: rollbackTargetMs,
+          failureThreshold: app.health.failureThreshold,
+        },
+        webhookAck: {
+          senders: 50,
+          requests: ack.latencies.length,
+          kind: 'ACR push for a repository no app follows (authenticated, parsed, matched, recorded; starts nothing)',
+          p50Ms: round(percentile(ack.latencies, 50)),
+          p99Ms: round(percentile(ack.latencies, 99)),
+          maxMs: round(Math.max(...ack.latencies)),
+          statuses: Object.fromEntries(ack.statuses),
+          targetP99Ms: 20,
+        },
+        duplicates: {
+          pushes: dups.latencies.length,
+          senders: 50,
+          deployments: deploymentsOfDigest,
+          phase: dupDeployment.phase,
+          statuses: Object.fromEntries(dups.statuses),
+          sendSeconds: round(dupSendMs / 1000),
+          p99AckMs: round(percentile(dups.latencies, 99)),
+          target: 1,
+        },
+      };
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await stack.stop();
+  }
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
