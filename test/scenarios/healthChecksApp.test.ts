@@ -4,7 +4,7 @@
  * what gets deployed.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, startScenarioStack, stepOutcomes, waitForDeploymentOf } from './scenarioKit';
+import { QUIET_TIMERS, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
 describe('an app whose health is healthy/pass and 503 when unhealthy (seed 003)', () => {
   let stack: LocalStack;
@@ -23,19 +23,19 @@ describe('an app whose health is healthy/pass and 503 when unhealthy (seed 003)'
 
     expect(deployment.phase).toBe('succeeded');
     expect(stepOutcomes(deployment)).toMatchObject({ verify: 'succeeded', migration: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
-    const { body: app } = await stack.api('GET', '/apps/rachel');
+    const app = await waitUntilIdle(stack, 'rachel');
     expect(app.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
     expect(app.deployedTag).toBe('production');
   });
 
   it('rolls back an image that answers 503 unhealthy, and the next good push still deploys', async () => {
-    const { body: before } = await stack.api('GET', '/apps/rachel');
+    const before = await waitUntilIdle(stack, 'rachel');
     const bad = stack.push('rachel', 'production', 'unhealthy');
     const failed = await waitForDeploymentOf(stack, 'rachel', bad.digest);
 
     expect(failed.phase).toBe('rolled-back');
     expect(failed.reason).toMatch(/503|unhealthy/);
-    const { body: after } = await stack.api('GET', '/apps/rachel');
+    const after = await waitUntilIdle(stack, 'rachel');
     expect(after.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
     expect(after.deployedDigest).toBe(before.deployedDigest);
 

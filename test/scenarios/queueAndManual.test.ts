@@ -16,6 +16,7 @@ import {
   startScenarioStack,
   waitForDeploymentOf,
   waitForPhase,
+  waitUntilIdle,
 } from './scenarioKit';
 
 describe('queueing, duplicates and manual control', () => {
@@ -109,6 +110,7 @@ describe('queueing, duplicates and manual control', () => {
     expect(deployed.phase).toBe('succeeded');
     expect(deployed.source).toBe('manual');
     expect(deployed.id).toBe(requested.body.deploymentId);
+    await waitUntilIdle(stack, 'manual-app');
 
     // Roll back: a traffic switch, not a pipeline.
     const started = Date.now();

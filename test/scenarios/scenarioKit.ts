@@ -164,3 +164,15 @@ export function pushWithoutWebhook(stack: LocalStack, appName: string, tag: stri
   });
   return { digest: result.digest, image };
 }
+
+/**
+ * Waits until no deployment of the app is running. A deployment's record says `succeeded` when
+ * traffic has moved; the app's state (deployed digest and tag, the queue) is updated by the
+ * finishing step a moment later, so read those, or act by hand, only after this.
+ */
+export async function waitUntilIdle(stack: LocalStack, app: string, timeoutMs = 60_000): Promise<any> {
+  return eventually(`no deployment of ${app} running`, async () => {
+    const { status, body } = await stack.api('GET', `/apps/${app}`);
+    return status === 200 && body.running === undefined && (body.queued as unknown[]).length === 0 ? body : undefined;
+  }, timeoutMs);
+}

@@ -12,6 +12,7 @@ import {
   stepOutcomes,
   waitForDeploymentOf,
   waitForPhase,
+  waitUntilIdle,
   type TrafficChange,
 } from './scenarioKit';
 
@@ -46,7 +47,7 @@ describe('web and AI apps (seed 001)', () => {
     expect(deployment.phase).toBe('succeeded');
     const healthStep = deployment.steps.find((s: any) => s.step === 'health-wait' && s.outcome === 'succeeded');
     expect(healthStep.detail).toMatch(/degraded/i);
-    const { body: app } = await stack.api('GET', '/apps/grocery-ai');
+    const app = await waitUntilIdle(stack, 'grocery-ai');
     expect(app.deployedDigest).toBe(digest);
   });
 
