@@ -288,7 +288,11 @@ describe('backup orchestration end to end', () => {
     await host.fire('backupDrill-shop');
     const drill = await eventually('the drill', async () => (await kit.records.listDrills('shop')).find((d) => d.state !== 'Running'));
     expect(drill).toMatchObject({ state: 'Passed', tablesCompared: 3, mismatches: [] });
-    const scratch = await sql(kit.pg.connectionString, "SELECT datname FROM pg_database WHERE datname LIKE 'hm_drill_%'");
+    // The runner drops the scratch database right after recording the verdict.
+    const scratch = await eventually('the scratch database dropped', async () => {
+      const rows = await sql(kit.pg.connectionString, "SELECT datname FROM pg_database WHERE datname LIKE 'hm_drill_%'");
+      return rows.length === 0 ? rows : undefined;
+    });
     expect(scratch).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  * Pushing the image is all a person does; Harbormaster does the runbook.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { startScenarioStack, waitForDeploymentOf, eventually } from './scenarioKit';
+import { startScenarioStack, waitForDeploymentOf, waitUntilIdle, eventually } from './scenarioKit';
 
 describe('a Phoenix app with an eval migration (seed 000)', () => {
   let stack: LocalStack;
@@ -22,6 +22,8 @@ describe('a Phoenix app with an eval migration (seed 000)', () => {
     const deployment = await waitForDeploymentOf(stack, 'phoenix', digest);
 
     expect(deployment.phase).toBe('succeeded');
+    // The record says succeeded a moment before the finishing step updates the app's state.
+    await waitUntilIdle(stack, 'phoenix');
     const steps = Object.fromEntries(deployment.steps.map((s: any) => [s.step, s.outcome]));
     expect(steps).toMatchObject({ verify: 'succeeded', migration: 'succeeded', deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
 
@@ -38,6 +40,7 @@ describe('a Phoenix app with an eval migration (seed 000)', () => {
     const deployment = await waitForDeploymentOf(stack, 'phoenix', digest);
 
     expect(deployment.phase).toBe('rolled-back');
+    await waitUntilIdle(stack, 'phoenix');
     expect(deployment.reason).toMatch(/consecutive failed checks|unhealthy/);
     const { body: after } = await stack.api('GET', '/apps/phoenix');
     expect(after.activeRevision).toBe(before.activeRevision);
