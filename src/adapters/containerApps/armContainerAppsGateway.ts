@@ -7,7 +7,7 @@
  * Harbormaster's least-privilege identity deliberately does not hold.
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ContainerAppsAPIClient, type ContainerApp, type Revision, type Template } from '@azure/arm-appcontainers';
+import { type ContainerAppsAPIClient, type ContainerApp, type Revision, type Template } from '@azure/arm-appcontainers';
 import type {
   AppView,
   ContainerAppRef,
@@ -18,14 +18,17 @@ import type {
 } from './containerAppsPort';
 import { isNotFound } from '../azure/restErrors';
 import type { AzureClientOptions } from '../azure/clientOptions';
+import { containerAppsClientCache, type ContainerAppsClientFor } from '../azure/containerAppsClients';
 
 export class ArmContainerAppsGateway implements ContainerAppsPort {
-  private readonly clients = new Map<string, ContainerAppsAPIClient>();
+  private readonly clientFor: ContainerAppsClientFor;
 
   constructor(
-    private readonly credential: TokenCredential,
+    credential: TokenCredential,
     private readonly clientOptions: AzureClientOptions,
-  ) {}
+  ) {
+    this.clientFor = containerAppsClientCache(credential, clientOptions);
+  }
 
   async getApp(app: ContainerAppRef, options: ContainerAppsOptions = {}): Promise<AppView> {
     const raw = await this.client(app).containerApps.get(app.resourceGroup, app.name, { abortSignal: options.abortSignal });
@@ -115,12 +118,7 @@ export class ArmContainerAppsGateway implements ContainerAppsPort {
   }
 
   private client(app: ContainerAppRef): ContainerAppsAPIClient {
-    let client = this.clients.get(app.subscriptionId);
-    if (!client) {
-      client = new ContainerAppsAPIClient(this.credential, app.subscriptionId, this.clientOptions.sdk);
-      this.clients.set(app.subscriptionId, client);
-    }
-    return client;
+    return this.clientFor(app.subscriptionId);
   }
 }
 

@@ -1,17 +1,20 @@
 /** JobsPort over ARM with the real `@azure/arm-appcontainers` client. */
 import type { TokenCredential } from '@azure/core-auth';
-import { ContainerAppsAPIClient, type EnvironmentVar, type JobExecution } from '@azure/arm-appcontainers';
+import { type ContainerAppsAPIClient, type EnvironmentVar, type JobExecution } from '@azure/arm-appcontainers';
 import type { AzureClientOptions } from '../azure/clientOptions';
+import { containerAppsClientCache, type ContainerAppsClientFor } from '../azure/containerAppsClients';
 import { isNotFound } from '../azure/restErrors';
 import { RUN_ID_ENV, type JobExecutionView, type JobRef, type JobsPort, type StartExecutionInput } from './jobsPort';
 
 export class ArmJobsGateway implements JobsPort {
-  private readonly clients = new Map<string, ContainerAppsAPIClient>();
+  private readonly clientFor: ContainerAppsClientFor;
 
   constructor(
-    private readonly credential: TokenCredential,
+    credential: TokenCredential,
     private readonly clientOptions: AzureClientOptions,
-  ) {}
+  ) {
+    this.clientFor = containerAppsClientCache(credential, clientOptions);
+  }
 
   async startExecution(job: JobRef, input: StartExecutionInput, options: { abortSignal?: AbortSignal } = {}): Promise<JobExecutionView> {
     const client = this.client(job);
@@ -66,12 +69,7 @@ export class ArmJobsGateway implements JobsPort {
   }
 
   private client(job: JobRef): ContainerAppsAPIClient {
-    let client = this.clients.get(job.subscriptionId);
-    if (!client) {
-      client = new ContainerAppsAPIClient(this.credential, job.subscriptionId, this.clientOptions.sdk);
-      this.clients.set(job.subscriptionId, client);
-    }
-    return client;
+    return this.clientFor(job.subscriptionId);
   }
 }
 

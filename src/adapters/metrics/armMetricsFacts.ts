@@ -6,8 +6,9 @@
  * no extra ARM calls. The cache is bounded (oldest entries go first).
  */
 import type { TokenCredential } from '@azure/core-auth';
-import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
+import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import type { AzureClientOptions } from '../azure/clientOptions';
+import { containerAppsClientCache, type ContainerAppsClientFor } from '../azure/containerAppsClients';
 import type { ContainerAppRef } from '../containerApps/containerAppsPort';
 import { parseMemoryQuantity } from './memoryQuantity';
 
@@ -21,14 +22,16 @@ export interface MetricsFactsPort {
 }
 
 export class ArmMetricsFacts implements MetricsFactsPort {
-  private readonly clients = new Map<string, ContainerAppsAPIClient>();
+  private readonly clientFor: ContainerAppsClientFor;
   private readonly regions = new Map<string, string>();
   private readonly limits = new Map<string, number | undefined>();
 
   constructor(
-    private readonly credential: TokenCredential,
+    credential: TokenCredential,
     private readonly clientOptions: AzureClientOptions,
-  ) {}
+  ) {
+    this.clientFor = containerAppsClientCache(credential, clientOptions);
+  }
 
   async getRegion(app: ContainerAppRef, options: { abortSignal?: AbortSignal } = {}): Promise<string> {
     const key = appKey(app);
@@ -53,12 +56,7 @@ export class ArmMetricsFacts implements MetricsFactsPort {
   }
 
   private client(app: ContainerAppRef): ContainerAppsAPIClient {
-    let client = this.clients.get(app.subscriptionId);
-    if (!client) {
-      client = new ContainerAppsAPIClient(this.credential, app.subscriptionId, this.clientOptions.sdk);
-      this.clients.set(app.subscriptionId, client);
-    }
-    return client;
+    return this.clientFor(app.subscriptionId);
   }
 }
 
