@@ -12,6 +12,7 @@ import { startAzureSimulator, type RunningAzureSimulator } from '../../simulator
 import type { CertificateAuthority } from '../../simulators/tls';
 import type { Clock } from '../clock';
 import { createDurableExtension, type DurableExtension } from '../durable';
+import { needsLocalStorage, startAzurite } from '../azurite';
 import { startDevhost, type RunningDevhost } from '../host';
 import { startPostgres, type TestPostgres } from '../postgres';
 import { seedLocalAzure, type SeededApp } from './seedLocalAzure';
@@ -100,11 +101,25 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       log: options.simulatorLog,
     });
     stops.push(() => simulator.stop());
-    const seeded = await seedLocalAzure(simulator, apps, { databaseUrl: postgres?.connectionString });
+    // Storage before seeding: the backup job's secret is Azurite's connection string.
+    const storageSetting = options.settings && 'AzureWebJobsStorage' in options.settings ? options.settings.AzureWebJobsStorage : undefined;
+    let storageConnectionString: string;
+    if (needsLocalStorage(storageSetting)) {
+      const azurite = await startAzurite({ location: options.azuriteLocation });
+      stops.push(() => azurite.stop());
+      storageConnectionString = azurite.connectionString;
+    } else {
+      storageConnectionString = storageSetting!;
+    }
+    const blobContainer = options.settings?.HARBORMASTER_BACKUP_CONTAINER ?? 'backups';
+    const seeded = await seedLocalAzure(simulator, apps, {
+      databaseUrl: postgres?.connectionString,
+      backupJob: { ...LOCAL_BACKUP_JOB, storageConnectionString, blobContainer, caCertPath },
+    });
 
     const settings: Record<string, string> = {
       FUNCTIONS_WORKER_RUNTIME: 'node',
-      AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+      AzureWebJobsStorage: storageConnectionString,
       HARBORMASTER_CONFIG_PATH: options.configPath,
       HARBORMASTER_CREDENTIAL: 'local-dev',
       HARBORMASTER_ARM_ENDPOINT: simulator.url,
@@ -138,7 +153,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       extensions: [durable],
       hostJsonPath: path.resolve(path.dirname(options.entry), '..', '..', 'host.json'),
       dataDir: path.join(options.stateDir, 'devhost'),
-      azuriteLocation: options.azuriteLocation,
+      storage: { connectionString: storageConnectionString },
       log: options.log,
     });
     stops.push(() => devhost.stop());

@@ -9,12 +9,26 @@ import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { minVersion, validRange } from 'semver';
 import type { AppsConfig, ManagedApp } from '../../src/config';
 import type { RunningAzureSimulator } from '../../simulators/azureSimulator';
+import { backupJobContainer } from '../../src/backup/backupJobContainer';
 
 export interface SeedOptions {
   /** Connection string every database secret gets (the local PostgreSQL), if any. */
   databaseUrl?: string;
+  /** The backup job (created when the configuration declares databases). */
+  backupJob?: LocalBackupJob;
   /** Region of the simulated environments. */
   location?: string;
+}
+
+export interface LocalBackupJob {
+  readonly subscriptionId: string;
+  readonly resourceGroup: string;
+  readonly name: string;
+  /** Harbormaster's storage account (Azurite): the runner writes blobs and its record there. */
+  readonly storageConnectionString: string;
+  readonly blobContainer: string;
+  /** The simulator's CA, so the runner trusts the Key Vault simulator. */
+  readonly caCertPath: string;
 }
 
 export interface SeededApp {
@@ -125,6 +139,33 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
 
   for (const database of config.databases) {
     if (options.databaseUrl) sim.keyVault.setSecret(database.connectionStringSecret, options.databaseUrl);
+  }
+  if (options.backupJob && config.databases.length > 0) {
+    const job = options.backupJob;
+    // As infra/modules/backupJob.bicep defines it, except that the storage account is reached
+    // by connection string (a job secret) instead of the managed identity.
+    await client(job.subscriptionId).jobs.createOrUpdate(
+      job.resourceGroup,
+      job.name,
+      {
+        location,
+        environmentId: `/subscriptions/${job.subscriptionId}/resourceGroups/${job.resourceGroup}/providers/Microsoft.App/managedEnvironments/${job.resourceGroup}-env`,
+        configuration: {
+          triggerType: 'Manual',
+          replicaTimeout: 4 * 3600,
+          // A half-written backup is Failed and removed; a retry is a new backup, started by Harbormaster.
+          replicaRetryLimit: 0,
+          manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
+          secrets: [{ name: 'storage-connection-string', value: job.storageConnectionString }],
+        },
+        template: {
+          containers: [
+            backupJobContainer({ storageSecretName: 'storage-connection-string', blobContainer: job.blobContainer, keyVaultUrl: sim.url, caCertPath: job.caCertPath }),
+          ],
+        },
+      },
+      { updateIntervalInMs: 50 },
+    );
   }
   for (const channel of config.notifications) {
     // Teams, Slack and generic webhooks post to the simulator's sink; PagerDuty keys are opaque.

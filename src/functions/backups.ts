@@ -112,13 +112,16 @@ export async function retentionDryRun(request: HttpRequest): Promise<HttpRespons
 
 /** Each database's newest verified backup and freshness: for GET /api/status (the status API can include it). */
 export async function describeBackupStatus(): Promise<Array<Record<string, unknown>>> {
-  const { records, activities } = getBackupServices();
+  const { activities } = getBackupServices();
   return Promise.all(
     getConfig().apps.databases.map(async (d) => {
-      const list = await records.list(d.name);
-      const newest = list.filter((r) => r.state === 'Complete').sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
-      const freshness = await activities.checkFreshness(d.name).catch(() => undefined);
-      return { database: d.name, newestVerifiedBackup: newest ? view(newest, Date.now()) : null, freshness: freshness?.verdict, reason: freshness?.reason };
+      try {
+        // Read only: alerts on a change of freshness come from the maintenance timer, not from a GET.
+        const { verdict, newest } = await activities.freshness(d.name);
+        return { database: d.name, schedule: d.schedule, newestVerifiedBackup: newest ? view(newest, Date.now()) : null, freshness: verdict.verdict, reason: verdict.reason };
+      } catch (error) {
+        return { database: d.name, schedule: d.schedule, error: `backup records unreadable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
+      }
     }),
   );
 }

@@ -1,10 +1,12 @@
 /**
- * Read-only status over HTTP (function key): every app, one app, deployments, deliveries.
+ * Read-only status over HTTP (function key): every app (and every database's newest verified
+ * backup), one app, deployments, deliveries.
  * The phase and step strings are those of src/domain/deployment/deploymentModel.ts.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
 import { json, problem } from './http/problem';
+import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
 
 async function appSummary(name: string) {
@@ -48,7 +50,7 @@ export async function getStatus(): Promise<HttpResponseInit> {
       return rest;
     }),
   );
-  return json(200, { apps: apps.filter(Boolean) });
+  return json(200, { apps: apps.filter(Boolean), databases: await describeBackupStatus() });
 }
 
 export async function getApp(request: HttpRequest): Promise<HttpResponseInit> {

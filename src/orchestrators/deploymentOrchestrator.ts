@@ -33,6 +33,13 @@ import {
   type StepOutcome,
   type VerifyImageResult,
 } from '../domain/deployment';
+import { BackupOrchestratorNames, type BackupOrchestrationInput, type BackupOrchestrationResult } from '../domain/backup';
+
+/**
+ * A deployment waits on its pre-migration backup, so it is polled more often than a scheduled
+ * one (which backs off to a minute); the deadline stays the backup's own.
+ */
+const PRE_MIGRATION_BACKUP_TIMING = { minPollSeconds: 2, maxPollSeconds: 15 } as const;
 
 /** Transient failures (ARM 429/5xx after the SDK's own retries, timeouts) get a few more tries. */
 function armRetry(): RetryOptions {
@@ -85,7 +92,20 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
     // 2. pre-migration backup.
     phase = 'backing-up';
     if (spec.database && spec.migration) {
-      yield step('backup', 'skipped', 'skipped: no backup service', 'backing-up');
+      // The backup orchestration, as a sub-orchestration with an id derived from this one: a
+      // replay or restart finds it in history instead of starting a second backup. When a backup
+      // of the database is already running (its schedule, a manual request) this one joins it:
+      // that backup was taken before this migration too.
+      yield step('backup', 'running', `database ${spec.database}`, 'backing-up');
+      const backup = (yield context.df.callSubOrchestrator(
+        BackupOrchestratorNames.backup,
+        { database: spec.database, trigger: 'pre-migration', deploymentId, timing: PRE_MIGRATION_BACKUP_TIMING } satisfies BackupOrchestrationInput,
+        `${context.df.instanceId}:backup`,
+      )) as BackupOrchestrationResult;
+      if (backup.state !== 'Complete') {
+        throw new DeploymentStopped('failed', 'backup', `backup ${backup.backupId} of ${spec.database} ${backup.state}${backup.reason ? `: ${backup.reason}` : ''}`);
+      }
+      yield step('backup', 'succeeded', `backup ${backup.backupId} of ${spec.database}${backup.joined ? ' (joined the backup already running)' : ''}`);
     } else {
       yield step('backup', 'skipped', spec.database ? 'no migration configured' : 'no database configured');
     }

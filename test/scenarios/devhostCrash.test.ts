@@ -2,9 +2,10 @@
  * devhost killed in the middle of a deployment and started again: the deployment completes and
  * no step is redone. devhost runs as a child process (SIGKILL is the point) against the same
  * Azurite task hub, the same simulated Azure and the same PostgreSQL each time. It is killed
- * twice: right after the migration job was started (before the activity's completion can be
- * recorded, so the restarted activity has to find the execution instead of starting another),
- * and again while the new revision is being health-checked.
+ * three times: right after the pre-migration backup job was started and right after the
+ * migration job was started (each before the activity's completion can be recorded, so the
+ * restarted activity has to find the execution instead of starting another), and again while
+ * the new revision is being health-checked.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,10 +15,11 @@ import path from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
 import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
-import { LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
+import { LOCAL_BACKUP_JOB, LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
 import { ENTRY, QUIET_TIMERS, eventually, startScenarioStack, succeededCalls } from './scenarioKit';
 
 const CHILD = path.join(__dirname, 'devhostChild.js');
+const BACKUP_JOB = LOCAL_BACKUP_JOB.name;
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -85,6 +87,12 @@ describe('devhost killed mid-pipeline and restarted', () => {
       child.kill('SIGKILL');
     });
 
+  /** Accepted starts of one job (the simulator logs every ARM call with its path). */
+  function jobStarts(job: string, since: number): number {
+    const path = new RegExp(`/jobs/${job}/start$`, 'i');
+    return stack.simulator.requests.slice(since).filter((r) => r.operation === 'Jobs_Start' && path.test(r.path) && r.status >= 200 && r.status < 300).length;
+  }
+
   async function deploymentOf(baseUrl: string, digest: string): Promise<any> {
     const response = await fetch(`${baseUrl}/api/deployments?app=crash-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { deployments: any[] };
@@ -96,7 +104,7 @@ describe('devhost killed mid-pipeline and restarted', () => {
     return response.json();
   }
 
-  it('completes the deployment; the migration ran once and one revision was created', async () => {
+  it('completes the deployment; the backup and the migration ran once and one revision was created', async () => {
     const hubName = `crash${Date.now().toString(36)}`;
     const settingsFile = path.join(dir, 'settings.json');
     writeFileSync(settingsFile, JSON.stringify({ ...stack.settings, AzureWebJobsStorage: azurite.connectionString }), { mode: 0o600 });
@@ -121,12 +129,17 @@ describe('devhost killed mid-pipeline and restarted', () => {
     // Slow to start, so the health-wait lasts long enough to be interrupted.
     const { digest, image } = stack.push('crash-app', 'main-2', 'slow-start:4');
 
-    // Kill 1: the moment ARM has accepted the job start.
-    await eventually('the migration job started', async () => (succeededCalls(stack, 'Jobs_Start', since) > 0 ? true : undefined), 60_000, 5);
+    // Kill 1: the moment ARM has accepted the backup job's start (the backup sub-orchestration).
+    await eventually('the backup job started', async () => (jobStarts(BACKUP_JOB, since) > 0 ? true : undefined), 60_000, 5);
     await kill(first.child);
 
+    // Kill 2: the moment ARM has accepted the migration job's start.
+    const restarted = await startChild(settingsFile, hubName, port);
+    await eventually('the migration job started', async () => (jobStarts('crash-migrate', since) > 0 ? true : undefined), 90_000, 5);
+    await kill(restarted.child);
+
     const second = await startChild(settingsFile, hubName, port);
-    // Kill 2: while the new revision is health-checked.
+    // Kill 3: while the new revision is health-checked.
     await eventually('the second devhost health-checking', async () => ((await deploymentOf(second.baseUrl, digest))?.phase === 'health-waiting' ? true : undefined), 90_000);
     await kill(second.child);
 
@@ -140,11 +153,13 @@ describe('devhost killed mid-pipeline and restarted', () => {
 
     expect(deployment.phase).toBe('succeeded');
     // Each step finished once.
-    for (const step of ['verify', 'migration', 'deploy', 'health-wait', 'promote']) {
+    for (const step of ['verify', 'backup', 'migration', 'deploy', 'health-wait', 'promote']) {
       expect(deployment.steps.filter((s: any) => s.step === step && s.outcome === 'succeeded')).toHaveLength(1);
     }
-    // The job was started once, and the migration applied once in the database.
-    expect(succeededCalls(stack, 'Jobs_Start', since)).toBe(1);
+    // Each job was started once: one backup, one migration, applied once in the database.
+    expect(jobStarts(BACKUP_JOB, since)).toBe(1);
+    expect(jobStarts('crash-migrate', since)).toBe(1);
+    expect(succeededCalls(stack, 'Jobs_Start', since)).toBe(2);
     const db = new Client({ connectionString: stack.postgres!.connectionString });
     await db.connect();
     try {

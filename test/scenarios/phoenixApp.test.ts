@@ -1,10 +1,11 @@
 /**
  * Seed 000 (Sound Forge Alchemy): a Phoenix app whose release runs `bin/app eval
  * "Release.migrate()"` before the new image serves, with `/health` answering {"status":"ok"}.
- * Pushing the image is all a person does; Harbormaster does the runbook.
+ * Pushing the image is all a person does; Harbormaster does the runbook, including the
+ * `pg_dump` the seed takes by hand before a migration.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { startScenarioStack, waitForDeploymentOf, waitUntilIdle, eventually } from './scenarioKit';
+import { deploymentsOf, startScenarioStack, waitForDeploymentOf, waitUntilIdle, eventually } from './scenarioKit';
 
 describe('a Phoenix app with an eval migration (seed 000)', () => {
   let stack: LocalStack;
@@ -25,13 +26,33 @@ describe('a Phoenix app with an eval migration (seed 000)', () => {
     // The record says succeeded a moment before the finishing step updates the app's state.
     await waitUntilIdle(stack, 'phoenix');
     const steps = Object.fromEntries(deployment.steps.map((s: any) => [s.step, s.outcome]));
-    expect(steps).toMatchObject({ verify: 'succeeded', migration: 'succeeded', deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
+    expect(steps).toMatchObject({ verify: 'succeeded', backup: 'succeeded', migration: 'succeeded', deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
 
     const { body: app } = await stack.api('GET', '/apps/phoenix');
     expect(app.activeRevision).toBe(deployment.newRevision);
     expect(app.image).toBe(`scenarios.azurecr.io/phoenix@${digest}`);
     expect(app.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
     expect(app.deployedDigest).toBe(digest);
+  });
+
+  it('backs the database up before the migration runs, through the backup job, verified', async () => {
+    const deployments = await deploymentsOf(stack, 'phoenix');
+    const deployment = deployments.find((d: any) => d.phase === 'succeeded');
+    const backupStep = deployment.steps.find((s: any) => s.step === 'backup' && s.outcome === 'succeeded');
+    const backupId = /backup (\S+) of phoenix-db/.exec(backupStep.detail)?.[1];
+    expect(backupId).toBeDefined();
+
+    const { status, body: backup } = await stack.api('GET', `/backups/${backupId}`);
+    expect(status).toBe(200);
+    expect(backup).toMatchObject({ database: 'phoenix-db', state: 'Complete', trigger: 'pre-migration', deploymentId: deployment.id });
+    expect(backup.sizeBytes).toBeGreaterThan(0);
+    // The dump was finished (and verified) before the migration job was started.
+    const migrationStart = deployment.steps.find((s: any) => s.step === 'migration').startedAt;
+    expect(Date.parse(backup.finishedAt)).toBeLessThanOrEqual(Date.parse(migrationStart));
+
+    const { body: status2 } = await stack.api('GET', '/status');
+    const db = (status2.databases as any[]).find((d) => d.database === 'phoenix-db');
+    expect(db.newestVerifiedBackup).toMatchObject({ backupId, state: 'Complete' });
   });
 
   it('rolls back an image whose health fails: traffic stays on the last good revision', async () => {

@@ -50,6 +50,33 @@ describe('pipeline failure cases', () => {
     expect(stack.simulator.requests.slice(since).filter((r) => appPath.test(r.path) && r.method !== 'GET')).toEqual([]);
   });
 
+  it('stops a deployment whose pre-migration backup fails before the migration runs', async () => {
+    // The database's secret now holds a wrong password: pg_dump is refused.
+    const wrongPassword = 'not-the-password-3141';
+    const url = new URL(stack.postgres!.connectionString);
+    url.username = 'harbormaster_nobody';
+    url.password = wrongPassword;
+    stack.simulator.keyVault.setSecret('broken-database-url', url.toString());
+    const { body: before } = await stack.api('GET', '/apps/fail-backup');
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('fail-backup', 'main-2');
+    const deployment = await waitForDeploymentOf(stack, 'fail-backup', digest);
+
+    expect(deployment.phase).toBe('failed');
+    expect(stepOutcomes(deployment)).toMatchObject({ verify: 'succeeded', backup: 'failed' });
+    expect(deployment.steps.map((s: any) => s.step)).not.toContain('migration');
+    expect(deployment.reason).toMatch(/^backup \S+ of broken-db Failed: .*(authentication|password|role)/i);
+    expect(JSON.stringify(deployment)).not.toContain(wrongPassword);
+    // No migration execution was started, and the app is as it was.
+    expect(stack.simulator.requests.slice(since).filter((r) => /fail-backup-migrate\/start/i.test(r.path))).toEqual([]);
+    const { body: after } = await stack.api('GET', '/apps/fail-backup');
+    expect(after.traffic).toEqual(before.traffic);
+    expect(after.image).toBe(before.image);
+    // The failed backup is listed as Failed, with nothing left in Blob Storage.
+    const { body: backups } = await stack.api('GET', '/backups?database=broken-db');
+    expect(backups.backups[0]).toMatchObject({ state: 'Failed', trigger: 'pre-migration', deploymentId: deployment.id });
+  });
+
   it('stops an image without the app\'s platform at verify', async () => {
     const { body: before } = await stack.api('GET', '/apps/fail-platform');
     const { digest } = stack.push('fail-platform', 'main-2', undefined, { platforms: ['linux/arm64'] });

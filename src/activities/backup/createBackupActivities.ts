@@ -30,6 +30,7 @@ import {
   type StartBackupExecutionInput,
   type StartBackupExecutionResult,
   type BackupDrillInput,
+  type BackupRecord,
 } from '../../domain/backup';
 
 export interface BackupDatabase {
@@ -55,6 +56,16 @@ const RUNNING_EXECUTION = new Set(['Running', 'Processing']);
 
 export function createBackupActivities(deps: BackupActivityDeps) {
   const database = (name: string) => deps.databases.find((d) => d.name === name);
+
+  async function freshness(name: string): Promise<{ verdict: FreshnessVerdict; newest?: BackupRecord }> {
+    const db = database(name);
+    if (!db) throw new Error(`database "${name}" is not in the configuration`);
+    const records = await deps.records.list(db.name);
+    const newest = records.filter((r) => r.state === 'Complete').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    // The oldest record marks when Harbormaster started backing this database up.
+    const watchedSince = records.map((r) => r.createdAt).sort()[0];
+    return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now: deps.now(), watchedSince }), newest };
+  }
 
   /** A held claim still holds while its backup is in progress and not past the orchestration's deadline. */
   const isLive = async (db: string, claim: { backupId: string; claimedAt: string }): Promise<boolean> => {
@@ -198,12 +209,14 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     },
 
     /** Judges freshness and alerts on a change (stale → alert, fresh again → resolve). */
+    /** Read only (the status API): the verdict and the newest verified backup, no alert. */
+    freshness,
+
+    /** The verdict, alerting when it changed since the last check (the maintenance timer). */
     async checkFreshness(name: string): Promise<FreshnessVerdict> {
       const db = database(name);
       if (!db) throw new Error(`database "${name}" is not in the configuration`);
-      const records = await deps.records.list(db.name);
-      const newest = records.filter((r) => r.state === 'Complete').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-      const verdict = judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now: deps.now(), watchedSince: records[0]?.createdAt });
+      const { verdict } = await freshness(name);
       const previous = await deps.records.getAlertState(db.name, 'freshness');
       const current = verdict.verdict === 'stale' ? 'stale' : 'ok';
       if (current !== (previous ?? 'ok')) {

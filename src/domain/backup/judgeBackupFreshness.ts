@@ -48,3 +48,13 @@ export function judgeBackupFreshness(input: FreshnessInput): FreshnessVerdict {
   }
   return { verdict: 'fresh', expectedSince, reason: `newest verified backup ${input.newestVerifiedAt} covers the backup due at ${expectedSince}` };
 }
+
+/**
+ * Hours since the newest Complete backup was taken: the health sweep's backup-age signal.
+ * Infinity when none exists (the sweep says "no verified backup exists").
+ */
+export function newestVerifiedBackupAgeHours(records: ReadonlyArray<{ readonly state: string; readonly createdAt: string }>, now: Date): number {
+  const newest = records.filter((r) => r.state === 'Complete').reduce((max, r) => Math.max(max, Date.parse(r.createdAt)), Number.NEGATIVE_INFINITY);
+  if (!Number.isFinite(newest)) return Number.POSITIVE_INFINITY;
+  return Math.max(0, (now.getTime() - newest) / 3_600_000);
+}
