@@ -13,9 +13,13 @@
  * 2. Rollback time for an unhealthy image (failureThreshold 2, interval 1 s): from the first
  *    health check (the health-wait step's start, when the first probe is sent; an upper bound on
  *    the first failure) to traffic restored (the rollback step's end). Target: 2 × 1 s + 2 s.
- * 3. Webhook acknowledgement under 50 concurrent senders: 1,000 ACR `push` webhooks POSTed with
- *    undici over 50 connections, for a repository no app follows (each is authenticated, parsed,
- *    matched and recorded, but starts nothing, so the pipeline is not flooded). p50/p99/max.
+ * 3. Webhook acknowledgement under 50 concurrent senders: 3 rounds of 1,000 ACR `push` webhooks
+ *    POSTed with undici over 50 connections, for a repository no app follows (each is
+ *    authenticated, parsed, matched and its delivery record committed to Table storage, but
+ *    starts nothing, so the pipeline is not flooded). p50/p99/max. Side by side, interleaved
+ *    with those rounds, the same requests with a wrong secret (401 before any I/O: devhost, the
+ *    HTTP stack and the machine, i.e. the floor this host can answer in), and the handler's own
+ *    duration as devhost logs it.
  * 4. 1,000 duplicate pushes of one digest (50 concurrent senders): exactly one deployment.
  * Prints one JSON object as its last line.
  */
@@ -49,8 +53,23 @@ function step(deployment: any, name: string, outcome?: string): any {
   return (deployment.steps as any[]).filter((s) => s.step === name && (!outcome || s.outcome === outcome)).pop();
 }
 
+interface BlastResult {
+  latencies: number[];
+  statuses: Map<number, number>;
+}
+
+function merge(into: BlastResult, from: BlastResult): void {
+  into.latencies.push(...from.latencies);
+  for (const [status, n] of from.statuses) into.statuses.set(status, (into.statuses.get(status) ?? 0) + n);
+}
+
+/** The handler's own duration (devhost's invocation log) while an ack round runs. */
+const handlerDurations: number[] = [];
+const handler: BlastResult = { latencies: [], statuses: new Map() };
+let recordHandler = false;
+
 /** Sends `total` POSTs with `concurrency` in flight; returns each one's latency (ms) and status. */
-async function blast(pool: Pool, total: number, concurrency: number, body: (i: number) => string): Promise<{ latencies: number[]; statuses: Map<number, number> }> {
+async function blast(pool: Pool, total: number, concurrency: number, body: (i: number) => string, secret: string = LOCAL_KEYS.acrWebhookSecret): Promise<BlastResult> {
   const latencies: number[] = [];
   const statuses = new Map<number, number>();
   let next = 0;
@@ -61,7 +80,7 @@ async function blast(pool: Pool, total: number, concurrency: number, body: (i: n
       const response = await pool.request({
         path: '/api/webhooks/acr',
         method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${LOCAL_KEYS.acrWebhookSecret}` },
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${secret}` },
         body: body(i),
       });
       await response.body.dump();
@@ -82,7 +101,10 @@ async function main(): Promise<void> {
     hubName: `bench${Date.now().toString(36)}`,
     withPostgres: false,
     settings: { ...QUIET_TIMERS },
-    log: () => undefined,
+    log: (line) => {
+      const entry = line as { msg?: string; function?: string; durationMs?: number };
+      if (recordHandler && entry.msg === 'invocation' && entry.function === 'acrWebhook' && typeof entry.durationMs === 'number') handlerDurations.push(entry.durationMs);
+    },
   });
   try {
     // 1. controller overhead
@@ -114,10 +136,24 @@ async function main(): Promise<void> {
 
     const pool = new Pool(stack.devhost.baseUrl, { connections: 50, pipelining: 1 });
     try {
-      // 3. acknowledgement under 50 concurrent senders, pushes nobody follows
-      await blast(pool, 50, 50, (i) => acrPushBody('benchmark.azurecr.io', 'nobody/follows', `warm-${i}`, `sha256:${i.toString(16).padStart(64, '0')}`));
-      const ack = await blast(pool, 1000, 50, (i) => acrPushBody('benchmark.azurecr.io', 'nobody/follows', `t-${i}`, `sha256:${(i + 1000).toString(16).padStart(64, '0')}`));
+      // 3. acknowledgement under 50 concurrent senders, pushes nobody follows; the 401 floor beside it
+      const nobody = (round: number) => (i: number) => acrPushBody('benchmark.azurecr.io', 'nobody/follows', `t-${round}-${i}`, `sha256:${(round * 10_000 + i + 1000).toString(16).padStart(64, '0')}`);
+      await blast(pool, 200, 50, nobody(0));
+      await blast(pool, 200, 50, nobody(0), 'wrong-secret');
+      const ack: BlastResult = { latencies: [], statuses: new Map() };
+      const floor: BlastResult = { latencies: [], statuses: new Map() };
+      for (let round = 1; round <= 3; round++) {
+        merge(floor, await blast(pool, 1000, 50, nobody(round), 'wrong-secret'));
+        handlerDurations.length = 0;
+        recordHandler = true;
+        const accepted = await blast(pool, 1000, 50, nobody(round));
+        recordHandler = false;
+        merge(ack, accepted);
+        merge(handler, { latencies: [...handlerDurations], statuses: new Map() });
+        log(`ack round ${round}: p99 ${percentile(accepted.latencies, 99).toFixed(1)} ms`);
+      }
       log(`ack: p50 ${percentile(ack.latencies, 50).toFixed(1)} ms, p99 ${percentile(ack.latencies, 99).toFixed(1)} ms, statuses ${JSON.stringify([...ack.statuses])}`);
+      log(`floor (401): p50 ${percentile(floor.latencies, 50).toFixed(1)} ms, p99 ${percentile(floor.latencies, 99).toFixed(1)} ms; handler p99 ${percentile(handler.latencies, 99)} ms`);
 
       // 4. 1,000 duplicates of one digest
       const dup = pushWithoutWebhook(stack, 'bench-dup', 'main-dup');
@@ -151,12 +187,18 @@ async function main(): Promise<void> {
         webhookAck: {
           senders: 50,
           requests: ack.latencies.length,
-          kind: 'ACR push for a repository no app follows (authenticated, parsed, matched, recorded; starts nothing)',
+          kind: 'ACR push for a repository no app follows (authenticated, parsed, matched, delivery record committed; starts nothing)',
           p50Ms: round(percentile(ack.latencies, 50)),
           p99Ms: round(percentile(ack.latencies, 99)),
           maxMs: round(Math.max(...ack.latencies)),
           statuses: Object.fromEntries(ack.statuses),
           targetP99Ms: 20,
+          handlerP50Ms: percentile(handler.latencies, 50),
+          handlerP99Ms: percentile(handler.latencies, 99),
+          floor401P50Ms: round(percentile(floor.latencies, 50)),
+          floor401P99Ms: round(percentile(floor.latencies, 99)),
+          floorStatuses: Object.fromEntries(floor.statuses),
+          p99OverFloor: round(percentile(ack.latencies, 99) / percentile(floor.latencies, 99)),
         },
         duplicates: {
           pushes: dups.latencies.length,

@@ -87,7 +87,19 @@ export async function writeHandlerResult(res: ServerResponse, result: unknown): 
     res.end();
     return;
   }
+  // Bodies the handler gave whole (JSON, text, bytes) are written whole; only streams are piped.
+  const given = result instanceof HttpResponse ? undefined : ((result as HttpResponseInit).body ?? (result as HttpResponseInit).jsonBody);
+  if (given !== undefined && !isStream(given)) {
+    const bytes = Buffer.from(await response.arrayBuffer());
+    res.setHeader('content-length', bytes.length);
+    res.end(bytes);
+    return;
+  }
   await pipeline(Readable.fromWeb(response.body as unknown as WebReadableStream), res);
+}
+
+function isStream(body: unknown): boolean {
+  return body instanceof ReadableStream || (typeof body === 'object' && body !== null && typeof (body as { pipe?: unknown }).pipe === 'function');
 }
 
 /** A JSON problem body (RFC 9457 shape) for errors devhost itself answers. */

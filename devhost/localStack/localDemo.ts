@@ -26,7 +26,7 @@ export async function startLocalDemo(directory: string, entry: string, port: num
   const azuriteLocation = path.join(directory, '.azurite');
   rmSync(azuriteLocation, { recursive: true, force: true });
   const settings = Object.fromEntries(Object.entries(values).filter(([name]) => !STACK_SETTINGS.includes(name)));
-  return startLocalStack({
+  const stack = await startLocalStack({
     entry,
     configPath: path.resolve(directory, values.HARBORMASTER_CONFIG_PATH ?? 'config/apps.json'),
     stateDir,
@@ -38,6 +38,22 @@ export async function startLocalDemo(directory: string, entry: string, port: num
     settings,
     simulatorLog: undefined,
   });
+  writeLocalEnv(stateDir, stack);
+  return stack;
+}
+
+/**
+ * `.devhost/local.env`: what command-line tools need to reach this run's stack (the restore CLI
+ * reads backups from its Azurite; psql and restores reach its PostgreSQL). Local-only values
+ * (Azurite's well-known development key, a password-less throwaway cluster), owner-readable.
+ */
+function writeLocalEnv(stateDir: string, stack: LocalStack): void {
+  const lines = [`AzureWebJobsStorage='${stack.devhost.storageConnectionString}'`];
+  if (stack.postgres) {
+    lines.push(`DATABASE_URL='${stack.postgres.connectionString}'`);
+    lines.push(`RESTORE_TARGET='${stack.postgres.connectionString.replace(/\/[^/]*$/, '/restored')}'`);
+  }
+  writeFileSync(path.join(stateDir, 'local.env'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
 export function printLocalStack(stack: LocalStack): void {
@@ -51,6 +67,8 @@ export function printLocalStack(stack: LocalStack): void {
     'Try:',
     `  curl -s -H 'x-functions-key: ${stack.functionKey}' ${stack.devhost.baseUrl}/api/status`,
     `  npm run push -- sfaregistry.azurecr.io/sfa:4.2.0 --sim ${stack.simulator.url} --ca ${path.relative(process.cwd(), stack.simulator.caCertPath)}`,
+    ...(stack.apps.databases[0] ? [`  curl -s -X POST -H 'x-functions-key: ${stack.functionKey}' ${stack.devhost.baseUrl}/api/backups/${stack.apps.databases[0].name}`] : []),
+    `Tools' settings for this run (restore, psql): ${path.relative(process.cwd(), path.join(path.dirname(stack.simulator.caCertPath), 'local.env'))}`,
     '',
   ];
   process.stdout.write(lines.join('\n'));

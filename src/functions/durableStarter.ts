@@ -8,18 +8,24 @@ export interface OrchestrationStarter {
   isRunning(instanceId: string): Promise<boolean>;
 }
 
-export function durableStarter(client: DurableClient): OrchestrationStarter {
+/**
+ * `client` may be a getter: the client is then built on first use, so a request that starts
+ * nothing (most webhook deliveries) never pays for one.
+ */
+export function durableStarter(clientOrGetter: DurableClient | (() => DurableClient)): OrchestrationStarter {
+  let built: DurableClient | undefined;
+  const get = (): DurableClient => (built ??= typeof clientOrGetter === 'function' ? clientOrGetter() : clientOrGetter);
   return {
     async start(name, instanceId, input) {
-      const existing = await client.getStatus(instanceId).catch(() => undefined);
+      const existing = await get().getStatus(instanceId).catch(() => undefined);
       if (existing && existing.runtimeStatus) return;
-      await client.startNew(name, { instanceId, input });
+      await get().startNew(name, { instanceId, input });
     },
     async raiseEvent(instanceId, eventName, data) {
-      await client.raiseEvent(instanceId, eventName, data);
+      await get().raiseEvent(instanceId, eventName, data);
     },
     async isRunning(instanceId) {
-      const status = await client.getStatus(instanceId).catch(() => undefined);
+      const status = await get().getStatus(instanceId).catch(() => undefined);
       return status?.runtimeStatus === 'Running' || status?.runtimeStatus === 'Pending';
     },
   };

@@ -39,7 +39,7 @@ async function ingestAll(pushes: ImagePushed[], context: InvocationContext): Pro
     launcher: createLauncher(services),
     now: () => new Date(),
   };
-  const starter = durableStarter(df.getClient(context));
+  const starter = durableStarter(() => df.getClient(context));
   const outcomes: IngestOutcome[] = [];
   for (const push of pushes) outcomes.push(await ingestPush(deps, push, starter));
   return outcomes;

@@ -6,6 +6,7 @@
 import type { TableClient } from '@azure/data-tables';
 import { TableNames, newestFirstKey, type TableProvider } from './tables';
 import { escapeOData } from './deploymentStore';
+import { GroupCommitWriter } from './groupCommit';
 
 /** What became of a delivery, per app. */
 export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'ignored' | 'rejected';
@@ -33,14 +34,21 @@ interface DeliveryEntity {
 const UNMATCHED = '_unmatched';
 
 export class DeliveryStore {
-  constructor(private readonly tables: TableProvider) {}
+  /** Webhooks come in bursts (Event Grid batches, retries, many apps): their rows are group-committed. */
+  private readonly writer: GroupCommitWriter;
 
+  constructor(private readonly tables: TableProvider) {
+    this.writer = new GroupCommitWriter(() => this.table());
+  }
+
+  /** Resolves once the record is stored (it may share a transaction with others arriving meanwhile). */
   async add(record: DeliveryRecord): Promise<void> {
-    const table = await this.table();
-    await table.upsertEntity<DeliveryEntity>(
-      { partitionKey: record.app ?? UNMATCHED, rowKey: newestFirstKey(new Date(record.receivedAt), `${record.id}`.replace(/[\\/#?]/g, '_')), record: JSON.stringify(record) },
-      'Replace',
-    );
+    const entity: DeliveryEntity = {
+      partitionKey: record.app ?? UNMATCHED,
+      rowKey: newestFirstKey(new Date(record.receivedAt), `${record.id}`.replace(/[\\/#?]/g, '_')),
+      record: JSON.stringify(record),
+    };
+    await this.writer.upsert(entity);
   }
 
   async list(filter: { app?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
