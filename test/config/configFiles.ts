@@ -8,7 +8,7 @@ export const REPO_ROOT = defaultAppRoot();
 export const EXAMPLE_CONFIG = path.join(REPO_ROOT, 'config', 'apps.example.json');
 
 /** Parsed JSON that tests break on purpose, field by field; typing it would defeat the point. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+ 
 export type JsonDocument = Record<string, any>;
 
 /** The example configuration as a fresh, mutable object. */

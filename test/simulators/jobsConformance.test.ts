@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- wire responses are parsed JSON that the assertions inspect; typing them would restate the shapes under test. */
+ 
 /**
  * Conformance of the jobs simulator with the official examples in fixtures/arm/Job_*.json: for the same
  * request, the same status code, the LRO headers the example shows, and every property path of the

@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- wire responses are parsed JSON that the assertions inspect; typing them would restate the shapes under test. */
+ 
 /** The Key Vault simulator through the real SecretClient (challenge-based auth, get, versions, list, set, delete). */
 import https from 'node:https';
 import { SecretClient } from '@azure/keyvault-secrets';

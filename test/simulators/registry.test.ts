@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- wire responses are parsed JSON that the assertions inspect; typing them would restate the shapes under test. */
+ 
 /**
  * The registry simulator through @azure/container-registry, plain HTTPS, and the product's
  * OciRegistryClient (Host `<name>.azurecr.io` through the connect-to seam); push → ACR webhook and

@@ -5,6 +5,7 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import type { AppQueueState } from '../../domain/deployment/deploymentQueue';
+import { updateJsonEntity } from './optimisticUpdate';
 import { TableNames, type TableProvider } from './tables';
 
 /** The stored state is the domain's queue state (src/domain/deployment/deploymentQueue.ts). */
@@ -37,31 +38,13 @@ export class AppStateStore {
    * between (retrying with the fresh state otherwise). `change` must be pure.
    */
   async transact<T>(app: string, change: (state: AppDeploymentState) => { state: AppDeploymentState; result: T }): Promise<T> {
-    const table = await this.table();
-    for (let attempt = 0; ; attempt++) {
-      let etag: string | undefined;
-      let current: AppDeploymentState = { app, queued: [] };
-      try {
-        const entity = await table.getEntity<AppStateEntity>(PARTITION, app);
-        etag = entity.etag;
-        current = JSON.parse(entity.state) as AppDeploymentState;
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      }
+    const cell = { partitionKey: PARTITION, rowKey: app, property: 'state', empty: { app, queued: [] }, encode: JSON.stringify };
+    return updateJsonEntity(await this.table(), cell, (current: AppDeploymentState) => {
+      // The same state object back means "nothing to write": duplicates and ignored pushes never
+      // contend for the ETag (writing anyway made bursts of duplicates run out of retries).
       const { state, result } = change(current);
-      // A decision that changes nothing (a duplicate, an ignored push) needs no write: writing
-      // anyway made every duplicate delivery contend for the ETag, and bursts ran out of retries.
-      if (state === current) return result;
-      const entity: AppStateEntity = { partitionKey: PARTITION, rowKey: app, state: JSON.stringify(state) };
-      try {
-        if (etag) await table.updateEntity(entity, 'Replace', { etag });
-        else await table.createEntity(entity);
-        return result;
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if ((status !== 412 && status !== 409) || attempt >= 20) throw error;
-      }
-    }
+      return { value: state, result };
+    });
   }
 
   private table(): Promise<TableClient> {

@@ -11,6 +11,7 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import type { TableProvider } from './tables';
+import { updateJsonEntity } from './optimisticUpdate';
 import { newestFirstKey } from './tables';
 
 export const HealthTableNames = {
@@ -129,28 +130,11 @@ export class HealthHistoryStore {
 
   /** Changes an app's silences under optimistic concurrency; `change` must be pure. */
   async changeSilences<T>(app: string, change: (current: Silence[]) => { silences: Silence[]; result: T }): Promise<T> {
-    const table = await this.table(HealthTableNames.state);
-    for (let attempt = 0; ; attempt++) {
-      let etag: string | undefined;
-      let current: Silence[] = [];
-      try {
-        const entity = await table.getEntity<JsonEntity>(SILENCES, app);
-        etag = entity.etag;
-        current = JSON.parse(entity.json) as Silence[];
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      }
+    const cell = { partitionKey: SILENCES, rowKey: app, property: 'json', empty: [] as Silence[], encode: capped };
+    return updateJsonEntity(await this.table(HealthTableNames.state), cell, (current) => {
       const { silences, result } = change(current);
-      const entity: JsonEntity = { partitionKey: SILENCES, rowKey: app, json: capped(silences) };
-      try {
-        if (etag) await table.updateEntity(entity, 'Replace', { etag });
-        else await table.createEntity(entity);
-        return result;
-      } catch (error) {
-        const status = (error as { statusCode?: number }).statusCode;
-        if ((status !== 412 && status !== 409) || attempt >= 20) throw error;
-      }
-    }
+      return { value: silences, result };
+    });
   }
 
   private async loadPartition<V>(partition: string): Promise<Map<string, V>> {
