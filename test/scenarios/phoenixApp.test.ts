@@ -53,6 +53,13 @@ describe('a Phoenix app with an eval migration (seed 000)', () => {
     const { body: status2 } = await stack.api('GET', '/status');
     const db = (status2.databases as any[]).find((d) => d.database === 'phoenix-db');
     expect(db.newestVerifiedBackup).toMatchObject({ backupId, state: 'Complete' });
+
+    // The health sweep reads the same record for its backup-age signal.
+    await stack.devhost.fire('healthSweep');
+    const { body: health } = await stack.api('GET', '/apps/phoenix/health?limit=1');
+    const backupAge = (health.history[0].signals as any[]).find((s) => s.name === 'backup-age');
+    expect(backupAge).toMatchObject({ status: 'ok' });
+    expect(backupAge.reason).toMatch(/newest verified backup is \d+\.\d h old/);
   });
 
   it('rolls back an image whose health fails: traffic stays on the last good revision', async () => {
