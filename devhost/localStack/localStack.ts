@@ -111,12 +111,6 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     } else {
       storageConnectionString = storageSetting!;
     }
-    const blobContainer = options.settings?.HARBORMASTER_BACKUP_CONTAINER ?? 'backups';
-    const seeded = await seedLocalAzure(simulator, apps, {
-      databaseUrl: postgres?.connectionString,
-      backupJob: { ...LOCAL_BACKUP_JOB, storageConnectionString, blobContainer, caCertPath },
-    });
-
     const settings: Record<string, string> = {
       FUNCTIONS_WORKER_RUNTIME: 'node',
       AzureWebJobsStorage: storageConnectionString,
@@ -143,6 +137,19 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (value === undefined) delete settings[name];
       else settings[name] = value;
     }
+
+    // The backup job where the app's settings say it is (a settings file may name another one).
+    const seeded = await seedLocalAzure(simulator, apps, {
+      databaseUrl: postgres?.connectionString,
+      backupJob: {
+        subscriptionId: settings.HARBORMASTER_BACKUP_JOB_SUBSCRIPTION_ID ?? LOCAL_BACKUP_JOB.subscriptionId,
+        resourceGroup: settings.HARBORMASTER_BACKUP_JOB_RESOURCE_GROUP ?? LOCAL_BACKUP_JOB.resourceGroup,
+        name: settings.HARBORMASTER_BACKUP_JOB_NAME ?? LOCAL_BACKUP_JOB.name,
+        storageConnectionString,
+        blobContainer: settings.HARBORMASTER_BACKUP_CONTAINER ?? 'backups',
+        caCertPath,
+      },
+    });
 
     const durable = createDurableExtension({ hubName: options.hubName });
     const devhost = await startDevhost({

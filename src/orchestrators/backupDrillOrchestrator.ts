@@ -19,6 +19,7 @@ import {
   type DrillState,
   type PrepareDrillResult,
 } from '../domain/backup';
+import { activityFailureMessage } from './activityFailure';
 
 export const backupDrillOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, BackupDrillResult, unknown> {
   const input = context.df.getInput() as BackupDrillInput;
@@ -28,7 +29,7 @@ export const backupDrillOrchestrator: OrchestrationHandler = function* (context:
   try {
     prepared = (yield context.df.callActivityWithRetry(A.prepareDrill, retry, input)) as PrepareDrillResult;
   } catch (error) {
-    prepared = { ok: false, reason: `starting the drill failed: ${(error as Error).message}` };
+    prepared = { ok: false, reason: `starting the drill failed: ${activityFailureMessage(error)}` };
   }
   let state: DrillState = 'Failed';
   let reason: string | undefined;

@@ -27,6 +27,7 @@ import {
   type ClaimBackupResult,
   type StartBackupExecutionResult,
 } from '../domain/backup';
+import { activityFailureMessage } from './activityFailure';
 
 export const backupOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, BackupOrchestrationResult, unknown> {
   const input = context.df.getInput() as BackupOrchestrationInput;
@@ -59,7 +60,7 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
       deploymentId: input.deploymentId,
     })) as StartBackupExecutionResult;
   } catch (error) {
-    started = { ok: false, reason: `starting the backup job failed: ${(error as Error).message}` };
+    started = { ok: false, reason: `starting the backup job failed: ${activityFailureMessage(error)}` };
   }
   if (!started.ok) {
     outcome = { state: 'Failed', reason: started.reason };

@@ -33,6 +33,7 @@ import {
   type StepOutcome,
   type VerifyImageResult,
 } from '../domain/deployment';
+import { activityFailureMessage } from './activityFailure';
 import { BackupOrchestratorNames, type BackupOrchestrationInput, type BackupOrchestrationResult } from '../domain/backup';
 
 /**
@@ -245,7 +246,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
     phase = 'succeeded';
 
   } catch (error) {
-    const stopped = error instanceof DeploymentStopped ? error : new DeploymentStopped(compensations.length > 0 ? 'rolled-back' : 'failed', stepOf(phase), messageOf(error));
+    const stopped = error instanceof DeploymentStopped ? error : new DeploymentStopped(compensations.length > 0 ? 'rolled-back' : 'failed', stepOf(phase), activityFailureMessage(error));
     let reason = stopped.message;
     yield step(stopped.step, 'failed', stopped.message);
     if (compensations.length > 0) {
@@ -260,7 +261,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
       } catch (rollbackError) {
         // Loud: the app may be serving from a revision that failed its checks.
         phase = 'failed';
-        reason = `ROLLBACK FAILED (${messageOf(rollbackError)}) after: ${stopped.message}`;
+        reason = `ROLLBACK FAILED (${activityFailureMessage(rollbackError)}) after: ${stopped.message}`;
         yield step('rollback', 'failed', reason);
       }
     } else {
@@ -305,13 +306,4 @@ function stepOf(phase: DeploymentPhase): StepName {
     default:
       return 'promote';
   }
-}
-
-/** Durable wraps activity failures; keep the innermost message, never a stack. */
-function messageOf(error: unknown): string {
-  if (error instanceof Error) {
-    const match = /Activity function '.*' failed: (.*)/s.exec(error.message);
-    return (match ? match[1] : error.message).split('\n')[0].slice(0, 500);
-  }
-  return String(error).slice(0, 500);
 }

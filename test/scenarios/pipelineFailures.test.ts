@@ -19,7 +19,8 @@ describe('pipeline failure cases', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startScenarioStack('scenarios.failures.json', { settings: { ...QUIET_TIMERS } });
+    // The backup job named by the settings, as a settings file would (the stack seeds it there).
+    stack = await startScenarioStack('scenarios.failures.json', { settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' } });
   }, 120_000);
 
   afterAll(async () => {
@@ -65,7 +66,9 @@ describe('pipeline failure cases', () => {
     expect(deployment.phase).toBe('failed');
     expect(stepOutcomes(deployment)).toMatchObject({ verify: 'succeeded', backup: 'failed' });
     expect(deployment.steps.map((s: any) => s.step)).not.toContain('migration');
+    // The runner ran (in the job the settings name) and was refused by the server.
     expect(deployment.reason).toMatch(/^backup \S+ of broken-db Failed: .*(authentication|password|role)/i);
+    expect(deployment.reason).not.toMatch(/\n|\s+at /);
     expect(JSON.stringify(deployment)).not.toContain(wrongPassword);
     // No migration execution was started, and the app is as it was.
     expect(stack.simulator.requests.slice(since).filter((r) => /fail-backup-migrate\/start/i.test(r.path))).toEqual([]);

@@ -32,6 +32,10 @@ export function judgeBackupFreshness(input: FreshnessInput): FreshnessVerdict {
   const reference = new Date(input.now.getTime() - graceMs);
   const cron = new Cron(input.schedule, { paused: true, timezone: 'UTC' });
   const [lastDue] = cron.previousRuns(1, reference);
+  if (lastDue && input.newestVerifiedAt && Date.parse(input.newestVerifiedAt) >= lastDue.getTime()) {
+    const expectedSince = lastDue.toISOString();
+    return { verdict: 'fresh', expectedSince, reason: `newest verified backup ${input.newestVerifiedAt} covers the backup due at ${expectedSince}` };
+  }
   if (!lastDue || (input.watchedSince && lastDue.getTime() < Date.parse(input.watchedSince))) {
     return { verdict: 'not-yet-due', reason: 'no scheduled backup is due yet' };
   }

@@ -31,6 +31,11 @@ describe('judgeBackupFreshness', () => {
   it('not yet due before the first scheduled time after the database was first seen', () => {
     expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-20T05:00:00Z'), watchedSince: '2025-03-20T04:00:00Z' }).verdict).toBe('not-yet-due');
   });
+
+  it('fresh, not "not yet due", when a database first seen today already has a backup newer than the last due time', () => {
+    const verdict = judgeBackupFreshness({ schedule, newestVerifiedAt: '2025-03-20T04:30:00Z', now: new Date('2025-03-20T05:00:00Z'), watchedSince: '2025-03-20T04:00:00Z' });
+    expect(verdict.verdict).toBe('fresh');
+  });
 });
 
 describe('judgeBackupWait', () => {
