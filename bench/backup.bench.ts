@@ -4,7 +4,7 @@
  * Generates two databases with SQL `generate_series` (default 1024 MB and 100 MB of table data,
  * md5 text so the dump does not compress to nothing), then for each:
  * - plain `pg_dump -Fc > /dev/null` (the baseline throughput);
- * - the backup runner (`node dist/src/backup/runnerCli.js`, real Key Vault simulator + Azurite),
+ * - the backup runner (`node --max-semi-space-size=2 dist/src/backup/runnerCli.js`, as the job runs it, real Key Vault simulator + Azurite),
  *   its peak RSS measured by `/usr/bin/time -v` (Maximum resident set size) when present, else by
  *   polling /proc/<pid>/status VmHWM.
  * Throughput = database size / seconds. The runner's figure is for its dump phase (pg_dump + SHA-256
@@ -22,9 +22,10 @@ import { startSimulator } from '../simulators/server';
 import { BackupRecordStore } from '../src/adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../src/adapters/storage/tables';
 import { RunnerEnv } from '../src/domain/backup';
+import { BACKUP_RUNNER_NODE_FLAGS, BACKUP_RUNNER_SCRIPT } from '../src/backup/backupJobContainer';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
-const RUNNER = path.join(REPO_ROOT, 'dist', 'src', 'backup', 'runnerCli.js');
+const RUNNER = path.join(REPO_ROOT, BACKUP_RUNNER_SCRIPT);
 const MB = 1024 * 1024;
 
 function flag(name: string, fallback: number): number {
@@ -135,7 +136,7 @@ async function main(): Promise<void> {
       log(`${db}: plain pg_dump -Fc > /dev/null: ${(plain.wallMs / 1000).toFixed(2)} s`);
 
       const backupId = `${label === 'small' ? '20250101' : '20250102'}T000000Z-0000${label === 'small' ? '01' : '02'}`;
-      const runner = await run(process.execPath, [RUNNER], {
+      const runner = await run(process.execPath, [...BACKUP_RUNNER_NODE_FLAGS, RUNNER], {
         PATH: process.env.PATH ?? '',
         AzureWebJobsStorage: azurite.connectionString,
         HARBORMASTER_BACKUP_CONTAINER: 'bench',

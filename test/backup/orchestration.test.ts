@@ -244,6 +244,14 @@ describe('backup orchestration end to end', () => {
       const claim = await eventually('the claim', () => kit.records.getClaim('shop'));
       const joined = await api('POST', 'backups/shop');
       expect(joined).toMatchObject({ status: 202, body: { backupId: claim.backupId, joined: true } });
+      // Another deployment's pre-migration request joins too: the running backup becomes its restore point.
+      const second = `deadline-joiner-${randomUUID()}`;
+      await durableClient().startNew('preMigrationParent', {
+        instanceId: second,
+        input: { database: 'shop', trigger: 'pre-migration', deploymentId: 'dep-8b', timing: { deadlineMinutes: 0.2, minPollSeconds: 1, maxPollSeconds: 2, graceSeconds: 60 } },
+      });
+      expect(await orchestrationOutput(second)).toMatchObject({ backupId: claim.backupId, joined: true, state: 'Failed' });
+      expect(await kit.records.get('shop', claim.backupId)).toMatchObject({ coversMigration: true });
 
       const output = await orchestrationOutput(instanceId);
       expect(output).toMatchObject({ state: 'Failed', backupId: claim.backupId, reason: expect.stringContaining('did not finish within') });

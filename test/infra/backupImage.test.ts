@@ -2,6 +2,7 @@
 // declares: pg_dump refuses to dump a server newer than itself.
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { BACKUP_RUNNER_COMMAND } from '../../src/backup/backupJobContainer';
 import { REPO_ROOT } from './bicepModel';
 
 const dockerfile = readFileSync(path.join(REPO_ROOT, 'Dockerfile.backup'), 'utf8');
@@ -34,7 +35,9 @@ describe('Dockerfile.backup', () => {
   it('builds on node:20-bookworm-slim and runs the backup runner CLI', () => {
     expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
     expect(dockerfile).toMatch(/npm ci[^\n]*\n[\s\S]*npm run build && npm prune --omit=dev/);
-    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "dist\/src\/backup\/runnerCli\.js"\]$/m);
+    // The same command the local stack's job runs (flags included).
+    const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];
+    expect(JSON.parse(entrypoint ?? 'null')).toEqual([...BACKUP_RUNNER_COMMAND]);
     expect(dockerfile).toMatch(/^USER node$/m);
   });
 

@@ -84,7 +84,11 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async claimBackup(input: ClaimBackupInput): Promise<ClaimBackupResult> {
       if (!database(input.database)) return { kind: 'unknown-database', reason: `database "${input.database}" is not in the configuration` };
       const claim = await deps.records.claim(input.database, input.backupId, input.at, (held) => isLive(input.database, held));
-      if (claim.backupId !== input.backupId) return { kind: 'joined', backupId: claim.backupId };
+      if (claim.backupId !== input.backupId) {
+        // The running backup was taken before this deployment's migration: it is its restore point.
+        if (input.trigger === 'pre-migration') await deps.records.update(input.database, claim.backupId, { coversMigration: true });
+        return { kind: 'joined', backupId: claim.backupId };
+      }
       const existing = await deps.records.get(input.database, input.backupId);
       if (!existing) {
         await deps.records.put({

@@ -32,6 +32,12 @@ export interface BackupRecord {
   readonly trigger: BackupTrigger;
   /** Pre-migration backups: the deployment that asked for it. */
   readonly deploymentId?: string;
+  /**
+   * A deployment's pre-migration request joined this backup while it ran (a scheduled or manual
+   * one): it is that migration's restore point too, so retention protects it like a
+   * pre-migration backup.
+   */
+  readonly coversMigration?: boolean;
   /** ISO time the backup was requested (also encoded in backupId). */
   readonly createdAt: string;
   readonly finishedAt?: string;

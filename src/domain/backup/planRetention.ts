@@ -19,6 +19,8 @@ export interface RetentionCandidate {
   readonly trigger: BackupTrigger;
   /** ISO time the backup was taken. */
   readonly createdAt: string;
+  /** A pre-migration request joined it: protected like a pre-migration backup. */
+  readonly coversMigration?: boolean;
 }
 
 export interface RetentionRules {
@@ -61,7 +63,7 @@ export function planRetention(candidates: readonly RetentionCandidate[], rules: 
   keepNewestPerPeriod(newestFirst, rules.weekly, isoWeekKey).forEach((id) => add(id, 'weekly'));
   keepNewestPerPeriod(newestFirst, rules.monthly, monthKey).forEach((id) => add(id, 'monthly'));
   for (const c of newestFirst) {
-    if (c.trigger === 'pre-migration' && now.getTime() - Date.parse(c.createdAt) < rules.preMigrationMinAgeDays * DAY_MS) add(c.backupId, 'pre-migration-min-age');
+    if ((c.trigger === 'pre-migration' || c.coversMigration) && now.getTime() - Date.parse(c.createdAt) < rules.preMigrationMinAgeDays * DAY_MS) add(c.backupId, 'pre-migration-min-age');
   }
 
   const decisions = newestFirst.map((c): RetentionDecision => {
@@ -70,7 +72,7 @@ export function planRetention(candidates: readonly RetentionCandidate[], rules: 
     const explanation = keep
       ? `keep ${c.backupId}: ${keptBy.join(', ')}`
       : `delete ${c.backupId}: not among the newest ${rules.keepLast}, not the newest of one of the kept ${rules.daily} days / ${rules.weekly} weeks / ${rules.monthly} months` +
-        (c.trigger === 'pre-migration' ? `, and a pre-migration backup older than ${rules.preMigrationMinAgeDays} days` : '');
+        (c.trigger === 'pre-migration' || c.coversMigration ? `, and a pre-migration backup older than ${rules.preMigrationMinAgeDays} days` : '');
     return { backupId: c.backupId, createdAt: c.createdAt, keep, keptBy, explanation };
   });
   return { keep: decisions.filter((d) => d.keep), remove: decisions.filter((d) => !d.keep) };

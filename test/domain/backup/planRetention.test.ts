@@ -47,6 +47,13 @@ describe('planRetention (grandfather-father-son)', () => {
     expect(plan.remove[0].explanation).toContain('pre-migration backup older than 7 days');
   });
 
+  it('protects a scheduled backup that a pre-migration request joined, like a pre-migration backup', () => {
+    const backups = [backup('new', '2025-03-19T02:00:00Z'), { ...backup('joined', '2025-03-15T02:00:00Z'), coversMigration: true }, backup('plain', '2025-03-14T02:00:00Z')];
+    const plan = planRetention(backups, rules({ preMigrationMinAgeDays: 7 }), NOW);
+    expect(kept(plan)).toEqual(['joined', 'new']);
+    expect(plan.keep.find((d) => d.backupId === 'joined')?.keptBy).toEqual(['pre-migration-min-age']);
+  });
+
   it('the dry-run explanation says why each one stays or goes', () => {
     const plan = planRetention(daily('2025-03-01T02:00:00Z', 3), rules({ keepLast: 2, daily: 1 }), NOW);
     expect(plan.keep.map((d) => d.explanation)).toEqual(['keep d002: newest-verified, keep-last, daily', 'keep d001: keep-last']);
