@@ -4,6 +4,7 @@
  * and a failed transaction fails exactly the writes it carried. Against Azurite.
  */
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
 import { batchesByPartition, GroupCommitWriter } from '../../src/adapters/storage/groupCommit';
@@ -108,5 +109,25 @@ describe('GroupCommitWriter on Azurite', () => {
     const keys: string[] = [];
     for await (const entity of (await table()).listEntities()) keys.push(entity.rowKey!);
     expect(keys.sort()).toEqual(['after', 'warm']);
+  });
+});
+
+describe('Table requests have a timeout', () => {
+  it('a storage endpoint that accepts the connection but never answers fails the call instead of hanging it', async () => {
+    const sockets: net.Socket[] = [];
+    const silent = net.createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as AddressInfo).port;
+    try {
+      const connectionString = `DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=${Buffer.from('k').toString('base64')};TableEndpoint=http://127.0.0.1:${port}/devstoreaccount1;`;
+      // 300 ms per request; without the timeout the call would wait forever (and the test time out).
+      const tables = new TableProvider({ connectionString }, 300);
+      const started = Date.now();
+      await expect(new DeliveryStore(tables).list()).rejects.toThrow();
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

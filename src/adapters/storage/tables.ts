@@ -3,6 +3,7 @@
  * string locally; identity-based endpoints in Azure). Tables are created on first use.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 import { TableClient } from '@azure/data-tables';
 
 export type StorageTarget = { connectionString: string } | { tableServiceUri: string; credential: TokenCredential };
@@ -16,7 +17,10 @@ export const TableNames = {
 export class TableProvider {
   private readonly clients = new Map<string, Promise<TableClient>>();
 
-  constructor(private readonly target: StorageTarget) {}
+  constructor(
+    private readonly target: StorageTarget,
+    private readonly requestTimeoutMs: number = TABLE_REQUEST_TIMEOUT_MS,
+  ) {}
 
   get(tableName: string): Promise<TableClient> {
     let client = this.clients.get(tableName);
@@ -33,6 +37,7 @@ export class TableProvider {
       'connectionString' in this.target
         ? TableClient.fromConnectionString(this.target.connectionString, tableName, { allowInsecureConnection: true })
         : new TableClient(this.target.tableServiceUri, tableName, this.target.credential);
+    client.pipeline.addPolicy(requestTimeoutPolicy(this.requestTimeoutMs));
     try {
       await client.createTable();
     } catch (error) {
@@ -40,6 +45,23 @@ export class TableProvider {
     }
     return client;
   }
+}
+
+/** Each Table request (each try: the SDK's retries get their own) gives up after this long. */
+export const TABLE_REQUEST_TIMEOUT_MS = 10_000;
+
+/**
+ * Every call through a client gets a timeout unless the caller set one, so no store can hang a
+ * webhook, an activity or a timer on a storage account that stopped answering.
+ */
+export function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
+  return {
+    name: 'harbormasterRequestTimeout',
+    sendRequest(request, next) {
+      if (!request.timeout) request.timeout = timeoutMs;
+      return next(request);
+    },
+  };
 }
 
 /** Row keys that sort newest first (Table storage sorts ascending). */
