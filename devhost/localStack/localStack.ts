@@ -102,14 +102,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     });
     stops.push(() => simulator.stop());
     // Storage before seeding: the backup job's secret is Azurite's connection string.
-    const storageSetting = options.settings && 'AzureWebJobsStorage' in options.settings ? options.settings.AzureWebJobsStorage : undefined;
-    let storageConnectionString: string;
-    if (needsLocalStorage(storageSetting)) {
+    let storageConnectionString = options.settings?.AzureWebJobsStorage;
+    if (!storageConnectionString || needsLocalStorage(storageConnectionString)) {
       const azurite = await startAzurite({ location: options.azuriteLocation });
       stops.push(() => azurite.stop());
       storageConnectionString = azurite.connectionString;
-    } else {
-      storageConnectionString = storageSetting!;
     }
     const settings: Record<string, string> = {
       FUNCTIONS_WORKER_RUNTIME: 'node',

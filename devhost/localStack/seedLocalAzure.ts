@@ -50,7 +50,11 @@ export function initialTagFor(app: ManagedApp): string {
 }
 
 export function environmentIdFor(app: ManagedApp): string {
-  const { subscriptionId, resourceGroup } = app.containerApp;
+  return environmentIdIn(app.containerApp.subscriptionId, app.containerApp.resourceGroup);
+}
+
+/** The one simulated managed environment of a resource group. */
+function environmentIdIn(subscriptionId: string, resourceGroup: string): string {
   return `/subscriptions/${subscriptionId}/resourceGroups/${resourceGroup}/providers/Microsoft.App/managedEnvironments/${resourceGroup}-env`;
 }
 
@@ -149,7 +153,7 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
       job.name,
       {
         location,
-        environmentId: `/subscriptions/${job.subscriptionId}/resourceGroups/${job.resourceGroup}/providers/Microsoft.App/managedEnvironments/${job.resourceGroup}-env`,
+        environmentId: environmentIdIn(job.subscriptionId, job.resourceGroup),
         configuration: {
           triggerType: 'Manual',
           replicaTimeout: 4 * 3600,

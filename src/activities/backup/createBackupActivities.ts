@@ -212,27 +212,24 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       return plan;
     },
 
-    /** Judges freshness and alerts on a change (stale → alert, fresh again → resolve). */
     /** Read only (the status API): the verdict and the newest verified backup, no alert. */
     freshness,
 
-    /** The verdict, alerting when it changed since the last check (the maintenance timer). */
+    /** The verdict, alerting when it changed since the last check (stale → alert, fresh again → resolve). */
     async checkFreshness(name: string): Promise<FreshnessVerdict> {
-      const db = database(name);
-      if (!db) throw new Error(`database "${name}" is not in the configuration`);
       const { verdict } = await freshness(name);
-      const previous = await deps.records.getAlertState(db.name, 'freshness');
+      const previous = await deps.records.getAlertState(name, 'freshness');
       const current = verdict.verdict === 'stale' ? 'stale' : 'ok';
       if (current !== (previous ?? 'ok')) {
-        await alert(db.name, {
+        await alert(name, {
           event: current === 'stale' ? 'backup.stale' : 'backup.fresh',
           severity: current === 'stale' ? 'critical' : 'info',
-          title: current === 'stale' ? `Backups of ${db.name} are stale` : `Backups of ${db.name} are current again`,
+          title: current === 'stale' ? `Backups of ${name} are stale` : `Backups of ${name} are current again`,
           text: verdict.reason,
-          dedupKey: `backup-stale-${db.name}`,
+          dedupKey: `backup-stale-${name}`,
           resolved: current === 'ok',
         });
-        await deps.records.setAlertState(db.name, 'freshness', current);
+        await deps.records.setAlertState(name, 'freshness', current);
       }
       return verdict;
     },

@@ -17,19 +17,12 @@ interface Pending {
   readonly reject: (error: unknown) => void;
 }
 
-export interface GroupCommitOptions {
-  /** Each transaction's own timeout (default 10 s). */
-  readonly timeoutMs?: number;
-}
-
 export class GroupCommitWriter {
   private queue: Pending[] = [];
   private flushing = false;
 
-  constructor(
-    private readonly table: () => Promise<TableClient>,
-    private readonly options: GroupCommitOptions = {},
-  ) {}
+  /** `table` comes from a TableProvider, whose clients give every request its timeout. */
+  constructor(private readonly table: () => Promise<TableClient>) {}
 
   /** Upserts (Replace) the entity; resolves once it is committed. */
   upsert<T extends object>(entity: TableEntity<T>): Promise<void> {
@@ -60,12 +53,11 @@ export class GroupCommitWriter {
   private async commit(batch: Pending[]): Promise<void> {
     try {
       const table = await this.table();
-      const abortSignal = AbortSignal.timeout(this.options.timeoutMs ?? 10_000);
       if (batch.length === 1) {
-        await table.upsertEntity(batch[0].entity, 'Replace', { abortSignal });
+        await table.upsertEntity(batch[0].entity, 'Replace');
       } else {
         const actions: TransactionAction[] = batch.map((p) => ['upsert', p.entity, 'Replace']);
-        await table.submitTransaction(actions, { abortSignal });
+        await table.submitTransaction(actions);
       }
       for (const p of batch) p.resolve();
     } catch (error) {

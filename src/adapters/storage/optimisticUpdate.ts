@@ -2,7 +2,8 @@
  * Read-decide-write on one Table entity under its ETag: read it (or start from `empty` when it
  * does not exist), let a pure `change` decide, write only if nobody wrote in between, and retry
  * with the fresh value otherwise. Races between webhooks, timers and finishing orchestrations
- * end in one consistent value instead of a lost update.
+ * end in one consistent value instead of a lost update. (Each request's timeout comes from the
+ * TableProvider's clients.)
  */
 import type { TableClient } from '@azure/data-tables';
 
@@ -19,7 +20,6 @@ export interface JsonCell<V> {
 
 /** Lost races retried before giving up (each retry re-reads, so progress is always made by someone). */
 const MAX_ATTEMPTS = 20;
-const CALL_TIMEOUT_MS = 10_000;
 
 type JsonEntity = { partitionKey: string; rowKey: string } & Record<string, string>;
 
@@ -32,7 +32,7 @@ export async function updateJsonEntity<V, T>(table: TableClient, cell: JsonCell<
     let etag: string | undefined;
     let current = cell.empty;
     try {
-      const entity = await table.getEntity<JsonEntity>(cell.partitionKey, cell.rowKey, { abortSignal: AbortSignal.timeout(CALL_TIMEOUT_MS) });
+      const entity = await table.getEntity<JsonEntity>(cell.partitionKey, cell.rowKey);
       etag = entity.etag;
       current = JSON.parse(entity[cell.property]) as V;
     } catch (error) {
@@ -42,9 +42,8 @@ export async function updateJsonEntity<V, T>(table: TableClient, cell: JsonCell<
     if (value === current) return result;
     const entity: JsonEntity = { partitionKey: cell.partitionKey, rowKey: cell.rowKey, [cell.property]: cell.encode(value) };
     try {
-      const abortSignal = AbortSignal.timeout(CALL_TIMEOUT_MS);
-      if (etag) await table.updateEntity(entity, 'Replace', { etag, abortSignal });
-      else await table.createEntity(entity, { abortSignal });
+      if (etag) await table.updateEntity(entity, 'Replace', { etag });
+      else await table.createEntity(entity);
       return result;
     } catch (error) {
       const status = statusOf(error);

@@ -50,6 +50,11 @@ export interface RetentionPlan {
 
 const DAY_MS = 86_400_000;
 
+/** Taken for a migration, or joined by a migration's request: protected for preMigrationMinAgeDays. */
+function isMigrationRestorePoint(c: RetentionCandidate): boolean {
+  return c.trigger === 'pre-migration' || c.coversMigration === true;
+}
+
 export function planRetention(candidates: readonly RetentionCandidate[], rules: RetentionRules, now: Date): RetentionPlan {
   const newestFirst = [...candidates].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt) || b.backupId.localeCompare(a.backupId));
   const reasons = new Map<string, KeepReason[]>(newestFirst.map((c) => [c.backupId, []]));
@@ -63,7 +68,7 @@ export function planRetention(candidates: readonly RetentionCandidate[], rules: 
   keepNewestPerPeriod(newestFirst, rules.weekly, isoWeekKey).forEach((id) => add(id, 'weekly'));
   keepNewestPerPeriod(newestFirst, rules.monthly, monthKey).forEach((id) => add(id, 'monthly'));
   for (const c of newestFirst) {
-    if ((c.trigger === 'pre-migration' || c.coversMigration) && now.getTime() - Date.parse(c.createdAt) < rules.preMigrationMinAgeDays * DAY_MS) add(c.backupId, 'pre-migration-min-age');
+    if (isMigrationRestorePoint(c) && now.getTime() - Date.parse(c.createdAt) < rules.preMigrationMinAgeDays * DAY_MS) add(c.backupId, 'pre-migration-min-age');
   }
 
   const decisions = newestFirst.map((c): RetentionDecision => {
@@ -72,7 +77,7 @@ export function planRetention(candidates: readonly RetentionCandidate[], rules: 
     const explanation = keep
       ? `keep ${c.backupId}: ${keptBy.join(', ')}`
       : `delete ${c.backupId}: not among the newest ${rules.keepLast}, not the newest of one of the kept ${rules.daily} days / ${rules.weekly} weeks / ${rules.monthly} months` +
-        (c.trigger === 'pre-migration' || c.coversMigration ? `, and a pre-migration backup older than ${rules.preMigrationMinAgeDays} days` : '');
+        (isMigrationRestorePoint(c) ? `, and a pre-migration backup older than ${rules.preMigrationMinAgeDays} days` : '');
     return { backupId: c.backupId, createdAt: c.createdAt, keep, keptBy, explanation };
   });
   return { keep: decisions.filter((d) => d.keep), remove: decisions.filter((d) => !d.keep) };
