@@ -35,7 +35,7 @@ param registryIds array = []
 @description('Those of registryIds whose role assignment permissions mode is "RBAC Registry + ABAC Repository Permissions": AcrPull does not apply there, so Harbormaster gets Container Registry Repository Reader instead.')
 param abacRegistryIds array = []
 
-@description('Existing Event Grid system topics to reuse, keyed by registry resource id ({ "<registry id>": "<topic name>" }). Azure allows one system topic per registry; a registry that already has one must be listed here. The topic needs a system-assigned identity (it writes dead letters).')
+@description('Existing Event Grid system topics to reuse, keyed by registry resource id ({ "<registry id>": "<topic name>" }). Azure allows one system topic per registry; a registry that already has one must be listed here. The topic must be in the registry\'s resource group and have a system-assigned identity (it writes dead letters).')
 param registryTopicNames object = {}
 
 @description('Resource id of the Container Apps managed environment the backup job runs in.')

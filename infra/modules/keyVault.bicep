@@ -31,17 +31,17 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
   tags: tags
-  properties: {
+  // enablePurgeProtection is sent only when on: ARM refuses false on a vault that has it, and a
+  // vault without it simply omits it.
+  properties: union({
     tenantId: subscription().tenantId
     sku: { family: 'A', name: 'standard' }
     enableRbacAuthorization: true
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionInDays
-    // Omitted (null) rather than false when off: ARM refuses false on a vault that has it on.
-    enablePurgeProtection: purgeProtection ? true : null
     createMode: recover ? 'recover' : 'default'
     publicNetworkAccess: 'Enabled'
-  }
+  }, purgeProtection ? { enablePurgeProtection: true } : {})
 }
 
 resource audit 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {

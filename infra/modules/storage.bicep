@@ -58,6 +58,33 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
   }
 }
 
+// Versioning keeps every overwrite (the Functions host rewrites its own blobs often): previous
+// versions older than the recovery window are removed, so it does not grow without bound.
+resource lifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2023-05-01' = {
+  parent: account
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          name: 'expire-previous-versions'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: { blobTypes: ['blockBlob'] }
+            actions: {
+              version: {
+                delete: { daysAfterCreationGreaterThan: deleteRetentionInDays }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [blobService]
+}
+
 resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = {
   parent: blobService
   name: deploymentContainerName

@@ -25,11 +25,13 @@ function resourceBody(parsed: ParsedBicep, type: string): string | undefined {
 function keyVaultProblems(moduleText: string, mainText: string): string[] {
   const problems: string[] = [];
   const vault = parseBicep(moduleText);
-  const props = objectProperties(propertyObject(resourceBody(vault, 'Microsoft.KeyVault/vaults') ?? '{}', 'properties') ?? '{}');
-  const purge = props.get('enablePurgeProtection') ?? '';
-  if (!/\bpurgeProtection\b/.test(purge)) problems.push(`enablePurgeProtection is fixed (${purge || 'unset'}), not a parameter`);
-  if (/^\s*false\s*$|:\s*false\b/.test(purge)) problems.push('enablePurgeProtection may be sent as false, which ARM refuses on a protected vault');
-  if (!/recover/.test(props.get('createMode') ?? '')) problems.push('no createMode recover: a soft-deleted vault of the same name blocks `azd up`');
+  const body = resourceBody(vault, 'Microsoft.KeyVault/vaults') ?? '';
+  const fixed = /enablePurgeProtection:\s*(true|false)\s*\n/.exec(body);
+  if (fixed || !/\bpurgeProtection\s*\?\s*\{\s*enablePurgeProtection:\s*true\s*\}/.test(body)) {
+    problems.push(`enablePurgeProtection is fixed (${fixed?.[1] ?? 'unset'}), not a parameter`);
+  }
+  if (/enablePurgeProtection:\s*false|enablePurgeProtection:[^\n]*:\s*false/.test(body)) problems.push('enablePurgeProtection may be sent as false, which ARM refuses on a protected vault');
+  if (!/createMode:[^\n]*'recover'/.test(body)) problems.push('no createMode recover: a soft-deleted vault of the same name blocks `azd up`');
   const main = parseBicep(mainText);
   if (param(main, 'keyVaultPurgeProtection')?.defaultText !== 'true') problems.push('main.bicep keyVaultPurgeProtection is not on by default');
   if (!param(main, 'keyVaultNameSalt')) problems.push('main.bicep has no keyVaultNameSalt');
@@ -100,7 +102,21 @@ function scaleProblems(dtsText: string, functionAppText: string): string[] {
   return problems;
 }
 
+/** The backup job waits for its image-pull grant and for the Function app (minutes of propagation time). */
+function backupJobOrderProblems(mainText: string): string[] {
+  const job = parseBicep(mainText).declarations.find((d) => d.symbol === 'backupJob');
+  const dependsOn = objectProperties(job?.body ?? '{}').get('dependsOn') ?? '';
+  return ['backupRunnerPull', 'functionApp'].filter((symbol) => !new RegExp(`\\b${symbol}\\b`).test(dependsOn)).map((symbol) => `the backup job does not wait for ${symbol}`);
+}
+
 describe('resource settings', () => {
+  it('the backup job is created after its pull grant and after the Function app', () => {
+    expect(backupJobOrderProblems(text('main.bicep'))).toEqual([]);
+    expect(backupJobOrderProblems(edit('main.bicep', 'dependsOn: [backupRunnerPull, functionApp]', 'dependsOn: [backupRunnerPull]'))).toEqual([
+      'the backup job does not wait for functionApp',
+    ]);
+  });
+
   it('Key Vault: purge protection is a parameter (on by default), and recovery or a salted name are available', () => {
     expect(keyVaultProblems(text('modules/keyVault.bicep'), text('main.bicep'))).toEqual([]);
   });
@@ -127,7 +143,7 @@ describe('resource settings', () => {
 
   describe('negative proofs: the earlier shapes are reported', () => {
     it('a vault with purge protection fixed on and no recovery', () => {
-      const vault = edit('modules/keyVault.bicep', /enablePurgeProtection: [^\n]*\n    createMode: [^\n]*\n/, 'enablePurgeProtection: true\n');
+      const vault = edit('modules/keyVault.bicep', /    createMode: [^\n]*\n([\s\S]*?)\}, purgeProtection [^\n]*\n/, '$1  enablePurgeProtection: true\n  }\n');
       expect(keyVaultProblems(vault, text('main.bicep'))).toEqual([
         'enablePurgeProtection is fixed (true), not a parameter',
         'no createMode recover: a soft-deleted vault of the same name blocks `azd up`',
