@@ -511,4 +511,5 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output DURABLE_TASK_SCHEDULER_ENDPOINT string = durableTaskScheduler.outputs.endpoint
 output HARBORMASTER_IDENTITY_CLIENT_ID string = harbormasterIdentity.outputs.clientId
 output HARBORMASTER_IDENTITY_PRINCIPAL_ID string = harbormasterIdentity.outputs.principalId
+output BACKUP_IDENTITY_PRINCIPAL_ID string = backupIdentity.outputs.principalId
 output EVENT_GRID_SUBSCRIPTIONS_ENABLED bool = enableEventGridSubscriptions
