@@ -92,8 +92,12 @@ export function startRolloutRun(context: OrchestrationContext): RolloutRun {
 /**
  * Waits for `task` unless a manual rollback aborts the deployment first. A timer left behind
  * is cancelled by the caller.
+ *
+ * `Task.any` completes only when a child completes after it was created: an abort that
+ * arrived earlier (while another step ran) would never win it. So look first.
  */
 export function* unlessAborted(run: RolloutRun, task: Task): Generator<Task, { aborted: false; value: unknown } | { aborted: true; reason: string }, unknown> {
+  if (run.abort.isCompleted) return { aborted: true, reason: abortReason(run) };
   const winner = (yield run.context.df.Task.any([task, run.abort])) as Task;
   if (winner === run.abort) return { aborted: true, reason: abortReason(run) };
   return { aborted: false, value: task.result };
