@@ -91,10 +91,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       }
       const existing = await deps.records.get(input.database, input.backupId);
       if (!existing) {
-        await deps.records.put({
+        // Conditional: a runner that already moved it on is never set back to Pending.
+        await deps.records.transition(input.database, input.backupId, 'Pending', {
           backupId: input.backupId,
           database: input.database,
-          state: 'Pending',
           trigger: input.trigger,
           deploymentId: input.deploymentId,
           createdAt: input.at,
@@ -129,8 +129,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async failBackup(input: FailBackupInput): Promise<void> {
       const record = await deps.records.get(input.database, input.backupId);
       if (record?.state === 'Complete') return;
-      // Failed first: a runner still going sees it and will not complete the backup.
-      await deps.records.update(input.database, input.backupId, { state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
+      // Failed first: a runner still going sees it and will not complete the backup. Conditional: a
+      // runner that completed it since the read above wins, and its blob stays.
+      const failed = await deps.records.transition(input.database, input.backupId, 'Failed', { reason: input.reason, finishedAt: deps.now().toISOString() });
+      if (!failed.moved && failed.current === 'Complete') return;
       if (record?.executionName) {
         const execution = await deps.launcher.get(record.executionName).catch(() => undefined);
         if (executionRunning(execution?.status)) {

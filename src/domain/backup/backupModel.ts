@@ -25,6 +25,20 @@ export function isTerminalBackupState(state: BackupState): boolean {
   return state === 'Complete' || state === 'Failed';
 }
 
+const BACKUP_STATE_ORDER: Readonly<Record<BackupState, number>> = { Pending: 0, Running: 1, Verifying: 2, Complete: 3, Failed: 3 };
+
+/**
+ * States only move forward: Pending → Running → Verifying → Complete, and any state that is not
+ * terminal → Failed. A terminal state never changes (a Failed backup is never completed, a
+ * Complete one never failed). Staying in the same state is allowed (a retried step).
+ * `from` undefined: the record does not exist yet, any state may start it.
+ */
+export function canMoveBackup(from: BackupState | undefined, to: BackupState): boolean {
+  if (from === undefined || from === to) return true;
+  if (isTerminalBackupState(from)) return false;
+  return BACKUP_STATE_ORDER[to] > BACKUP_STATE_ORDER[from];
+}
+
 export interface BackupRecord {
   readonly backupId: string;
   readonly database: string;
