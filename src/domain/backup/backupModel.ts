@@ -73,6 +73,17 @@ export interface BackupRecord {
   readonly stderr?: string;
   /** The job execution that ran it, when known. */
   readonly executionName?: string;
+  /** The verdict of the last restore drill of this backup, and which drill gave it. */
+  readonly drillState?: DrillState;
+  readonly drillId?: string;
+}
+
+/**
+ * A backup counts as verified when it is Complete and no restore drill of it failed: a drill that
+ * could not restore it (or restored different row counts) demotes it, whatever its checksum says.
+ */
+export function isVerifiedBackup(record: { readonly state: string; readonly drillState?: string }): boolean {
+  return record.state === 'Complete' && record.drillState !== 'Failed';
 }
 
 /** A restore drill: the newest verified backup restored into a scratch database and its row counts compared. */
