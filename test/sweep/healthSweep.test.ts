@@ -235,7 +235,13 @@ test('a silence mutes alerts but not checks; recovery sends resolved to the chan
   const cleared = await handlers.clearSilences(new HttpRequest({ method: 'DELETE', url: 'http://localhost/api/apps/fat/silences', params: { app: 'fat' } }), new InvocationContext());
   expect(cleared).toMatchObject({ status: 200, jsonBody: { removed: [expect.objectContaining({ reason: 'resizing' })] } });
 
+  // Hysteresis: the first two healthy sweeps do not end the spell; the third does.
   received = [];
+  for (let i = 0; i < 2; i++) {
+    const healthyAgain = await sweep.sweepAll();
+    expect(outcome(healthyAgain, 'fat').verdict).toBe('healthy');
+    expect(outcome(healthyAgain, 'fat').notified).toBeUndefined();
+  }
   const recovered = await sweep.sweepAll();
   expect(outcome(recovered, 'fat')).toMatchObject({ verdict: 'healthy', notified: 'resolved' });
   await waitFor('resolved', async () => (received.some((r) => r.app === 'fat') ? true : undefined));

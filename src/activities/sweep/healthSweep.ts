@@ -48,6 +48,8 @@ export interface HealthSweepOptions {
   /** Health probes in flight at once (default 256). */
   probeConcurrency?: number;
   alertReminderMinutes: number;
+  /** Consecutive healthy sweeps that end an announced spell (default 3: one good sweep is not recovery). */
+  resolveAfterHealthySweeps?: number;
   /** Timeout of each ARM call (default 10 s). */
   armTimeoutMs?: number;
   /** Timeout of each Monitor batch call (default 15 s). */
@@ -202,7 +204,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     const verdict: AppVerdict = { ...judged, signals: judged.signals.map(explainResponseTime) };
 
     const silence = silenceAt(app.maintenanceWindows, silences, now);
-    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced }, now);
+    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced, resolveAfterHealthySweeps: o.resolveAfterHealthySweeps }, now);
     let deliveries: SweepHistoryRecord['deliveries'];
     if (alert.notify) {
       const message = alertNotification(app.name, alert.notify, verdict, previous?.alert.notifiedVerdict, alert.nextState.since);

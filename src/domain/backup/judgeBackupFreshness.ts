@@ -7,6 +7,7 @@
  * is older than that fire time — i.e. at least one scheduled backup is missing.
  */
 import { Cron } from 'croner';
+import { isVerifiedBackup } from './backupModel';
 
 export interface FreshnessInput {
   /** NCRONTAB, six fields (UTC, as Azure Functions timers run without WEBSITE_TIME_ZONE). */
@@ -54,11 +55,11 @@ export function judgeBackupFreshness(input: FreshnessInput): FreshnessVerdict {
 }
 
 /**
- * Hours since the newest Complete backup was taken: the health sweep's backup-age signal.
- * Infinity when none exists (the sweep says "no verified backup exists").
+ * Hours since the newest verified backup (Complete, no failed drill) was taken: the health sweep's
+ * backup-age signal. Infinity when none exists (the sweep says "no verified backup exists").
  */
-export function newestVerifiedBackupAgeHours(records: ReadonlyArray<{ readonly state: string; readonly createdAt: string }>, now: Date): number {
-  const newest = records.filter((r) => r.state === 'Complete').reduce((max, r) => Math.max(max, Date.parse(r.createdAt)), Number.NEGATIVE_INFINITY);
+export function newestVerifiedBackupAgeHours(records: ReadonlyArray<{ readonly state: string; readonly createdAt: string; readonly drillState?: string }>, now: Date): number {
+  const newest = records.filter(isVerifiedBackup).reduce((max, r) => Math.max(max, Date.parse(r.createdAt)), Number.NEGATIVE_INFINITY);
   if (!Number.isFinite(newest)) return Number.POSITIVE_INFINITY;
   return Math.max(0, (now.getTime() - newest) / 3_600_000);
 }
