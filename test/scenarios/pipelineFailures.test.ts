@@ -1,9 +1,10 @@
 /**
  * Failure cases of the pipeline on the local stack: a migration that fails, an image built for
  * the wrong platform, ARM throttling and server errors in bursts, and a push whose webhook was
- * lost (caught by the reconcile timer). The unhealthy image rolled back is phoenixApp's.
+ * lost (caught by the reconcile timer, for exact and glob policies). The unhealthy image rolled back is phoenixApp's.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
+import { initialTagFor } from '../../devhost/localStack/seedLocalAzure';
 import {
   QUIET_TIMERS,
   deploymentsOf,
@@ -13,14 +14,22 @@ import {
   stepOutcomes,
   succeededCalls,
   waitForDeploymentOf,
+  waitUntilIdle,
 } from './scenarioKit';
 
 describe('pipeline failure cases', () => {
   let stack: LocalStack;
+  const userLogs: string[] = [];
 
   beforeAll(async () => {
     // The backup job named by the settings, as a settings file would (the stack seeds it there).
-    stack = await startScenarioStack('scenarios.failures.json', { settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' } });
+    stack = await startScenarioStack('scenarios.failures.json', {
+      settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' },
+      log: (line) => {
+        const l = line as { category?: string; msg?: string };
+        if (l.category === 'user' && typeof l.msg === 'string') userLogs.push(l.msg);
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -150,5 +159,22 @@ describe('pipeline failure cases', () => {
       const { body } = await stack.api('GET', '/apps/reconcile-app');
       return body.running === undefined ? true : undefined;
     });
+  });
+
+  it('reconciles a glob app before its first deployment: the tag it runs is tracked, and a lost re-push of that tag is deployed', async () => {
+    // fail-platform (glob "main-*") was never deployed by Harbormaster: its pushes were refused at verify.
+    const reconciled = async (): Promise<string> => {
+      const from = userLogs.length;
+      await stack.devhost.fire('reconcile');
+      return eventually('the reconcile finding of fail-platform', async () => userLogs.slice(from).find((m) => m.startsWith('reconcile fail-platform:')));
+    };
+    expect(await reconciled()).toBe('reconcile fail-platform: up to date');
+
+    const { digest } = pushWithoutWebhook(stack, 'fail-platform', initialTagFor(stack.apps.apps.find((a) => a.name === 'fail-platform')!));
+    expect(await reconciled()).toMatch(/^reconcile fail-platform: started/);
+    const deployment = await waitForDeploymentOf(stack, 'fail-platform', digest);
+    expect(deployment).toMatchObject({ phase: 'succeeded', source: 'reconcile', image: { tag: 'main-initial' } });
+    await waitUntilIdle(stack, 'fail-platform');
+    expect(await reconciled()).toBe('reconcile fail-platform: up to date');
   });
 });
