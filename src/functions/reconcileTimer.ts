@@ -24,6 +24,7 @@ export async function reconcile(_timer: Timer, context: InvocationContext): Prom
     { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher, now: () => new Date() },
     starter,
     async (app) => parseImageReference((await services.containerApps.getApp(app.containerApp)).image),
+    (app) => services.ledger.list(app),
   );
   for (const finding of findings) context.info(`reconcile ${finding.app}: ${finding.outcome}`);
 }
