@@ -37,7 +37,6 @@ export function registerDeploymentPipeline(): void {
     'verifyImage',
     'startMigration',
     'getMigrationStatus',
-    'inspectApp',
     'deployRevision',
     'probeRevision',
     'routeTraffic',

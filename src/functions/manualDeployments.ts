@@ -94,15 +94,17 @@ export async function rollbackApp(request: HttpRequest, context: InvocationConte
   const rollback = { revision, release, force, by, reason };
   const image = { registry: managed.image.registry, repository: managed.image.repository };
 
+  // A named target is checked first, whatever runs: an unknown one is a 404 naming the field.
+  const plan = await services.deploymentActivities.planRollback({ app: managed.name, request: rollback });
+  if (!plan.ok && (plan.status === 404 || revision || release)) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', plan.reason, plan.field);
+
   const state = await services.appState.get(managed.name);
   if (state.running) {
     const launched = await launcher.rollback(managed.name, rollback, { ...image, digest: state.running.digest }, starter);
     if (launched.kind === 'busy') return problem(409, 'A deployment is running', launched.reason);
     return json(202, { app: managed.name, aborted: launched.deploymentId, paused: true, statusUrl: `/api/deployments/${launched.deploymentId}`, resumeUrl: `/api/apps/${managed.name}/resume` });
   }
-
-  const plan = await services.deploymentActivities.planRollback({ app: managed.name, request: rollback });
-  if (!plan.ok) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', plan.reason, plan.field);
+  if (!plan.ok) return problem(plan.status, 'No safe rollback', plan.reason, plan.field);
   const launched = await launcher.rollback(managed.name, rollback, { ...image, digest: plan.target.digest ?? '', tag: plan.target.tag }, starter);
   if (launched.kind === 'busy') return problem(409, 'A deployment is running', launched.reason);
   if (launched.kind === 'aborted') {

@@ -16,8 +16,6 @@ import type {
   DeployRevisionInput,
   DeployRevisionResult,
   GetMigrationStatusInput,
-  InspectAppInput,
-  InspectAppResult,
   MigrationStatus,
   NotifyDeploymentInput,
   ProbeRevisionInput,
@@ -106,27 +104,43 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
       return { status: execution.status, reason: execution.reason };
     },
 
-    async inspectApp(input: InspectAppInput): Promise<InspectAppResult> {
+    /**
+     * Reads what serves (recording it as the app's `baseline` release when the ledger has never
+     * seen it), then creates the new revision through the traffic gate and records it as a
+     * `pending` release: one activity, so a deployment pays one round trip for all of it.
+     */
+    async deployRevision(input: DeployRevisionInput): Promise<DeployRevisionResult> {
       const app = await containerApps.getApp(input.containerApp);
-      const currentRevision = servingRevision(app);
-      let currentImage: string | undefined;
-      if (currentRevision) {
-        const revision = await containerApps.getRevision(input.containerApp, currentRevision);
-        currentImage = revision?.image;
-        // What served before Harbormaster's first deployment is the app's baseline release.
-        await ledger.update(input.app, currentRevision, revision?.createdTime ?? input.at, (current) =>
-          current ? undefined : { verdict: 'baseline', image: currentImage, digest: digestOfImage(currentImage), reason: 'serving when Harbormaster first saw the app' },
+      const newName = `${input.containerApp.name}--${input.revisionSuffix}`;
+      let previousRevision = servingRevision(app);
+      let previousImage: string | undefined;
+      if (previousRevision === newName) {
+        // A retry after the revision was created (Single mode: it serves already). What served
+        // before it was recorded in the ledger by the first try, before the revision existed.
+        const before = (await ledger.list(input.app)).find((r) => r.revisionName !== newName && r.verdict !== 'failed' && r.verdict !== 'rolled-back');
+        previousRevision = before?.revisionName;
+        previousImage = before?.image;
+      } else if (previousRevision) {
+        const revision = await containerApps.getRevision(input.containerApp, previousRevision);
+        previousImage = revision?.image;
+        await ledger.update(input.app, previousRevision, revision?.createdTime ?? input.at, (current) =>
+          current ? undefined : { verdict: 'baseline', image: previousImage, digest: digestOfImage(previousImage), reason: 'serving when Harbormaster first saw the app' },
         );
       }
-      return { activeRevisionsMode: app.activeRevisionsMode, currentRevision, currentImage };
-    },
-
-    async deployRevision(input: DeployRevisionInput): Promise<DeployRevisionResult> {
+      const mode = app.activeRevisionsMode;
       const revision = await gate.createRevision(
         { app: input.app, containerApp: input.containerApp, deploymentId: input.deploymentId, at: input.at },
-        { image: input.image, revisionSuffix: input.revisionSuffix, mode: input.mode, pinTo: input.pinTrafficTo },
+        // Multiple mode: traffic is pinned to the serving revision by name before the template changes.
+        { image: input.image, revisionSuffix: input.revisionSuffix, mode, pinTo: mode === 'Multiple' ? previousRevision : undefined },
       );
-      return { revisionName: revision.name, fqdn: revision.fqdn };
+      const { digest, tag, migration } = input.release;
+      await ledger.update(input.app, revision.name, input.at, (current) =>
+        current
+          ? undefined
+          : { verdict: 'pending', image: input.image, digest, tag, deploymentId: input.deploymentId, migration: migration?.executionName ? migration : undefined },
+      );
+      // A retried activity finds the new revision serving in Single mode: what served before is in the ledger.
+      return { revisionName: revision.name, fqdn: revision.fqdn, mode, previousRevision, previousImage };
     },
 
     async probeRevision(input: ProbeRevisionInput): Promise<RevisionObservation> {

@@ -12,7 +12,6 @@ export const ActivityNames = {
   verifyImage: 'verifyImage',
   startMigration: 'startMigration',
   getMigrationStatus: 'getMigrationStatus',
-  inspectApp: 'inspectApp',
   deployRevision: 'deployRevision',
   probeRevision: 'probeRevision',
   routeTraffic: 'routeTraffic',
@@ -103,32 +102,23 @@ export interface MigrationStatus {
   reason?: string;
 }
 
-export interface InspectAppInput {
-  app: string;
-  containerApp: ContainerAppTarget;
-  at: string;
-}
-export interface InspectAppResult {
-  activeRevisionsMode: 'Single' | 'Multiple';
-  /** The revision serving traffic now: the rollback target (recorded as `baseline` when new to the ledger). */
-  currentRevision?: string;
-  currentImage?: string;
-}
-
 export interface DeployRevisionInput {
   app: string;
   deploymentId: string;
   containerApp: ContainerAppTarget;
   image: string;
   revisionSuffix: string;
-  mode: 'Single' | 'Multiple';
-  /** Multiple mode: traffic is pinned here by name before the template changes. */
-  pinTrafficTo?: string;
+  /** Recorded in the release ledger with the revision (verdict `pending`). */
+  release: { digest: string; tag?: string; migration?: { executionName?: string; backupId?: string; database?: string } };
   at: string;
 }
 export interface DeployRevisionResult {
   revisionName: string;
   fqdn?: string;
+  mode: 'Single' | 'Multiple';
+  /** The revision serving before: the rollback target (recorded as `baseline` when new to the ledger). */
+  previousRevision?: string;
+  previousImage?: string;
 }
 
 /** A traffic change through the gate; refused (ok: false) when a target's verdict is unsafe and not forced. */

@@ -73,3 +73,13 @@ export function describeStep(step: RolloutStep): string {
       return step.kind;
   }
 }
+
+/**
+ * Why a prelude step has nothing to do for this app, or undefined when it runs. Decided before
+ * the step starts, so a skipped step costs one record and no activity.
+ */
+export function skipReasonOf(step: RolloutStep, app: { database?: string; migration?: unknown }): string | undefined {
+  if (step.kind === 'backup' && !(app.database && app.migration)) return app.database ? 'no migration configured' : 'no database configured';
+  if (step.kind === 'migrate' && !app.migration) return 'no migration configured';
+  return undefined;
+}

@@ -75,7 +75,12 @@ export function* restorePrevious(run: RolloutRun): Generator<Task, UndoOutcome, 
 }
 
 export function* settle(run: RolloutRun, revisionName: string, verdict: ReleaseVerdict, reason: string | undefined, only?: ReleaseVerdict[]): Generator<Task, void, unknown> {
-  yield run.call(A.settleRelease, { app: run.input.spec.app, revisionName, verdict, reason, only, at: run.now() } satisfies SettleReleaseInput);
+  yield settleTask(run, revisionName, verdict, reason, only);
+}
+
+/** The settle activity as a task, to run beside others in one `Task.all`. */
+export function settleTask(run: RolloutRun, revisionName: string, verdict: ReleaseVerdict, reason: string | undefined, only?: ReleaseVerdict[]): Task {
+  return run.call(A.settleRelease, { app: run.input.spec.app, revisionName, verdict, reason, only, at: run.now() } satisfies SettleReleaseInput);
 }
 
 /**

@@ -16,33 +16,41 @@ import {
   type RolloutProgress,
   type StepName,
 } from '../../domain/deployment';
-import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, startRollout, type RolloutAction, type RolloutState, type RolloutStep } from '../../domain/rollout';
+import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, skipReasonOf, startRollout, type RolloutAction, type RolloutState, type RolloutStep } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
-import { afterMigration, restorePrevious, settle } from './compensation';
-import { SKIPPED_PREFIX, backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
+import { afterMigration, restorePrevious, settle, settleTask } from './compensation';
+import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
 
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
   const { deploymentId } = run.input;
-  yield run.notify('started');
-
   let state = startRollout();
   let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;
+  // Told beside the first step's record: one round trip, not two.
+  const told = run.notify('started');
+  let toldYet = false;
   let failedStep: StepName | undefined;
   let failedKind: RolloutStep['kind'] | undefined;
   while (action.kind === 'run') {
     const name = recordNameOf(state, action.index);
-    yield run.record({ step: { name, outcome: 'running', detail: describeStep(action.step) }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
+    const skip = skipReasonOf(action.step, run.input.spec);
+    if (skip) {
+      // Nothing to do for this app: one record, no activity.
+      yield run.record({ step: { name, outcome: 'skipped', detail: skip }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
+      ({ state, action } = nextAction(state, { kind: 'stepSucceeded' }));
+      continue;
+    }
+    const started = run.record({ step: { name, outcome: 'running', detail: describeStep(action.step) }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
+    yield toldYet ? started : run.context.df.Task.all([told, started]);
+    toldYet = true;
     const result: StepResult = run.abort.isCompleted ? { ok: false, aborted: true, reason: abortReason(run) } : yield* runStep(run, action.step, action.index);
     if (result.ok) {
       const next = nextAction(state, { kind: 'stepSucceeded', tail: result.tail });
       const closes = next.action.kind !== 'run' || recordNameOf(next.state, next.action.index) !== name;
-      if (closes) {
-        const skipped = result.detail?.startsWith(SKIPPED_PREFIX);
-        yield run.step(name, skipped ? 'skipped' : 'succeeded', skipped ? result.detail!.slice(SKIPPED_PREFIX.length) : result.detail);
-      }
+      // The last step's record also says the deployment succeeded (one write, not two).
+      if (closes) yield run.record({ step: { name, outcome: 'succeeded', detail: result.detail }, ...result.record, ...(next.action.kind === 'complete' ? { phase: 'succeeded' } : {}) });
       ({ state, action } = next);
     } else {
       failedStep = name;
@@ -107,10 +115,11 @@ function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<
 /** Every gate passed: the new release is verified and the one it replaced superseded. */
 function* promoted(run: RolloutRun): Generator<Task, DeploymentPhase, unknown> {
   const { newRevision, previousRevision } = run.facts;
-  if (newRevision) yield* settle(run, newRevision, 'verified', 'passed every gate', ['pending']);
-  if (previousRevision && previousRevision !== newRevision) yield* settle(run, previousRevision, 'superseded', `replaced by ${newRevision}`, ['verified', 'baseline']);
-  yield run.record({ phase: 'succeeded', rollout: undefined });
-  yield run.notify('succeeded');
+  const settled: Task[] = [];
+  if (newRevision) settled.push(settleTask(run, newRevision, 'verified', 'passed every gate', ['pending']));
+  if (previousRevision && previousRevision !== newRevision) settled.push(settleTask(run, previousRevision, 'superseded', `replaced by ${newRevision}`, ['verified', 'baseline']));
+  settled.push(run.notify('succeeded'));
+  yield run.context.df.Task.all(settled);
   return 'succeeded';
 }
 

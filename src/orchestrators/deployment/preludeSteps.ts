@@ -10,9 +10,8 @@ import {
   pinnedImage,
   revisionSuffixFor,
   type DeployRevisionResult,
-  type InspectAppResult,
   type MigrationStatus,
-  type RecordReleaseInput,
+  type DeployRevisionInput,
   type StartMigrationResult,
   type VerifyImageResult,
 } from '../../domain/deployment';
@@ -45,7 +44,7 @@ export function* verifyStep(run: RolloutRun): Generator<Task, StepResult, unknow
  */
 export function* backupStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
   const { spec, deploymentId } = run.input;
-  if (!spec.database || !spec.migration) return { ok: true, detail: skipped(spec.database ? 'no migration configured' : 'no database configured') };
+  if (!spec.database || !spec.migration) throw new Error('backup step planned for an app without a database and a migration');
   const backup = (yield run.context.df.callSubOrchestrator(
     BackupOrchestratorNames.backup,
     { database: spec.database, trigger: 'pre-migration', deploymentId, timing: PRE_MIGRATION_BACKUP_TIMING } satisfies BackupOrchestrationInput,
@@ -66,7 +65,7 @@ export function* backupStep(run: RolloutRun): Generator<Task, StepResult, unknow
 export function* migrateStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
   const { spec, deploymentId } = run.input;
   const migration = spec.migration;
-  if (!migration) return { ok: true, detail: skipped('no migration configured') };
+  if (!migration) throw new Error('migrate step planned for an app without a migration');
   const started = (yield run.call(A.startMigration, {
     deploymentId,
     containerApp: spec.containerApp,
@@ -103,44 +102,36 @@ export function* migrateStep(run: RolloutRun): Generator<Task, StepResult, unkno
  */
 export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
   const { spec, deploymentId, image } = run.input;
-  const app = (yield run.call(A.inspectApp, { app: spec.app, containerApp: spec.containerApp, at: run.now() })) as InspectAppResult;
-  run.facts.mode = app.activeRevisionsMode;
-  run.facts.previousRevision = app.currentRevision;
-  run.facts.previousImage = app.currentImage;
   const digest = run.facts.digest ?? image.digest;
   const deployed = (yield run.call(A.deployRevision, {
     app: spec.app,
     deploymentId,
     containerApp: spec.containerApp,
-    image: run.facts.imageRef,
+    image: run.facts.imageRef ?? pinnedImage({ ...image, digest }),
     revisionSuffix: revisionSuffixFor(deploymentId, digest),
-    mode: app.activeRevisionsMode,
-    pinTrafficTo: app.activeRevisionsMode === 'Multiple' ? app.currentRevision : undefined,
+    // The release goes into the ledger as `pending` with the revision, in the same activity.
+    release: {
+      digest,
+      tag: image.tag,
+      migration: run.facts.migrationExecution ? { executionName: run.facts.migrationExecution, backupId: run.facts.backupId, database: spec.database } : undefined,
+    },
     at: run.now(),
-  })) as DeployRevisionResult;
+  } satisfies DeployRevisionInput)) as DeployRevisionResult;
+  run.facts.mode = deployed.mode;
+  run.facts.previousRevision = deployed.previousRevision;
+  run.facts.previousImage = deployed.previousImage;
   run.facts.newRevision = deployed.revisionName;
   run.facts.fqdn = deployed.fqdn;
-  yield run.call(A.recordRelease, {
-    app: spec.app,
-    revisionName: deployed.revisionName,
-    image: run.facts.imageRef ?? '',
-    digest,
-    tag: image.tag,
-    deploymentId,
-    migration: run.facts.migrationExecution ? { executionName: run.facts.migrationExecution, backupId: run.facts.backupId, database: spec.database } : undefined,
-    at: run.now(),
-  } satisfies RecordReleaseInput);
-  yield run.record({ previousRevision: app.currentRevision, newRevision: deployed.revisionName });
-  const live = app.activeRevisionsMode === 'Single' ? ' (single-revision mode: live at once; health is judged on live traffic)' : ' at 0 %';
-  return { ok: true, detail: `${deployed.revisionName} running ${run.facts.imageRef}${live}`, tail: compileRolloutTail(spec, app.activeRevisionsMode) };
+  const live = deployed.mode === 'Single' ? ' (single-revision mode: live at once; health is judged on live traffic)' : ' at 0 %';
+  return {
+    ok: true,
+    detail: `${deployed.revisionName} running ${run.facts.imageRef}${live}`,
+    tail: compileRolloutTail(spec, deployed.mode),
+    record: { previousRevision: deployed.previousRevision, newRevision: deployed.revisionName },
+  };
 }
 
 function isRunning(status: MigrationStatus): boolean {
   return status.status === 'Running' || status.status === 'Processing' || status.status === 'Unknown';
 }
 
-/** Skipped steps carry their reason; the loop records them as `skipped`. */
-export const SKIPPED_PREFIX = 'skipped: ';
-function skipped(reason: string): string {
-  return `${SKIPPED_PREFIX}${reason}`;
-}

@@ -34,7 +34,8 @@ export interface RolloutFacts {
 }
 
 export type StepResult =
-  | { ok: true; detail?: string; tail?: RolloutStep[] }
+  /** `record`: fields the step's closing record carries (the deploy step's revisions). */
+  | { ok: true; detail?: string; tail?: RolloutStep[]; record?: { previousRevision?: string; newRevision?: string } }
   | { ok: false; reason: string; rejected?: boolean; aborted?: boolean };
 
 export interface RolloutRun {
