@@ -5,6 +5,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
+import { isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
 import { json, problem } from './http/problem';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
@@ -82,8 +83,17 @@ export async function listDeployments(request: HttpRequest): Promise<HttpRespons
 
 export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
   const app = request.query.get('app') ?? undefined;
-  const events = await getServices().deliveries.list({ app, limit: 200 });
-  return json(200, { events });
+  const limitText = request.query.get('limit');
+  const limit = limitText === null ? undefined : Number(limitText);
+  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_DELIVERY_PAGE_SIZE)) {
+    return problem(400, 'Invalid limit', `limit must be a whole number from 1 to ${MAX_DELIVERY_PAGE_SIZE}`, 'limit');
+  }
+  const continuationToken = request.query.get('continuationToken') ?? undefined;
+  if (continuationToken !== undefined && !isDeliveryPageToken(continuationToken)) {
+    return problem(400, 'Invalid continuationToken', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
+  }
+  const page = await getServices().deliveries.listPage({ app, maxPageSize: limit, continuationToken });
+  return json(200, { events: page.records, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
 }
 
 export function registerStatusApi(): void {
