@@ -1,5 +1,5 @@
 /**
- * Health sweep triggers (issue 7):
+ * Health sweep triggers:
  *   timer  healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
  *   GET    /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
  *   POST   /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")
