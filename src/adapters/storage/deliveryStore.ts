@@ -35,7 +35,7 @@ interface DeliveryEntity {
 const UNMATCHED = '_unmatched';
 
 /** Deliveries per page of `GET /api/events` unless the caller asks for fewer. */
-export const DEFAULT_DELIVERY_PAGE_SIZE = 50;
+export const DEFAULT_DELIVERY_PAGE_SIZE = 100;
 /** The most deliveries one page holds. */
 export const MAX_DELIVERY_PAGE_SIZE = 100;
 
