@@ -13,18 +13,21 @@ import { createHttpAgent } from '../adapters/http/httpAgent';
 import { ArmJobsGateway } from '../adapters/jobs/armJobsGateway';
 import { KeyVaultSecretReader } from '../adapters/keyvault/keyVaultSecretReader';
 import { NotificationDispatcher } from '../adapters/notify/notificationDispatcher';
+import type { Notification } from '../adapters/notify/notification';
 import { OciRegistryClient } from '../adapters/registry/ociRegistryClient';
 import { AppStateStore } from '../adapters/storage/appStateStore';
 import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
+import { ReleaseLedgerStore } from '../adapters/storage/releaseLedgerStore';
+import { createReleaseActivities, type ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import { TableProvider, type StorageTarget } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
 import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
 import { MonitorMetricsReader } from '../adapters/metrics/monitorMetricsReader';
 import { HealthHistoryStore } from '../adapters/storage/healthHistoryStore';
-import { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
-import { newestVerifiedBackupAgeHours } from '../domain/backup';
+import { BackupIndex } from '../adapters/backupStore/backupIndex';
+import { createBackupAgeReader } from '../activities/sweep/backupAges';
 
 export interface Services {
   config: HarbormasterConfig;
@@ -34,7 +37,8 @@ export interface Services {
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
-  deploymentActivities: DeploymentActivities;
+  deploymentActivities: DeploymentActivities & ReleaseActivities;
+  ledger: ReleaseLedgerStore;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
   healthHistory: HealthHistoryStore;
@@ -76,8 +80,10 @@ export function createServices(config: HarbormasterConfig): Services {
   const containerApps = new ArmContainerAppsGateway(credential, azureOptions);
   const registry = new OciRegistryClient(http, credential);
   const appState = new AppStateStore(tables);
+  const ledger = new ReleaseLedgerStore(tables);
+  const jobs = new ArmJobsGateway(credential, azureOptions);
+  const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
   const healthHistory = new HealthHistoryStore(tables);
-  const backupRecords = new BackupRecordStore(tables);
   const healthSweep = createHealthSweep({
     apps: apps.apps,
     channels: apps.notifications,
@@ -86,7 +92,7 @@ export function createServices(config: HarbormasterConfig): Services {
     metricsFacts: new ArmMetricsFacts(credential, azureOptions),
     probe: createHealthEndpointProbe(http),
     runningDeployment: async (name) => (await appState.get(name)).running,
-    backupAgeHours: async (app) => newestVerifiedBackupAgeHours(await backupRecords.list(app.database!), new Date()),
+    readBackupAges: createBackupAgeReader({ index: new BackupIndex(tables), databases: apps.databases, now: () => new Date() }),
     history: healthHistory,
     notify: (channels, notification) => notifications.send(channels, notification),
     options: { concurrency: settings.sweepConcurrency, alertReminderMinutes: settings.alertReminderMinutes },
@@ -104,13 +110,10 @@ export function createServices(config: HarbormasterConfig): Services {
     registry,
     healthHistory,
     healthSweep,
-    deploymentActivities: createDeploymentActivities({
-      containerApps,
-      jobs: new ArmJobsGateway(credential, azureOptions),
-      registry,
-      probe: createHealthEndpointProbe(http),
-      deployments,
-      notify: (channels, notification) => notifications.send(channels, notification),
-    }),
+    ledger,
+    deploymentActivities: {
+      ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
+      ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
+    },
   };
 }

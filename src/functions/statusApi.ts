@@ -6,9 +6,12 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
 import { isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
+import type { DeploymentPhase } from '../domain/deployment';
 import { json, problem } from './http/problem';
+import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
+import { digestOfImage, servingRevision } from '../domain/rollout';
 
 async function appSummary(name: string) {
   const services = getServices();
@@ -22,8 +25,11 @@ async function appSummary(name: string) {
   let platform: Record<string, unknown>;
   try {
     const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
-    const active = [...view.traffic].sort((a, b) => b.weight - a.weight)[0]?.revisionName ?? view.latestReadyRevisionName;
-    platform = { activeRevision: active, image: view.image, traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
+    const serving = servingRevision(view);
+    // The serving revision's own image: in Multiple mode the template's image is the newest revision's, which may serve nobody.
+    const revision = serving ? await services.containerApps.getRevision(managed.containerApp, serving, { abortSignal: AbortSignal.timeout(10_000) }) : undefined;
+    const image = revision?.image ?? (view.activeRevisionsMode === 'Single' ? view.image : undefined);
+    platform = { activeRevision: serving, servingRevision: serving, image, servingDigest: digestOfImage(image), traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
   } catch (error) {
     platform = { error: `Container Apps unreachable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
   }
@@ -41,7 +47,9 @@ async function appSummary(name: string) {
   };
 }
 
-export async function getStatus(): Promise<HttpResponseInit> {
+export async function getStatus(request: Pick<HttpRequest, 'query'>): Promise<HttpResponseInit> {
+  const parsed = parseQuery(request, {});
+  if ('response' in parsed) return parsed.response;
   const services = getServices();
   const apps = await Promise.all(
     services.config.apps.apps.map(async (a) => {
@@ -67,30 +75,62 @@ export async function getApp(request: HttpRequest): Promise<HttpResponseInit> {
   return json(200, { ...summary, revisions });
 }
 
+/** The release ledger of one app, newest first, with what serves now. */
+export async function listReleases(request: HttpRequest): Promise<HttpResponseInit> {
+  const services = getServices();
+  const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
+  if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
+  const releases = await services.ledger.list(managed.name);
+  let serving: { revisionName: string; digest?: string } | undefined;
+  try {
+    const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
+    const name = servingRevision(view);
+    if (name) {
+      const revision = await services.containerApps.getRevision(managed.containerApp, name, { abortSignal: AbortSignal.timeout(10_000) });
+      serving = { revisionName: name, digest: digestOfImage(revision?.image) };
+    }
+  } catch {
+    serving = undefined;
+  }
+  return json(200, { app: managed.name, serving, releases });
+}
+
 export async function getDeployment(request: HttpRequest): Promise<HttpResponseInit> {
   const record = await getServices().deployments.get(request.params.id);
   if (!record) return problem(404, 'Unknown deployment', `no deployment "${request.params.id}"`, 'id');
   return json(200, record);
 }
 
+/** Every phase, for `?status=` (a record over the union, so the compiler keeps the list whole). */
+const PHASE_NAMES: Record<DeploymentPhase, true> = {
+  queued: true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
+  promoting: true, 'rolling-back': true, succeeded: true, 'rolled-back': true, failed: true, superseded: true, rejected: true,
+};
+const PHASES = Object.keys(PHASE_NAMES);
+
+/** `?app=` of a list: one of the configured apps. */
+export function appFilter(): QueryRule {
+  return { kind: 'oneOf', values: getServices().config.apps.apps.map((a) => a.name) };
+}
+
 export async function listDeployments(request: HttpRequest): Promise<HttpResponseInit> {
-  const app = request.query.get('app') ?? undefined;
-  const status = request.query.get('status') ?? undefined;
-  if (app && !getServices().config.apps.apps.some((a) => a.name === app)) return problem(404, 'Unknown app', `no app named "${app}"`, 'app');
+  const parsed = parseQuery(request, { app: appFilter(), status: { kind: 'oneOf', values: PHASES } });
+  if ('response' in parsed) return parsed.response;
+  const { app, status } = parsed.query;
   const deployments = await getServices().deployments.list({ app, phase: status, limit: 100 });
   return json(200, { deployments });
 }
 
 export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const app = request.query.get('app') ?? undefined;
-  const limitText = request.query.get('limit');
-  const limit = limitText === null ? undefined : Number(limitText);
-  if (limit !== undefined && !(Number.isInteger(limit) && limit >= 1 && limit <= MAX_DELIVERY_PAGE_SIZE)) {
-    return problem(400, 'Invalid limit', `limit must be a whole number from 1 to ${MAX_DELIVERY_PAGE_SIZE}`, 'limit');
-  }
-  const continuationToken = request.query.get('continuationToken') ?? undefined;
+  const parsed = parseQuery(request, {
+    app: appFilter(),
+    limit: { kind: 'integer', min: 1, max: MAX_DELIVERY_PAGE_SIZE },
+    continuationToken: { kind: 'text', maxLength: 2048 },
+  });
+  if ('response' in parsed) return parsed.response;
+  const { app, limit, continuationToken } = parsed.query;
   if (continuationToken !== undefined && !isDeliveryPageToken(continuationToken)) {
-    return problem(400, 'Invalid continuationToken', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
+    return problem(400, 'Invalid query parameter', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
   }
   const page = await getServices().deliveries.listPage({ app, maxPageSize: limit, continuationToken });
   return json(200, { events: page.records, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
@@ -99,6 +139,7 @@ export async function listEvents(request: HttpRequest, _context: InvocationConte
 export function registerStatusApi(): void {
   app.http('getStatus', { route: 'status', methods: ['GET'], authLevel: 'function', handler: getStatus });
   app.http('getApp', { route: 'apps/{app}', methods: ['GET'], authLevel: 'function', handler: getApp });
+  app.http('listReleases', { route: 'apps/{app}/releases', methods: ['GET'], authLevel: 'function', handler: listReleases });
   app.http('getDeployment', { route: 'deployments/{id}', methods: ['GET'], authLevel: 'function', handler: getDeployment });
   app.http('listDeployments', { route: 'deployments', methods: ['GET'], authLevel: 'function', handler: listDeployments });
   app.http('listEvents', { route: 'events', methods: ['GET'], authLevel: 'function', handler: listEvents });

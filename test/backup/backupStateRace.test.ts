@@ -3,6 +3,7 @@
  * the runner completing and the orchestration failing the same backup can interleave any way and
  * the record never claims a backup whose blob was removed. Against Azurite and PostgreSQL.
  */
+import { BackupIndex } from '../../src/adapters/backupStore/backupIndex';
 import { BackupBlobStore } from '../../src/adapters/backupStore/backupBlobStore';
 import { BackupRecordStore, BackupTableNames } from '../../src/adapters/backupStore/backupRecordStore';
 import { createBackupActivities } from '../../src/activities/backup/createBackupActivities';
@@ -115,6 +116,7 @@ describe('the runner and the orchestration racing on one backup', () => {
       }
     }
     const activities = createBackupActivities({
+      index: new BackupIndex(kit.tables),
       databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 3, daily: 7, weekly: 4, monthly: 6, preMigrationMinAgeDays: 30 } }],
       records: new StaleFirstRead(kit.tables),
       blobs: kit.blobs,

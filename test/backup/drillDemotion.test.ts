@@ -9,7 +9,7 @@ import { BackupRecordStore } from '../../src/adapters/backupStore/backupRecordSt
 import type { Notification } from '../../src/adapters/notify/notification';
 import { TableProvider } from '../../src/adapters/storage/tables';
 import { createBackupActivities } from '../../src/activities/backup/createBackupActivities';
-import { newestVerifiedBackupAgeHours } from '../../src/domain/backup';
+import { BackupIndex } from '../../src/adapters/backupStore/backupIndex';
 
 jest.setTimeout(60_000);
 
@@ -35,6 +35,7 @@ it('a failed drill of the newest backup: the one before it becomes the newest ve
   const started: string[] = [];
   const told: Notification[] = [];
   const activities = createBackupActivities({
+    index: new BackupIndex(new TableProvider({ connectionString: azurite.connectionString })),
     databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 0, daily: 0, weekly: 0, monthly: 0, preMigrationMinAgeDays: 0 } }],
     records,
     blobs: new BackupBlobStore({ connectionString: azurite.connectionString }, 'drill-demotion'),
@@ -61,7 +62,8 @@ it('a failed drill of the newest backup: the one before it becomes the newest ve
 
   expect(told).toEqual([expect.objectContaining({ event: 'backup.drill-failed', text: `1 of 3 tables restored with a different row count; backup ${NEWER} no longer counts as verified` })]);
   expect((await activities.freshness('shop')).newest?.backupId).toBe(OLDER);
-  expect(newestVerifiedBackupAgeHours(await records.list('shop'), NOW)).toBe(28);
+  // The sweep's backup index agrees: the newest verified backup is the older one.
+  expect((await new BackupIndex(new TableProvider({ connectionString: azurite.connectionString })).read()).get('shop')?.newestVerifiedAt).toBe('2026-03-01T02:00:00.000Z');
   const drill = await activities.prepareDrill({ database: 'shop', drillId: 'drill-2' });
   expect(drill).toMatchObject({ ok: true, backupId: OLDER });
   const plan = await activities.applyRetention('shop', { dryRun: true });
@@ -74,6 +76,7 @@ it('a passed drill is recorded on its backup and changes nothing else', async ()
   const id = '20260303T020000Z-cccccc';
   await records.transition('orders', id, 'Complete', { backupId: id, database: 'orders', trigger: 'schedule', createdAt: '2026-03-03T02:00:00.000Z' });
   const activities = createBackupActivities({
+    index: new BackupIndex(new TableProvider({ connectionString: azurite.connectionString })),
     databases: [{ name: 'orders', connectionStringSecret: 'x', schedule: '0 0 2 * * *', retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0, preMigrationMinAgeDays: 0 } }],
     records,
     blobs: new BackupBlobStore({ connectionString: azurite.connectionString }, 'drill-demotion'),

@@ -4,6 +4,7 @@
  * (they need no pg_dump).
  */
 import type { BackupBlobStore } from '../../adapters/backupStore/backupBlobStore';
+import { watchedSinceOf, type BackupIndex } from '../../adapters/backupStore/backupIndex';
 import type { BackupJobLauncher } from '../../adapters/backupStore/backupJobLauncher';
 import type { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
 import type { Notification } from '../../adapters/notify/notification';
@@ -44,6 +45,8 @@ export interface BackupDatabase {
 export interface BackupActivityDeps {
   readonly databases: readonly BackupDatabase[];
   readonly records: BackupRecordStore;
+  /** When each database was first watched (its first scheduled backup is owed from then). */
+  readonly index: Pick<BackupIndex, 'getWatchedSince' | 'watch'>;
   readonly blobs: BackupBlobStore;
   readonly launcher: BackupJobLauncher;
   /** Channels told about a database's backups: those of the apps using it. */
@@ -58,14 +61,19 @@ const RUNNING_EXECUTION = new Set(['Running', 'Processing']);
 export function createBackupActivities(deps: BackupActivityDeps) {
   const database = (name: string) => deps.databases.find((d) => d.name === name);
 
-  async function freshness(name: string): Promise<{ verdict: FreshnessVerdict; newest?: BackupRecord }> {
+  /**
+   * `record`: write the "first watched" row when missing (the hourly check does; a GET only reads,
+   * and a database nobody watched yet counts as watched from now).
+   */
+  async function freshness(name: string, options: { record?: boolean } = {}): Promise<{ verdict: FreshnessVerdict; newest?: BackupRecord }> {
     const db = database(name);
     if (!db) throw new Error(`database "${name}" is not in the configuration`);
-    const records = await deps.records.list(db.name);
+    const now = deps.now();
+    const [records, watched] = await Promise.all([deps.records.list(db.name), deps.index.getWatchedSince(db.name)]);
+    if (watched === undefined && options.record) await deps.index.watch(db.name, now);
     const newest = records.filter(isVerifiedBackup).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    // The oldest record marks when Harbormaster started backing this database up.
-    const watchedSince = records.map((r) => r.createdAt).sort()[0];
-    return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now: deps.now(), watchedSince }), newest };
+    const watchedSince = watchedSinceOf({ watchedSince: watched ?? now.toISOString(), oldestRecordAt: records.map((r) => r.createdAt).sort()[0] });
+    return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now, watchedSince }), newest };
   }
 
   /** A held claim still holds while its backup is in progress and not past the orchestration's deadline. */
@@ -219,11 +227,11 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     },
 
     /** Read only (the status API): the verdict and the newest verified backup, no alert. */
-    freshness,
+    freshness: (name: string) => freshness(name),
 
     /** The verdict, alerting when it changed since the last check (stale → alert, fresh again → resolve). */
     async checkFreshness(name: string): Promise<FreshnessVerdict> {
-      const { verdict } = await freshness(name);
+      const { verdict } = await freshness(name, { record: true });
       const previous = await deps.records.getAlertState(name, 'freshness');
       const current = verdict.verdict === 'stale' ? 'stale' : 'ok';
       if (current !== (previous ?? 'ok')) {

@@ -101,7 +101,7 @@ async function deploy(deps: IngestDeps, push: ImagePushed, matches: PushMatch[],
       await deps.deliveries.add({ ...base, app: m.app, decision: 'rejected', reason });
       continue;
     }
-    const decision = await deps.launcher.request(m.app, { registry: push.registry, repository: push.repository, tag: push.tag, digest, source: push.source, deliveryId: push.deliveryId }, starter);
+    const decision = await deps.launcher.request(m.app, { registry: push.registry, repository: push.repository, tag: push.tag, digest, source: push.source, deliveryId: push.deliveryId, pushedAt: push.pushedAt }, starter);
     const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
     outcome.matched.push({ app: m.app, decision: decision.decision, reason: decision.reason, deploymentId });
     await deps.deliveries.add({ ...base, digest, app: m.app, decision: decision.decision, reason: decision.reason, deploymentId });

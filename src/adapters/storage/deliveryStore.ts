@@ -10,7 +10,8 @@ import { escapeOData } from './deploymentStore';
 import { GroupCommitWriter } from './groupCommit';
 
 /** What became of a delivery, per app. */
-export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'ignored' | 'rejected';
+import type { DeliveryDecision } from '../../domain/push/deliveryRecord';
+export type { DeliveryDecision };
 
 export interface DeliveryRecord {
   id: string;
