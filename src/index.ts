@@ -14,6 +14,7 @@ import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
 import { registerReconcileTimer } from './functions/reconcileTimer';
+import { registerRecordRetention } from './functions/recordRetention';
 import { registerStatusApi } from './functions/statusApi';
 
 getConfig();
@@ -34,3 +35,5 @@ registerStatusApi();
 registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.
 registerHealthSweep();
+// Daily prune of delivery records past their retention and delivery ids past the replay horizon.
+registerRecordRetention();

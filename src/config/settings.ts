@@ -67,6 +67,8 @@ export interface Settings {
   readonly sweepSchedule: string;
   readonly sweepConcurrency: number;
   readonly alertReminderMinutes: number;
+  /** Delivery records older than this many days are pruned. */
+  readonly recordRetentionDays: number;
   readonly keyVaultUrl?: string;
   readonly backup: { readonly container: string; readonly job?: BackupJobSettings };
   readonly webhookSecrets: WebhookSecrets;
@@ -144,6 +146,7 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
     sweepSchedule: raw.HARBORMASTER_SWEEP_SCHEDULE,
     sweepConcurrency: raw.HARBORMASTER_SWEEP_CONCURRENCY,
     alertReminderMinutes: raw.HARBORMASTER_ALERT_REMINDER_MINUTES,
+    recordRetentionDays: raw.HARBORMASTER_RECORD_RETENTION_DAYS,
     keyVaultUrl: raw.HARBORMASTER_KEY_VAULT_URL,
     backup: { container: raw.HARBORMASTER_BACKUP_CONTAINER, job: backupJob },
     webhookSecrets: {

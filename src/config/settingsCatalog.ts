@@ -202,6 +202,15 @@ export const SETTING_DEFINITIONS = {
     setBy: 'operator',
     readBy: 'app',
   }),
+  HARBORMASTER_RECORD_RETENTION_DAYS: setting({
+    schema: positiveInt(90, 3650),
+    doc: 'How long delivery records (GET /api/events) are kept before the daily prune removes them (days).',
+    required: false,
+    secret: false,
+    default: '90',
+    setBy: 'operator',
+    readBy: 'app',
+  }),
   HARBORMASTER_ALERT_REMINDER_MINUTES: setting({
     schema: positiveInt(60, 7 * 24 * 60),
     doc: 'While an app stays unhealthy, how often its alert is repeated (minutes).',

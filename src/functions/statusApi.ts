@@ -5,6 +5,7 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
+import { isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
 import type { DeploymentPhase } from '../domain/deployment';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
@@ -121,10 +122,18 @@ export async function listDeployments(request: HttpRequest): Promise<HttpRespons
 }
 
 export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const parsed = parseQuery(request, { app: appFilter() });
+  const parsed = parseQuery(request, {
+    app: appFilter(),
+    limit: { kind: 'integer', min: 1, max: MAX_DELIVERY_PAGE_SIZE },
+    continuationToken: { kind: 'text', maxLength: 2048 },
+  });
   if ('response' in parsed) return parsed.response;
-  const events = await getServices().deliveries.list({ app: parsed.query.app, limit: 200 });
-  return json(200, { events });
+  const { app, limit, continuationToken } = parsed.query;
+  if (continuationToken !== undefined && !isDeliveryPageToken(continuationToken)) {
+    return problem(400, 'Invalid query parameter', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
+  }
+  const page = await getServices().deliveries.listPage({ app, maxPageSize: limit, continuationToken });
+  return json(200, { events: page.records, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
 }
 
 export function registerStatusApi(): void {

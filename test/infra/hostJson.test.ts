@@ -65,3 +65,17 @@ describe('host.json', () => {
     expect(bundleRange('4.*')).toBeUndefined();
   });
 });
+
+describe('host.json keeps secrets in URLs out of telemetry', () => {
+  // The Functions host strips query strings (?code=, ?secret=) from request telemetry unless told
+  // otherwise; every option that would log them must stay off.
+  it('no logging option turns query-string or full-URL logging on', () => {
+    const logging = JSON.stringify((JSON.parse(readFileSync(path.join(REPO_ROOT, 'host.json'), 'utf8')) as { logging?: unknown }).logging ?? {});
+    const enabling = [...logging.matchAll(/"([^"]*(?:query|url)[^"]*)"\s*:\s*(true|false)/gi)].filter(([, name, value]) => {
+      const logsIt = /enable|log|trac|include/i.test(name) && value === 'true';
+      const stopsStripping = /sanitiz|strip|redact/i.test(name) && value === 'false';
+      return logsIt || stopsStripping;
+    });
+    expect(enabling.map(([, name]) => name)).toEqual([]);
+  });
+});

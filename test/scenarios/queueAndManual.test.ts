@@ -133,7 +133,8 @@ describe('queueing, duplicates and manual control', () => {
     // The next push of the bad build is not shipped while paused.
     const ignored = stack.push('manual-app', 'main-8');
     const [event] = await eventually('the paused push recorded', async () => {
-      const mine = await eventsFor('manual-app', ignored.digest);
+      // A redelivery of the same event (Event Grid delivers at least once) is recorded as a duplicate.
+      const mine = (await eventsFor('manual-app', ignored.digest)).filter((e) => e.decision !== 'duplicate');
       return mine.length > 0 ? mine : undefined;
     });
     expect(event.decision).toBe('ignored');

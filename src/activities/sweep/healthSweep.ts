@@ -1,5 +1,5 @@
 /**
- * The health sweep (issue 7): every managed app checked, judged, recorded and alerted on change.
+ * The health sweep: every managed app checked, judged, recorded and alerted on change.
  *
  * One sweep, in three phases so that no slow thing holds up the others:
  *   1. per app, at most `concurrency` at a time: the running deployment (our own state), then ARM

@@ -35,6 +35,11 @@ interface DeliveryEntity {
 
 const UNMATCHED = '_unmatched';
 
+/** Deliveries per page of `GET /api/events` unless the caller asks for fewer. */
+export const DEFAULT_DELIVERY_PAGE_SIZE = 100;
+/** The most deliveries one page holds. */
+export const MAX_DELIVERY_PAGE_SIZE = 100;
+
 export class DeliveryStore {
   /** Webhooks come in bursts (Event Grid batches, retries, many apps): their rows are group-committed. */
   private readonly writer: GroupCommitWriter;
@@ -60,10 +65,38 @@ export class DeliveryStore {
     const query = filter.app ? { filter: `PartitionKey eq '${escapeOData(filter.app)}'` } : undefined;
     for await (const entity of table.listEntities<DeliveryEntity>({ queryOptions: query })) {
       records.push(JSON.parse(entity.record) as DeliveryRecord);
-      if (filter.app && records.length >= limit) break;
+      if (records.length >= limit) break;
     }
     records.sort((a, b) => b.receivedAt.localeCompare(a.receivedAt));
     return records.slice(0, limit);
+  }
+
+  /**
+   * One page of deliveries: of one app newest first, or of every app (ordered by app, then newest
+   * first). At most `maxPageSize` (capped at MAX_DELIVERY_PAGE_SIZE) records; `continuationToken`
+   * is set when there are more and is passed back to get the next page. A page never scans more
+   * than it returns (no whole-table read, whatever the table holds).
+   */
+  async listPage(options: { app?: string; maxPageSize?: number; continuationToken?: string } = {}): Promise<{ records: DeliveryRecord[]; continuationToken?: string }> {
+    const table = await this.table();
+    const maxPageSize = Math.min(Math.max(1, options.maxPageSize ?? DEFAULT_DELIVERY_PAGE_SIZE), MAX_DELIVERY_PAGE_SIZE);
+    const queryOptions = options.app ? { filter: `PartitionKey eq '${escapeOData(options.app)}'` } : undefined;
+    const pages = table.listEntities<DeliveryEntity>({ queryOptions }).byPage({ maxPageSize, continuationToken: options.continuationToken });
+    const page = await pages.next();
+    if (page.done) return { records: [] };
+    const records = page.value.map((entity) => JSON.parse(entity.record) as DeliveryRecord);
+    return { records, ...(page.value.continuationToken ? { continuationToken: page.value.continuationToken } : {}) };
+  }
+
+  /**
+   * Deletes delivery records received before `olderThan` (every app), and delivery ids first seen
+   * before `idsOlderThan`. Returns how many of each went. Row keys sort newest first, so "older"
+   * is a key range: the query reads only what it deletes.
+   */
+  async prune(olderThan: Date, idsOlderThan: Date): Promise<{ deliveries: number; deliveryIds: number }> {
+    const deliveries = await deleteWhere(await this.table(), `RowKey gt '${newestFirstKey(olderThan, '')}'`);
+    const deliveryIds = await deleteWhere(await this.tables.get(TableNames.deliveryIds), `firstSeenAt lt '${idsOlderThan.toISOString()}'`);
+    return { deliveries, deliveryIds };
   }
 
   /**
@@ -119,6 +152,38 @@ export class DeliveryStore {
 function deliveryIdKey(id: string): string {
   if (id.length <= 200 && !/[\\/#?\u0000-\u001f\u007f-\u009f]/.test(id)) return id;
   return `sha256-${createHash('sha256').update(id).digest('hex')}`;
+}
+
+/** Whether `token` is a page token as `listPage` hands them out (base64 JSON naming the next keys). */
+export function isDeliveryPageToken(token: string): boolean {
+  if (token.length > 2048 || !/^[A-Za-z0-9+/=_-]+$/.test(token)) return false;
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
+    return typeof decoded === 'object' && decoded !== null && typeof (decoded as { nextPartitionKey?: unknown }).nextPartitionKey === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes every entity matching `filter`, a partition's worth of rows per transaction (up to 100). */
+async function deleteWhere(table: TableClient, filter: string): Promise<number> {
+  let deleted = 0;
+  for await (const page of table.listEntities<{ partitionKey: string; rowKey: string }>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } }).byPage({ maxPageSize: 1000 })) {
+    const byPartition = new Map<string, string[]>();
+    for (const entity of page) {
+      const rows = byPartition.get(entity.partitionKey) ?? [];
+      rows.push(entity.rowKey);
+      byPartition.set(entity.partitionKey, rows);
+    }
+    for (const [partitionKey, rowKeys] of byPartition) {
+      for (let i = 0; i < rowKeys.length; i += 100) {
+        const batch = rowKeys.slice(i, i + 100);
+        await table.submitTransaction(batch.map((rowKey) => ['delete', { partitionKey, rowKey }]));
+        deleted += batch.length;
+      }
+    }
+  }
+  return deleted;
 }
 
 function statusOf(error: unknown): number | undefined {
