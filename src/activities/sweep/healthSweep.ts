@@ -1,5 +1,5 @@
 /**
- * The health sweep (issue 7): every managed app checked, judged, recorded and alerted on change.
+ * The health sweep: every managed app checked, judged, recorded and alerted on change.
  *
  * One sweep, in three phases so that no slow thing holds up the others:
  *   1. per app, at most `concurrency` at a time: the running deployment (our own state), then ARM
@@ -10,6 +10,8 @@
  *   2. Azure Monitor, batched (50 resources per call) once every app's revisions are known.
  *   3. per app: judge (src/domain/health judgeApp), decide the alert (decideAlert) and self-healing,
  *      notify, record. A failure here is that app's, reported; it never stops the sweep.
+ * The backup index (every database's newest verified backup) is read once per sweep, beside the
+ * stored states. `sweepApp` runs the same three phases for one app (after a promotion).
  * Nothing in a sweep throws for one app's trouble: a signal that cannot be read is `unknown`.
  */
 import type { ManagedApp, NotificationChannel } from '../../config';

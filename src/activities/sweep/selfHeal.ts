@@ -1,5 +1,5 @@
 /**
- * Self-healing (issue 7 part 6), decided purely: after `afterUnhealthySweeps` unhealthy sweeps in a
+ * Self-healing, decided purely: after `afterUnhealthySweeps` unhealthy sweeps in a
  * row, restart the active revision, at most once per `windowMinutes`, never while a deployment of
  * the app runs (the pipeline owns the revisions then) and never while the app is silenced
  * (maintenance: people are working on it).

@@ -1,6 +1,6 @@
 /**
  * Is an app silenced now? Maintenance windows from the configuration and silences set through the
- * API both count (issue 7 part 5). A silence mutes alerts (and self-healing, which must not fight
+ * API both count. A silence mutes alerts (and self-healing, which must not fight
  * people doing maintenance); the checks still run and are recorded.
  */
 import type { MaintenanceWindow } from '../../config';

@@ -1,7 +1,7 @@
 /**
  * What the health sweep needs from Azure Monitor, in its own words: per container app, the raw
  * figures of the sweep window split by revision, so the sweep can count only the revisions it
- * judges (a revision under rollout is the pipeline's business, issue 7 part 2).
+ * judges (a revision under rollout is the pipeline's business).
  *
  * Container Apps' platform metrics offer no percentiles: `ResponseTime` ("Average Response Time")
  * is an average per status code. `responseTimeAvgMs` is that average; the sweep compares it with

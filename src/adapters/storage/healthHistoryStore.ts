@@ -1,5 +1,5 @@
 /**
- * Health sweep records in Table storage (issue 7 part 3):
+ * Health sweep records in Table storage:
  *   HarbormasterHealthHistory  PartitionKey = app, RowKey newest first: one entry per app per sweep,
  *                              kept for `retentionHours` (older rows are pruned by the sweep).
  *   HarbormasterHealthState    PartitionKey 'state', RowKey = app: what the next sweep needs (alert

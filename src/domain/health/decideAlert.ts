@@ -1,4 +1,4 @@
-// Alerts on change (issue 7 part 4): one sweep's verdict against the app's alert state.
+// Alerts on change: one sweep's verdict against the app's alert state.
 // Notifications are relative to what people were last told (`notifiedVerdict`), not to the last sweep:
 //   worse     the verdict is worse than anything announced in this bad spell
 //             (healthy → degraded → unhealthy);

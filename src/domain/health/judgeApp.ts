@@ -1,4 +1,4 @@
-// One app's verdict in a health sweep (issue 7 part 2), from every signal the sweep read.
+// One app's verdict in a health sweep, from every signal the sweep read.
 // Each signal gets a status and a reason; the worst status decides the verdict:
 //   any critical → unhealthy (severity critical); any warning → degraded (warning); else healthy (info).
 // A signal that could not be read is `unknown` with the reason and never raises the verdict: a metrics
@@ -71,7 +71,7 @@ export interface AlertThresholds {
   requests5xxRate: number;
   /** Warning: p95 response time above this (INFRA-001: > 5 s over 5 min). */
   p95ResponseMs: number;
-  /** Critical: this many failed health checks in a row (INFRA-001 / issue 7: 3 in a row). */
+  /** Critical: this many failed health checks in a row (3 in a row). */
   healthFailuresInARow: number;
   /** Warning: memory working set above this fraction of the limit (INFRA-001: > 85 %). */
   memoryWorkingSetRatio: number;

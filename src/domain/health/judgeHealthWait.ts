@@ -26,7 +26,7 @@ import type { PlatformJudgement } from './judgePlatform';
 /**
  * - `passed`: the revision proved healthy; promote.
  * - `failed`: it proved unhealthy, hit a terminal platform state, or the deadline passed; roll back.
- * - `unknown`: the platform reported a state we cannot read; the wait ends rather than spin (issue 5).
+ * - `unknown`: the platform reported a state we cannot read; the wait ends rather than spin.
  *   Callers treat it like `failed` for traffic, and show `unknown` with its reason.
  * - `waiting`: check again after the interval.
  */

@@ -7,7 +7,7 @@
 // `Activating` (a new revision starting; microsoft/azure-container-apps#1217, #1502) and
 // `Activation failed` (#1219, "Deployment Progress Deadline Exceeded"). Comparison ignores case,
 // spaces and underscores. Any other value is `unknown` and terminal: a wait must not spin forever on
-// a state it cannot read (issue 5).
+// a state it cannot read.
 import { sanitizeExcerpt } from './sanitizeExcerpt';
 
 /**
