@@ -10,6 +10,7 @@
 // A new suite is a stack suite unless it is listed in UNIT.
 const UNIT = [
   'domain/**',
+  'architecture/**',
   'infra/**',
   'functions/**',
   'orchestrators/**',

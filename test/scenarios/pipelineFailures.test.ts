@@ -145,6 +145,23 @@ describe('pipeline failure cases', () => {
     expect((body.events as any[]).filter((e) => e.digest === digest).map((e) => [e.source, e.decision])).toEqual([['reconcile', 'started']]);
   });
 
+  it('never reconciles a digest the release ledger knows failed, even one the delivery log never heard of', async () => {
+    // Deployed by hand (no webhook, so no delivery), failed, rolled back: only the ledger knows.
+    const bad = pushWithoutWebhook(stack, 'reconcile-app', 'stable', 'unhealthy');
+    const requested = await stack.api('POST', '/apps/reconcile-app/deploy', { digest: bad.digest });
+    expect(requested.status).toBe(202);
+    expect((await waitForDeploymentOf(stack, 'reconcile-app', bad.digest)).phase).toBe('rolled-back');
+    await waitUntilIdle(stack, 'reconcile-app');
+    const { body: events } = await stack.api('GET', '/events?app=reconcile-app');
+    expect((events.events as any[]).some((e) => e.digest === bad.digest)).toBe(false);
+    const { body: ledger } = await stack.api('GET', '/apps/reconcile-app/releases');
+    expect(ledger.releases.find((r: any) => r.digest === bad.digest).verdict).toBe('failed');
+
+    await stack.devhost.fire('reconcile');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === bad.digest)).toHaveLength(1);
+  });
+
   it('does not redeploy, on the reconcile timer, an image that was rolled back', async () => {
     const bad = stack.push('reconcile-app', 'stable', 'unhealthy');
     const failed = await waitForDeploymentOf(stack, 'reconcile-app', bad.digest);

@@ -242,7 +242,13 @@ test('a silence mutes alerts but not checks; recovery sends resolved to the chan
   const cleared = await handlers.clearSilences(new HttpRequest({ method: 'DELETE', url: 'http://localhost/api/apps/fat/silences', params: { app: 'fat' } }), new InvocationContext());
   expect(cleared).toMatchObject({ status: 200, jsonBody: { removed: [expect.objectContaining({ reason: 'resizing' })] } });
 
+  // Hysteresis: the first two healthy sweeps do not end the spell; the third does.
   received = [];
+  for (let i = 0; i < 2; i++) {
+    const healthyAgain = await sweep.sweepAll();
+    expect(outcome(healthyAgain, 'fat').verdict).toBe('healthy');
+    expect(outcome(healthyAgain, 'fat').notified).toBeUndefined();
+  }
   const recovered = await sweep.sweepAll();
   expect(outcome(recovered, 'fat')).toMatchObject({ verdict: 'healthy', notified: 'resolved' });
   await waitFor('resolved', async () => (received.some((r) => r.app === 'fat') ? true : undefined));
@@ -363,7 +369,7 @@ test('backups in the sweep: one read of the backup index per sweep; awaiting the
   // ledger-db's newest verified backup is 30 h old: above the 26 h default, a warning.
   const records = new BackupRecordStore(tables);
   const createdAt = new Date(clock().getTime() - 30 * 3_600_000).toISOString();
-  await records.put({ backupId: '20250101T000000Z-0000aa', database: 'ledger-db', state: 'Complete', trigger: 'schedule', createdAt });
+  await records.transition('ledger-db', '20250101T000000Z-0000aa', 'Complete', { backupId: '20250101T000000Z-0000aa', database: 'ledger-db', trigger: 'schedule', createdAt });
   await withBackups.sweepAll();
   expect(reads).toBe(2);
   const ledger = await latest(withBackups, 'ledger-web');

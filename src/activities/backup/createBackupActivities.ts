@@ -12,6 +12,7 @@ import {
   BACKUP_DEADLINE_MINUTES,
   backupBlobName,
   isTerminalBackupState,
+  isVerifiedBackup,
   judgeBackupFreshness,
   planRetention,
   RunnerEnv,
@@ -70,7 +71,7 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     const now = deps.now();
     const [records, watched] = await Promise.all([deps.records.list(db.name), deps.index.getWatchedSince(db.name)]);
     if (watched === undefined && options.record) await deps.index.watch(db.name, now);
-    const newest = records.filter((r) => r.state === 'Complete').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    const newest = records.filter(isVerifiedBackup).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
     const watchedSince = watchedSinceOf({ watchedSince: watched ?? now.toISOString(), oldestRecordAt: records.map((r) => r.createdAt).sort()[0] });
     return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now, watchedSince }), newest };
   }
@@ -99,10 +100,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       }
       const existing = await deps.records.get(input.database, input.backupId);
       if (!existing) {
-        await deps.records.put({
+        // Conditional: a runner that already moved it on is never set back to Pending.
+        await deps.records.transition(input.database, input.backupId, 'Pending', {
           backupId: input.backupId,
           database: input.database,
-          state: 'Pending',
           trigger: input.trigger,
           deploymentId: input.deploymentId,
           createdAt: input.at,
@@ -137,8 +138,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async failBackup(input: FailBackupInput): Promise<void> {
       const record = await deps.records.get(input.database, input.backupId);
       if (record?.state === 'Complete') return;
-      // Failed first: a runner still going sees it and will not complete the backup.
-      await deps.records.update(input.database, input.backupId, { state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
+      // Failed first: a runner still going sees it and will not complete the backup. Conditional: a
+      // runner that completed it since the read above wins, and its blob stays.
+      const failed = await deps.records.transition(input.database, input.backupId, 'Failed', { reason: input.reason, finishedAt: deps.now().toISOString() });
+      if (!failed.moved && failed.current === 'Complete') return;
       if (record?.executionName) {
         const execution = await deps.launcher.get(record.executionName).catch(() => undefined);
         if (executionRunning(execution?.status)) {
@@ -169,7 +172,7 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async prepareDrill(input: BackupDrillInput): Promise<PrepareDrillResult> {
       const db = database(input.database);
       if (!db) return { ok: false, reason: `database "${input.database}" is not in the configuration` };
-      const newest = (await deps.records.list(db.name)).filter((r) => r.state === 'Complete').sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
+      const newest = (await deps.records.list(db.name)).filter(isVerifiedBackup).sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
       if (!newest) return { ok: false, reason: `database "${db.name}" has no verified backup to drill` };
       await deps.records.putDrill({ database: db.name, drillId: input.drillId, backupId: newest.backupId, state: 'Running', createdAt: deps.now().toISOString() });
       const execution = await deps.launcher.start(`drill-${input.drillId}`, {
@@ -193,12 +196,15 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       if (input.state === 'Failed' && record?.state !== 'Failed') {
         await deps.records.putDrill({ database: input.database, drillId: input.drillId, backupId: input.backupId, state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
       }
+      // The drill's verdict is the backup's: a backup that did not restore is no longer verified.
+      if (input.backupId) await deps.records.update(input.database, input.backupId, { drillState: input.state, drillId: input.drillId });
       if (input.state === 'Failed') {
+        const demoted = input.backupId ? `; backup ${input.backupId} no longer counts as verified` : '';
         await alert(input.database, {
           event: 'backup.drill-failed',
           severity: 'critical',
           title: `Restore drill of ${input.database} failed`,
-          text: input.reason ?? 'the restore drill failed',
+          text: `${input.reason ?? 'the restore drill failed'}${demoted}`,
           facts: { database: input.database, drillId: input.drillId, backupId: input.backupId ?? '-' },
           dedupKey: `backup-drill-${input.database}`,
         });

@@ -13,6 +13,7 @@
  */
 import { parseVersionTag, tagMatches, isUpgrade } from '../../domain/push/tagPolicy';
 import type { ImagePushed } from '../../domain/push/imagePushed';
+import { UNSAFE_VERDICTS, type Release } from '../../domain/rollout';
 import type { OrchestrationStarter } from '../deployment/deploymentLauncher';
 import { ingestPush, type IngestDeps } from './pushIngestor';
 
@@ -44,7 +45,15 @@ export function parseImageReference(image: string | undefined): RunningImage {
   return { ...(digest ? { digest } : {}), ...(colon > 0 ? { tag: name.slice(colon + 1) } : {}) };
 }
 
-export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStarter, runningImageOf: RunningImageReader): Promise<ReconcileFinding[]> {
+/** An app's releases as the ledger knows them: a digest whose release failed or was rolled back is never reconciled. */
+export type KnownReleasesReader = (app: string) => Promise<ReadonlyArray<Pick<Release, 'digest' | 'verdict' | 'revisionName'>>>;
+
+export async function reconcileApps(
+  deps: IngestDeps,
+  starter: OrchestrationStarter,
+  runningImageOf: RunningImageReader,
+  releasesOf: KnownReleasesReader = () => Promise.resolve([]),
+): Promise<ReconcileFinding[]> {
   const findings: ReconcileFinding[] = [];
   for (const app of deps.apps) {
     try {
@@ -68,6 +77,13 @@ export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStar
       const known = [deployed, state.running?.digest, ...state.queued.map((q) => q.digest)];
       if (known.includes(summary.digest)) {
         findings.push({ app: app.name, tag, digest: summary.digest, outcome: 'up to date' });
+        continue;
+      }
+      // The ledger remembers every release for good (the delivery log below keeps the last 200):
+      // a digest that failed its checks or was rolled back is not shipped again by a timer.
+      const bad = (await releasesOf(app.name)).find((r) => r.digest === summary.digest && UNSAFE_VERDICTS.has(r.verdict));
+      if (bad) {
+        findings.push({ app: app.name, tag, digest: summary.digest, outcome: `known bad: release ${bad.revisionName} is ${bad.verdict}; not redeployed` });
         continue;
       }
       // A digest some delivery already brought (and that failed, was rolled back or was

@@ -14,6 +14,7 @@
  * stored states. `sweepApp` runs the same three phases for one app (after a promotion).
  * Nothing in a sweep throws for one app's trouble: a signal that cannot be read is `unknown`.
  */
+import { servingRevision } from '../../domain/rollout';
 import type { ManagedApp, NotificationChannel } from '../../config';
 import type { BackupAge } from '../../domain/backup';
 import type { ContainerAppsPort, RevisionView, AppView } from '../../adapters/containerApps/containerAppsPort';
@@ -50,6 +51,8 @@ export interface HealthSweepOptions {
   /** Health probes in flight at once (default 256). */
   probeConcurrency?: number;
   alertReminderMinutes: number;
+  /** Consecutive healthy sweeps that end an announced spell (default 3: one good sweep is not recovery). */
+  resolveAfterHealthySweeps?: number;
   /** Timeout of each ARM call (default 10 s). */
   armTimeoutMs?: number;
   /** Timeout of each Monitor batch call (default 15 s). */
@@ -226,7 +229,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     const verdict: AppVerdict = { ...judged, signals: judged.signals.map(explainResponseTime) };
 
     const silence = silenceAt(app.maintenanceWindows, silences, now);
-    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced }, now);
+    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced, resolveAfterHealthySweeps: o.resolveAfterHealthySweeps }, now);
     let deliveries: SweepHistoryRecord['deliveries'];
     if (alert.notify) {
       const message = alertNotification(app.name, alert.notify, verdict, previous?.alert.notifiedVerdict, alert.nextState.since);
@@ -235,7 +238,9 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     }
 
     const unhealthySweepsInARow = verdict.verdict === 'unhealthy' && !deploymentRunning ? (previous?.unhealthySweepsInARow ?? 0) + 1 : 0;
-    const restartTarget = read.judged[0]?.name;
+    // Self-healing restarts what serves, the same revision status and rollback call serving.
+    const serving = read.view ? servingRevision(read.view) : undefined;
+    const restartTarget = read.judged.find((r) => r.name === serving)?.name ?? read.judged[0]?.name;
     const heal = decideSelfHeal({
       policy: app.selfHeal,
       unhealthySweepsInARow,

@@ -8,6 +8,7 @@
  * beside the records (see backupRecordStore.ts for the layout). A row is written once, by
  * `watch`, and never moved: it is when the first scheduled backup started to be owed.
  */
+import { isVerifiedBackup } from '../../domain/backup';
 import type { TableProvider } from '../storage/tables';
 import { BackupTableNames } from './backupRecordStore';
 
@@ -35,8 +36,8 @@ export class BackupIndex {
       if (!f) facts.set(database, (f = {}));
       return f;
     };
-    const entities = table.listEntities<{ state?: string; createdAt?: string; since?: string }>({
-      queryOptions: { select: ['PartitionKey', 'RowKey', 'state', 'createdAt', 'since'] },
+    const entities = table.listEntities<{ state?: string; createdAt?: string; since?: string; drillState?: string }>({
+      queryOptions: { select: ['PartitionKey', 'RowKey', 'state', 'createdAt', 'since', 'drillState'] },
       abortSignal: AbortSignal.timeout(TIMEOUT_MS),
     });
     for await (const e of entities) {
@@ -48,7 +49,8 @@ export class BackupIndex {
       if (partition.startsWith('~') || typeof e.createdAt !== 'string') continue;
       const f = entry(partition);
       if (f.oldestRecordAt === undefined || e.createdAt < f.oldestRecordAt) f.oldestRecordAt = e.createdAt;
-      if (e.state === 'Complete' && (f.newestVerifiedAt === undefined || e.createdAt > f.newestVerifiedAt)) f.newestVerifiedAt = e.createdAt;
+      // A backup whose restore drill failed is not verified, whatever its checksum says.
+      if (isVerifiedBackup({ state: String(e.state), drillState: e.drillState }) && (f.newestVerifiedAt === undefined || e.createdAt > f.newestVerifiedAt)) f.newestVerifiedAt = e.createdAt;
     }
     return facts;
   }

@@ -12,6 +12,8 @@ export const TableNames = {
   deployments: 'HarbormasterDeployments',
   appState: 'HarbormasterAppState',
   deliveries: 'HarbormasterDeliveries',
+  releases: 'HarbormasterReleases',
+  deliveryIds: 'HarbormasterDeliveryIds',
 } as const;
 
 export class TableProvider {
