@@ -129,8 +129,12 @@ beforeAll(async () => {
   // Traffic for the metrics: the unhealthy app answers 503, which Monitor counts as 5xx.
   const env = await client.managedEnvironments.get(RG, 'env1');
   for (let i = 0; i < 4; i++) await getText(agent, `https://sick.${env.defaultDomain}/health`);
-  // The tiny app's working set (a real process) is sampled against its 0.01Gi limit.
-  await waitFor('memory samples', async () => (sim.metrics.query('WorkingSetBytes', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/fat`, 0, Date.now() + 1).length > 0 ? true : undefined));
+  // The tiny app's working set (a real process) is sampled against its 0.01Gi limit: wait until a
+  // sample is above 85 % of it (a process just started may not be there yet).
+  const tinyLimitBytes = 0.01 * 1024 ** 3;
+  await waitFor('a memory sample above 85 % of the limit', async () =>
+    sim.metrics.query('WorkingSetBytes', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/fat`, 0, Date.now() + 1).some((sample) => sample.value > 0.85 * tinyLimitBytes) ? true : undefined,
+  );
 });
 
 afterAll(async () => {
