@@ -6,16 +6,18 @@
  * must exist; an empty one is best). The target's password reaches pg_restore through PGPASSWORD,
  * never its argv; `--target-env NAME` reads the connection string from an environment variable
  * instead of the command line. Storage comes from AzureWebJobsStorage (or the identity-based
- * endpoints) and HARBORMASTER_BACKUP_CONTAINER, like the app. Refuses a backup that is not
+ * endpoints) and HARBORMASTER_BACKUP_CONTAINER, read by the runner's settings reader
+ * (runnerSettings.ts readRestoreSettings): the same variables and rules as the backup job. Refuses a backup that is not
  * Complete unless `--force`. Exits 0 when restored and the checksum matched, 1 otherwise.
  */
-import { createCredential } from '../adapters/azure/credential';
+import { createAzureAccess } from '../adapters/azure/storageAccess';
 import { BackupBlobStore } from '../adapters/backupStore/backupBlobStore';
 import { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../adapters/storage/tables';
 import { backupBlobName, scrubSecrets } from '../domain/backup';
 import { ConnectionStringError, parseConnectionString } from './pgConnection';
 import { restoreArchive } from './restoreArchive';
+import { readRestoreSettings, type RestoreSettings } from './runnerSettings';
 
 const USAGE = 'usage: npm run restore -- <database> <backup-id> (--target <connection string> | --target-env <VARIABLE>) [--force]';
 
@@ -52,17 +54,16 @@ async function main(): Promise<number> {
     process.stderr.write(`${args}\n${USAGE}\n`);
     return 2;
   }
-  const credential = createCredential(process.env.HARBORMASTER_CREDENTIAL === 'local-dev' ? 'local-dev' : 'managed-identity', process.env.AZURE_CLIENT_ID);
-  const connectionString = process.env.AzureWebJobsStorage;
-  const blobUri = process.env.AzureWebJobsStorage__blobServiceUri;
-  const tableUri = process.env.AzureWebJobsStorage__tableServiceUri;
-  if (!connectionString && !(blobUri && tableUri)) {
-    process.stderr.write('AzureWebJobsStorage (or AzureWebJobsStorage__blobServiceUri and __tableServiceUri) is required\n');
+  let settings: RestoreSettings;
+  try {
+    settings = readRestoreSettings(process.env);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const container = process.env.HARBORMASTER_BACKUP_CONTAINER || 'backups';
-  const blobs = new BackupBlobStore(connectionString ? { connectionString } : { blobServiceUri: blobUri!, credential }, container);
-  const records = new BackupRecordStore(new TableProvider(connectionString ? { connectionString } : { tableServiceUri: tableUri!, credential }));
+  const { storage } = createAzureAccess(settings.credential, settings.azureClientId, settings.storage);
+  const blobs = new BackupBlobStore(storage.blob, settings.container);
+  const records = new BackupRecordStore(new TableProvider(storage.table));
 
   let target;
   try {
@@ -83,7 +84,7 @@ async function main(): Promise<number> {
   const blobName = record.blobName ?? backupBlobName(args.database, args.backupId);
   process.stdout.write(`restoring ${blobName} (${record.sizeBytes ?? '?'} bytes, taken ${record.createdAt}) into database "${target.database ?? 'postgres'}" on ${target.host ?? 'localhost'}\n`);
   try {
-    const outcome = await restoreArchive(blobs, blobName, record.sha256, { connection: target }, { pgBinDir: process.env.HARBORMASTER_PG_BIN_DIR });
+    const outcome = await restoreArchive(blobs, blobName, record.sha256, { connection: target }, { pgBinDir: settings.pgBinDir });
     if (!outcome.checksumMatches) {
       process.stderr.write(`restored, BUT the archive read back does not match its recorded checksum (${outcome.sha256} vs ${record.sha256}): treat the restored data as suspect\n`);
       return 1;

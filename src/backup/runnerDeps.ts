@@ -1,6 +1,6 @@
 /** Builds the runner's clients (blob, table, Key Vault) from its settings: the runner's composition root. */
 import fs from 'node:fs';
-import { createCredential } from '../adapters/azure/credential';
+import { createAzureAccess } from '../adapters/azure/storageAccess';
 import { BackupBlobStore } from '../adapters/backupStore/backupBlobStore';
 import { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
 import { KeyVaultSecretReader } from '../adapters/keyvault/keyVaultSecretReader';
@@ -9,11 +9,10 @@ import type { RunnerDeps } from './backupRunner';
 import type { RunnerSettings } from './runnerSettings';
 
 export function createRunnerDeps(settings: RunnerSettings, abortSignal?: AbortSignal): RunnerDeps {
-  const credential = createCredential(settings.credential, settings.storage.kind === 'identity' ? settings.storage.clientId : settings.azureClientId);
-  const storage = settings.storage;
-  const tables = new TableProvider(storage.kind === 'connectionString' ? { connectionString: storage.connectionString } : { tableServiceUri: storage.tableServiceUri, credential });
-  const blobs = new BackupBlobStore(storage.kind === 'connectionString' ? { connectionString: storage.connectionString } : { blobServiceUri: storage.blobServiceUri, credential }, settings.container);
-  const keyVault = new KeyVaultSecretReader(settings.keyVaultUrl, createCredential(settings.credential, settings.azureClientId), {
+  const { credential, storage } = createAzureAccess(settings.credential, settings.azureClientId, settings.storage);
+  const tables = new TableProvider(storage.table);
+  const blobs = new BackupBlobStore(storage.blob, settings.container);
+  const keyVault = new KeyVaultSecretReader(settings.keyVaultUrl, credential, {
     disableChallengeResourceVerification: Boolean(settings.caCertPath),
     tlsCa: settings.caCertPath ? [fs.readFileSync(settings.caCertPath, 'utf8')] : undefined,
   });

@@ -10,9 +10,9 @@ import { z } from 'zod';
 import { ConfigurationError, type ConfigurationProblem } from '../config/configurationError';
 import { isBackupTrigger, RunnerEnv, type BackupTrigger, type RunnerMode } from '../domain/backup';
 
-export type RunnerStorage =
-  | { readonly kind: 'connectionString'; readonly connectionString: string }
-  | { readonly kind: 'identity'; readonly blobServiceUri: string; readonly tableServiceUri: string; readonly clientId?: string };
+import type { StorageAccess } from '../adapters/azure/storageAccess';
+
+export type RunnerStorage = StorageAccess;
 
 export interface RunnerSettings {
   readonly mode: RunnerMode;
@@ -36,10 +36,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 export function readRunnerSettings(env: Env, cwd = process.cwd()): RunnerSettings {
   const problems: ConfigurationProblem[] = [];
-  const get = (name: string): string | undefined => {
-    const value = env[name]?.trim();
-    return value ? value : undefined;
-  };
+  const get = getter(env);
   const required = (name: string): string => {
     const value = get(name);
     if (!value) problems.push({ path: name, message: 'is required' });
@@ -55,21 +52,10 @@ export function readRunnerSettings(env: Env, cwd = process.cwd()): RunnerSetting
   const drillId = get(RunnerEnv.drillId);
   if (mode === 'drill' && !drillId) problems.push({ path: RunnerEnv.drillId, message: 'is required in drill mode' });
 
-  let storage: RunnerStorage | undefined;
-  const connectionString = get('AzureWebJobsStorage');
-  const blobServiceUri = get('AzureWebJobsStorage__blobServiceUri');
-  const tableServiceUri = get('AzureWebJobsStorage__tableServiceUri');
-  if (connectionString) storage = { kind: 'connectionString', connectionString };
-  else if (blobServiceUri && tableServiceUri) storage = { kind: 'identity', blobServiceUri, tableServiceUri, clientId: get('AzureWebJobsStorage__clientId') ?? get('AZURE_CLIENT_ID') };
-  else problems.push({ path: 'AzureWebJobsStorage', message: 'is required (or AzureWebJobsStorage__blobServiceUri and AzureWebJobsStorage__tableServiceUri)' });
-
-  const container = get('HARBORMASTER_BACKUP_CONTAINER') ?? 'backups';
-  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container)) problems.push({ path: 'HARBORMASTER_BACKUP_CONTAINER', message: 'must be a blob container name' });
+  const shared = readSharedSettings(get, problems);
   const keyVaultUrl = required('HARBORMASTER_KEY_VAULT_URL');
   if (keyVaultUrl && !z.url({ protocol: /^https$/ }).safeParse(keyVaultUrl).success) problems.push({ path: 'HARBORMASTER_KEY_VAULT_URL', message: 'must be an https URL' });
-  const credential = get('HARBORMASTER_CREDENTIAL') ?? 'managed-identity';
-  if (credential !== 'managed-identity' && credential !== 'local-dev') problems.push({ path: 'HARBORMASTER_CREDENTIAL', message: 'must be "managed-identity" or "local-dev"' });
-  if (problems.length > 0 || !storage) throw new ConfigurationError('backup runner environment', problems);
+  if (problems.length > 0 || !shared.storage) throw new ConfigurationError('backup runner environment', problems);
 
   const caCertPath = get('HARBORMASTER_CA_CERT_PATH');
   return {
@@ -81,12 +67,58 @@ export function readRunnerSettings(env: Env, cwd = process.cwd()): RunnerSetting
     connectionSecret,
     drillId,
     executionName: get('CONTAINER_APP_JOB_EXECUTION_NAME'),
+    storage: shared.storage,
+    container: shared.container,
+    keyVaultUrl,
+    credential: shared.credential,
+    azureClientId: shared.azureClientId,
+    caCertPath: caCertPath ? path.resolve(cwd, caCertPath) : undefined,
+    pgBinDir: shared.pgBinDir,
+  };
+}
+
+/** What the restore CLI needs from its environment: the runner's storage, container, credential and pg tools. */
+export interface RestoreSettings {
+  readonly storage: RunnerStorage;
+  readonly container: string;
+  readonly credential: 'managed-identity' | 'local-dev';
+  readonly azureClientId?: string;
+  readonly pgBinDir?: string;
+}
+
+export function readRestoreSettings(env: Env): RestoreSettings {
+  const problems: ConfigurationProblem[] = [];
+  const shared = readSharedSettings(getter(env), problems);
+  if (problems.length > 0 || !shared.storage) throw new ConfigurationError('restore environment', problems);
+  return { ...shared, storage: shared.storage };
+}
+
+function getter(env: Env): (name: string) => string | undefined {
+  return (name) => {
+    const value = env[name]?.trim();
+    return value ? value : undefined;
+  };
+}
+
+/** Storage, container, credential and pg tools: the same variables, and rules, for the runner and the restore CLI. */
+function readSharedSettings(get: (name: string) => string | undefined, problems: ConfigurationProblem[]): Omit<RestoreSettings, 'storage'> & { storage?: RunnerStorage } {
+  let storage: RunnerStorage | undefined;
+  const connectionString = get('AzureWebJobsStorage');
+  const blobServiceUri = get('AzureWebJobsStorage__blobServiceUri');
+  const tableServiceUri = get('AzureWebJobsStorage__tableServiceUri');
+  if (connectionString) storage = { kind: 'connectionString', connectionString };
+  else if (blobServiceUri && tableServiceUri) storage = { kind: 'identity', blobServiceUri, tableServiceUri, clientId: get('AzureWebJobsStorage__clientId') ?? get('AZURE_CLIENT_ID') };
+  else problems.push({ path: 'AzureWebJobsStorage', message: 'is required (or AzureWebJobsStorage__blobServiceUri and AzureWebJobsStorage__tableServiceUri)' });
+
+  const container = get('HARBORMASTER_BACKUP_CONTAINER') ?? 'backups';
+  if (!/^(?=.{3,63}$)[a-z0-9]+(-[a-z0-9]+)*$/.test(container)) problems.push({ path: 'HARBORMASTER_BACKUP_CONTAINER', message: 'must be a blob container name' });
+  const credential = get('HARBORMASTER_CREDENTIAL') ?? 'managed-identity';
+  if (credential !== 'managed-identity' && credential !== 'local-dev') problems.push({ path: 'HARBORMASTER_CREDENTIAL', message: 'must be "managed-identity" or "local-dev"' });
+  return {
     storage,
     container,
-    keyVaultUrl,
-    credential: credential as RunnerSettings['credential'],
+    credential: credential as RestoreSettings['credential'],
     azureClientId: get('AZURE_CLIENT_ID'),
-    caCertPath: caCertPath ? path.resolve(cwd, caCertPath) : undefined,
     pgBinDir: get('HARBORMASTER_PG_BIN_DIR'),
   };
 }

@@ -4,10 +4,13 @@
  * (and listing its functions) needs no network.
  */
 import fs from 'node:fs';
-import { getConfig, type HarbormasterConfig } from '../config';
+import { getConfig, type HarbormasterConfig, type StorageSettings } from '../config';
+import type { TokenCredential } from '@azure/core-auth';
+import type { BlobTarget } from '../adapters/backupStore/backupBlobStore';
+import type { StorageAccess } from '../adapters/azure/storageAccess';
 import { ArmContainerAppsGateway } from '../adapters/containerApps/armContainerAppsGateway';
 import { createAzureClientOptions } from '../adapters/azure/clientOptions';
-import { createCredential } from '../adapters/azure/credential';
+import { createAzureAccess } from '../adapters/azure/storageAccess';
 import { createHealthEndpointProbe } from '../adapters/health/healthEndpointProbe';
 import { createHttpAgent } from '../adapters/http/httpAgent';
 import { ArmJobsGateway } from '../adapters/jobs/armJobsGateway';
@@ -20,7 +23,7 @@ import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
 import { ReleaseLedgerStore } from '../adapters/storage/releaseLedgerStore';
 import { createReleaseActivities, type ReleaseActivities } from '../activities/deployment/createReleaseActivities';
-import { TableProvider, type StorageTarget } from '../adapters/storage/tables';
+import { TableProvider } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
 import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
@@ -31,6 +34,10 @@ import { createBackupAgeReader } from '../activities/sweep/backupAges';
 
 export interface Services {
   config: HarbormasterConfig;
+  /** The credential of every Azure client. */
+  credential: TokenCredential;
+  /** Where backups are stored (the app's own storage account). */
+  blobTarget: BlobTarget;
   tables: TableProvider;
   deployments: DeploymentStore;
   appState: AppStateStore;
@@ -54,16 +61,12 @@ export function getServices(): Services {
 
 export function createServices(config: HarbormasterConfig): Services {
   const { settings, apps } = config;
-  const credential = createCredential(settings.credential, settings.azureClientId);
+  const { credential, storage } = createAzureAccess(settings.credential, settings.azureClientId, storageAccessOf(settings.storage));
   const local = settings.localStack;
   const azureOptions = createAzureClientOptions({ armEndpoint: local.armEndpoint, caCertPath: local.caCertPath, pollIntervalMs: local.pollIntervalMs });
   const http = createHttpAgent({ connectTo: local.connectTo, caCertPath: local.caCertPath });
 
-  const storage: StorageTarget =
-    settings.storage.kind === 'connectionString'
-      ? { connectionString: settings.storage.connectionString.reveal() }
-      : { tableServiceUri: settings.storage.tableServiceUri, credential };
-  const tables = new TableProvider(storage);
+  const tables = new TableProvider(storage.table);
   const deployments = new DeploymentStore(tables);
 
   const keyVault = settings.keyVaultUrl
@@ -100,6 +103,8 @@ export function createServices(config: HarbormasterConfig): Services {
 
   return {
     config,
+    credential,
+    blobTarget: storage.blob,
     tables,
     deployments,
     appState,
@@ -116,4 +121,11 @@ export function createServices(config: HarbormasterConfig): Services {
       ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
     },
   };
+}
+
+/** The app's storage settings as the access factory takes them (the connection string revealed here only). */
+function storageAccessOf(storage: StorageSettings): StorageAccess {
+  return storage.kind === 'connectionString'
+    ? { kind: 'connectionString', connectionString: storage.connectionString.reveal() }
+    : { kind: 'identity', blobServiceUri: storage.blobServiceUri, tableServiceUri: storage.tableServiceUri, clientId: storage.clientId };
 }

@@ -21,6 +21,7 @@ import { backupBlobName, RunnerEnv } from '../../src/domain/backup';
 import { ControllableClock } from '../../devhost/clock';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
+import { fastLro } from '../simulators/simHelpers';
 
 const SUB = '00000000-0000-0000-0000-00000000b0c0';
 const RG = 'rg-backup';
@@ -114,7 +115,7 @@ beforeAll(async () => {
   kit.keyVault.setSecret('shop-db', kit.role.connectionString('shop'));
 
   // The backup job as the local stack defines it: the runner's command, its settings, the storage key as a job secret.
-  const arm = new ContainerAppsAPIClient(kit.sim.credential, SUB, { endpoint: kit.sim.url, tlsOptions: kit.sim.tlsOptions });
+  const arm = fastLro(new ContainerAppsAPIClient(kit.sim.credential, SUB, { endpoint: kit.sim.url, tlsOptions: kit.sim.tlsOptions }));
   await arm.jobs.createOrUpdate(
     RG,
     JOB,

@@ -11,6 +11,7 @@ import { JOB_BEHAVIOUR_METADATA_KEY } from '../../simulators/jobs/jobBehaviour';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
 import type { TestPostgres } from '../support/postgres';
 import { claimDatabase } from '../support/sharedServices';
+import { fastLro } from './simHelpers';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
 const RG = 'rg-jobs';
@@ -66,7 +67,7 @@ beforeAll(async () => {
   postgres = await claimDatabase();
   jobs = createJobsModule({ imageCatalog: catalog, lro: { retryAfterSeconds: 0 } });
   sim = await startSimulator({ modules: [jobs] });
-  client = new ContainerAppsAPIClient(sim.credential, SUBSCRIPTION, { endpoint: sim.url, tlsOptions: sim.tlsOptions });
+  client = fastLro(new ContainerAppsAPIClient(sim.credential, SUBSCRIPTION, { endpoint: sim.url, tlsOptions: sim.tlsOptions }));
   catalog.record({ imageRef: `${MIGRATOR}:ok`, metadata: { [JOB_BEHAVIOUR_METADATA_KEY]: 'migrate-ok' } });
   catalog.record({ imageRef: `${MIGRATOR}:fail`, metadata: { [JOB_BEHAVIOUR_METADATA_KEY]: 'migrate-fail' } });
   catalog.record({ imageRef: `${MIGRATOR}:hang`, metadata: { [JOB_BEHAVIOUR_METADATA_KEY]: 'migrate-hang' } });

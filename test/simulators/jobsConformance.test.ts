@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { createJobsModule } from '../../simulators/arm/jobs';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
+import { fastLro } from './simHelpers';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'arm');
 
@@ -85,7 +86,7 @@ let executionName = '';
 
 beforeAll(async () => {
   sim = await startSimulator({ modules: [createJobsModule({ lro: { retryAfterSeconds: 0 } })] });
-  client = new ContainerAppsAPIClient(sim.credential, params.subscriptionId, { endpoint: sim.url, tlsOptions: sim.tlsOptions });
+  client = fastLro(new ContainerAppsAPIClient(sim.credential, params.subscriptionId, { endpoint: sim.url, tlsOptions: sim.tlsOptions }));
 });
 
 afterAll(async () => {

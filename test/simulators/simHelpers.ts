@@ -10,7 +10,47 @@ export const RG = 'rg-test';
 export const ENV_ID = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/managedEnvironments/env1`;
 
 export function armClient(sim: RunningAzureSimulator): ContainerAppsAPIClient {
-  return new ContainerAppsAPIClient(sim.credential, SUB, { endpoint: sim.url, tlsOptions: sim.tlsOptions });
+  // Retries after a 5xx or a dropped connection wait milliseconds, not the SDK's seconds (a 429's Retry-After is still honoured).
+  return fastLro(new ContainerAppsAPIClient(sim.credential, SUB, { endpoint: sim.url, tlsOptions: sim.tlsOptions, retryOptions: { retryDelayInMs: 20, maxRetryDelayInMs: 200 } }));
+}
+
+/** How often the tests' SDK pollers poll a simulated long-running operation. */
+export const TEST_LRO_POLL_MS = 20;
+
+/**
+ * The client, with every long-running operation polled every TEST_LRO_POLL_MS unless the call says
+ * otherwise. The SDK's poller waits 2 s between polls when `Retry-After` is 0 (it ignores a zero
+ * interval), and the simulators answer 0 in tests; Harbormaster's own clients set the interval
+ * from HARBORMASTER_POLL_INTERVAL_MS, which is what this does for the tests' direct SDK calls.
+ */
+export function fastLro<C extends object>(client: C): C {
+  const groups = new Map<PropertyKey, unknown>();
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      const value: unknown = Reflect.get(target, property, receiver);
+      if (typeof value !== 'object' || value === null) return value;
+      if (!groups.has(property)) groups.set(property, withPollInterval(value as Record<string, unknown>));
+      return groups.get(property);
+    },
+  });
+}
+
+function withPollInterval(group: Record<string, unknown>): Record<string, unknown> {
+  const isLro = (name: string): boolean => name.startsWith('begin') || typeof group[`begin${name[0].toUpperCase()}${name.slice(1)}`] === 'function';
+  return new Proxy(group, {
+    get(target, property) {
+      const value = target[property as string];
+      if (typeof property !== 'string' || typeof value !== 'function' || !isLro(property)) return value;
+      const operation = value as (...args: unknown[]) => unknown;
+      return (...args: unknown[]) => {
+        const full = [...args];
+        while (full.length < operation.length) full.push(undefined);
+        const last = operation.length - 1;
+        full[last] = { updateIntervalInMs: TEST_LRO_POLL_MS, ...(full[last] as object | undefined) };
+        return operation(...full);
+      };
+    },
+  });
 }
 
 export function metricsClient(sim: RunningAzureSimulator): MetricsClient {

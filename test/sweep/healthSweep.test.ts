@@ -129,8 +129,12 @@ beforeAll(async () => {
   // Traffic for the metrics: the unhealthy app answers 503, which Monitor counts as 5xx.
   const env = await client.managedEnvironments.get(RG, 'env1');
   for (let i = 0; i < 4; i++) await getText(agent, `https://sick.${env.defaultDomain}/health`);
-  // The tiny app's working set (a real process) is sampled against its 0.01Gi limit.
-  await waitFor('memory samples', async () => (sim.metrics.query('WorkingSetBytes', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/fat`, 0, Date.now() + 1).length > 0 ? true : undefined));
+  // The tiny app's working set (a real process) is sampled against its 0.01Gi limit: wait until a
+  // sample is above 85 % of it (a process just started may not be there yet).
+  const tinyLimitBytes = 0.01 * 1024 ** 3;
+  await waitFor('a memory sample above 85 % of the limit', async () =>
+    sim.metrics.query('WorkingSetBytes', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/fat`, 0, Date.now() + 1).some((sample) => sample.value > 0.85 * tinyLimitBytes) ? true : undefined,
+  );
 });
 
 afterAll(async () => {
@@ -332,12 +336,20 @@ test('the sweepApp activity sweeps one app now, judged, recorded and alerted lik
   await expect(handlers.sweepApp({ afterDeploymentId: 'x' }, new InvocationContext())).rejects.toThrow(/sweepApp needs \{ app: string/);
 });
 
+/** The newest history record of an app of `of` (a sweep over apps other than the suite's main one). */
+async function latest(of: HealthSweep, name: string): Promise<SweepHistoryRecord> {
+  const [record] = (await of.listHistory(name, 1)) ?? [];
+  if (!record) throw new Error(`no history of ${name}`);
+  return record;
+}
+
 test('backups in the sweep: one read of the backup index per sweep; awaiting the first backup is information, a late one a warning', async () => {
   const config = parseAppsConfig({
     apps: [
+      // The container apps of the tests above, under new names (so their states start afresh): fat is healthy again.
       app('shop-web', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'shop-db', notify: [] }),
-      app('shop-api', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'shop-db', notify: [] }),
-      app('ledger-web', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'ledger-db', notify: [] }),
+      app('shop-api', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'good' }, database: 'shop-db', notify: [] }),
+      app('ledger-web', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'sick' }, database: 'ledger-db', notify: [] }),
     ],
     databases: [
       { name: 'shop-db', connectionStringSecret: 'shop-db', serverMajorVersion: 15, schedule: '0 0 2 * * *' },
@@ -352,8 +364,9 @@ test('backups in the sweep: one read of the backup index per sweep; awaiting the
   // First run: nothing backed up, nothing due yet (the databases are first watched now).
   const first = await withBackups.sweepAll();
   expect(reads).toBe(1);
-  expect(first.apps.map((a) => a.verdict)).toEqual(['healthy', 'healthy', 'healthy']);
-  const shop = (await history('shop-web')).history[0];
+  expect(first.apps.filter((a) => a.error)).toEqual([]);
+  const shop = await latest(withBackups, 'shop-web');
+  expect(shop.verdict).toBe('healthy');
   expect(signal(shop, 'backup-age')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup: no backup yet; the first scheduled one is due at \d{4}-\d\d-\d\dT02:00:00.000Z/) });
   expect(await index.getWatchedSince('shop-db')).toBeDefined();
 
@@ -363,14 +376,16 @@ test('backups in the sweep: one read of the backup index per sweep; awaiting the
   await records.transition('ledger-db', '20250101T000000Z-0000aa', 'Complete', { backupId: '20250101T000000Z-0000aa', database: 'ledger-db', trigger: 'schedule', createdAt });
   await withBackups.sweepAll();
   expect(reads).toBe(2);
-  const ledger = (await history('ledger-web')).history[0];
-  expect(ledger.verdict).toBe('degraded');
+  const ledger = await latest(withBackups, 'ledger-web');
   expect(signal(ledger, 'backup-age')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/newest verified backup is 30\.\d h old \(above 26 h\)/) });
-  expect(signal((await history('shop-api')).history[0], 'backup-age')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup/) });
+  expect(signal(await latest(withBackups, 'shop-api'), 'backup-age')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup/) });
+  // The same late backup alone makes an otherwise healthy app degraded.
+  const alone = createHealthSweep({ ...sweepDeps, apps: [{ ...config.apps[0], database: 'ledger-db' }], channels: [], readBackupAges: reader });
+  expect((await alone.sweepAll()).apps[0]).toMatchObject({ app: 'shop-web', verdict: 'degraded' });
 
   // The backup index unreadable: unknown, never an alarm, and the sweep goes on.
   const broken = createHealthSweep({ ...sweepDeps, apps: config.apps, channels: [], readBackupAges: () => Promise.reject(new Error('table service down')) });
   const report = await broken.sweepAll();
   expect(report.apps.filter((a) => a.error)).toEqual([]);
-  expect(signal((await history('shop-web')).history[0], 'backup-age')).toMatchObject({ status: 'unknown', reason: 'could not read backups: table service down' });
+  expect(signal(await latest(broken, 'shop-web'), 'backup-age')).toMatchObject({ status: 'unknown', reason: 'could not read backups: table service down' });
 });

@@ -4,8 +4,7 @@
  */
 import { getServices, type Services } from '../../composition/services';
 import { createAzureClientOptions } from '../../adapters/azure/clientOptions';
-import { createCredential } from '../../adapters/azure/credential';
-import { BackupBlobStore, type BlobTarget } from '../../adapters/backupStore/backupBlobStore';
+import { BackupBlobStore } from '../../adapters/backupStore/backupBlobStore';
 import { ArmBackupJobLauncher, type BackupJobLauncher } from '../../adapters/backupStore/backupJobLauncher';
 import { BackupIndex } from '../../adapters/backupStore/backupIndex';
 import { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
@@ -27,13 +26,9 @@ export function getBackupServices(): BackupServices {
 
 export function createBackupServices(services: Services): BackupServices {
   const { settings, apps } = services.config;
-  const credential = createCredential(settings.credential, settings.azureClientId);
-  const blobTarget: BlobTarget =
-    settings.storage.kind === 'connectionString'
-      ? { connectionString: settings.storage.connectionString.reveal() }
-      : { blobServiceUri: settings.storage.blobServiceUri, credential };
+  const { credential } = services;
   const records = new BackupRecordStore(services.tables);
-  const blobs = new BackupBlobStore(blobTarget, settings.backup.container);
+  const blobs = new BackupBlobStore(services.blobTarget, settings.backup.container);
   const job = settings.backup.job;
   const local = settings.localStack;
   const azureOptions = createAzureClientOptions({ armEndpoint: local.armEndpoint, caCertPath: local.caCertPath, pollIntervalMs: local.pollIntervalMs });

@@ -6,8 +6,10 @@
  * Which tag is tracked: exact → that tag; semver → the highest tag in the registry that
  * satisfies the range and is an upgrade; glob → the tag last deployed, or before Harbormaster's
  * first deployment of the app, the tag the app runs now (named in its image, or the matching tag
- * whose digest is the one it runs). A re-push of that tag is caught; a new tag name under a glob
- * cannot be ordered without push times, so only its webhook deploys it.
+ * whose digest is the one it runs), or when no tag names it any more (its tag was pushed again),
+ * the one matching tag whose image no delivery brought. A re-push of the tracked tag is caught;
+ * among several new tag names under a glob none can be told newest without push times, so only
+ * their webhooks deploy them.
  */
 import { parseVersionTag, tagMatches, isUpgrade } from '../../domain/push/tagPolicy';
 import type { ImagePushed } from '../../domain/push/imagePushed';
@@ -59,7 +61,7 @@ export async function reconcileApps(
       // Read at most once per app, and only when needed.
       let running: Promise<RunningImage> | undefined;
       const runningImage = (): Promise<RunningImage> => (running ??= runningImageOf(app));
-      const tracked = await trackedTag(deps, app.image, state.deployedTag, runningImage);
+      const tracked = await trackedTag(deps, app, state.deployedTag, runningImage);
       if ('none' in tracked) {
         findings.push({ app: app.name, outcome: tracked.none });
         continue;
@@ -112,10 +114,11 @@ export async function reconcileApps(
 
 async function trackedTag(
   deps: IngestDeps,
-  image: IngestDeps['apps'][number]['image'],
+  app: IngestDeps['apps'][number],
   deployedTag: string | undefined,
   runningImage: () => Promise<RunningImage>,
 ): Promise<{ tag: string } | { none: string }> {
+  const image = app.image;
   const policy = image.tagPolicy;
   if (policy.kind === 'exact') return { tag: policy.tag };
   if (policy.kind === 'glob') {
@@ -123,12 +126,20 @@ async function trackedTag(
     const running = await runningImage();
     if (running.tag !== undefined && tagMatches(policy, running.tag)) return { tag: running.tag };
     if (!running.digest) return { none: `not deployed by Harbormaster yet, and the image it runs names no tag matching "${policy.pattern}" and no digest` };
-    const candidates = (await deps.registry.listTags(image.registry, image.repository)).filter((t) => tagMatches(policy, t)).slice(0, MAX_GLOB_TAGS_RESOLVED);
-    for (const candidate of candidates) {
-      const summary = await deps.registry.getManifestSummary(image.registry, image.repository, candidate);
-      if (summary?.digest === running.digest) return { tag: candidate };
+    const tags = (await deps.registry.listTags(image.registry, image.repository)).filter((t) => tagMatches(policy, t)).slice(0, MAX_GLOB_TAGS_RESOLVED);
+    const resolved: Array<{ tag: string; digest: string }> = [];
+    for (const tag of tags) {
+      const summary = await deps.registry.getManifestSummary(image.registry, image.repository, tag);
+      if (summary?.digest === running.digest) return { tag };
+      if (summary) resolved.push({ tag, digest: summary.digest });
     }
-    return { none: `not deployed by Harbormaster yet, and no tag matching "${policy.pattern}" points at the image it runs; a new tag under a glob is deployed by its webhook` };
+    // No tag names what the app runs: its tag was pushed again. The tags whose image no delivery
+    // brought are the missed pushes; with one, that is the push to catch up on.
+    const heard = new Set((await deps.deliveries.list({ app: app.name, limit: 200 })).filter((d) => d.decision !== 'rejected').map((d) => d.digest));
+    const unheard = resolved.filter((r) => !heard.has(r.digest));
+    if (unheard.length === 1) return { tag: unheard[0].tag };
+    if (unheard.length === 0) return { none: `not deployed by Harbormaster yet; no tag matching "${policy.pattern}" points at the image it runs, and every matching tag was delivered already` };
+    return { none: `not deployed by Harbormaster yet; ${unheard.length} tags matching "${policy.pattern}" were never delivered (${unheard.map((u) => u.tag).slice(0, 5).join(', ')}) and a glob cannot order them: deploy one by hand` };
   }
   const tags = await deps.registry.listTags(image.registry, image.repository);
   const candidates = tags.filter((t) => tagMatches(policy, t) && isUpgrade(policy, t, deployedTag));

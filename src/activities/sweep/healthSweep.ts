@@ -10,6 +10,8 @@
  *   2. Azure Monitor, batched (50 resources per call) once every app's revisions are known.
  *   3. per app: judge (src/domain/health judgeApp), decide the alert (decideAlert) and self-healing,
  *      notify, record. A failure here is that app's, reported; it never stops the sweep.
+ * The backup index (every database's newest verified backup) is read once per sweep, beside the
+ * stored states. `sweepApp` runs the same three phases for one app (after a promotion).
  * Nothing in a sweep throws for one app's trouble: a signal that cannot be read is `unknown`.
  */
 import { servingRevision } from '../../domain/rollout';
