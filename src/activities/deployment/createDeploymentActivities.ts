@@ -64,6 +64,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         newRevision: input.newRevision,
         reason: input.reason,
         rollout: input.rollout,
+        analysis: input.analysis,
       });
     },
 
