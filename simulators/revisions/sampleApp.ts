@@ -45,9 +45,18 @@ function health(res: http.ServerResponse): void {
   }
 }
 
-/** Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something to count). */
+/** Ordinary requests served so far (health checks excluded). */
+let served = 0;
+
+/**
+ * Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something
+ * to count). `errors-after-traffic` passes every health check but fails one request in five once
+ * users reach it, which only metrics on real traffic can see.
+ */
 function work(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const failing = behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy());
+  served += 1;
+  const failing =
+    behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy()) || (behaviour.kind === 'errors-after-traffic' && served % 5 === 0);
   json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind });
 }
 

@@ -11,7 +11,9 @@ import {
   judgeAnalysisStep,
   judgeMeasurement,
   measurementCount,
+  needsStable,
   nextMeasurements,
+  type AnalysisCheckSpec,
   type AnalysisRunVerdict,
   type AnalysisSpec,
   type Measurement,
@@ -39,7 +41,9 @@ export function* bakeStep(run: RolloutRun, step: Step<'bake'>, index: number): G
 function* analyse(run: RolloutRun, index: number, where: string, bakeSeconds?: number): Generator<Task, StepResult, unknown> {
   const spec = run.input.spec.analysis;
   if (!spec || spec.checks.length === 0) return { ok: true, detail: `${where}: no analysis checks configured` };
-  const { checks } = spec;
+  // After promotion the stable revision gets no traffic: comparisons with it run at canary steps only.
+  const checks = bakeSeconds === undefined ? spec.checks : spec.checks.filter((check) => !needsStable(check));
+  if (checks.length === 0) return { ok: true, detail: `${where}: every check compares with the stable revision, which serves no traffic after promotion` };
   const counts = checks.map((check) => measurementCount(check, bakeSeconds));
   const taken: Measurement[][] = checks.map(() => []);
   const verdicts: AnalysisRunVerdict[] = checks.map((check, i) => judgeAnalysisRun(check, [], counts[i]));
@@ -59,7 +63,7 @@ function* analyse(run: RolloutRun, index: number, where: string, bakeSeconds?: n
       timer.cancel();
       return { ok: false, aborted: true, reason: waited.reason };
     }
-    const readings = (yield run.context.df.Task.all(due.checks.map((i) => run.call(A.measureAnalysis, measureInput(run, i, spec))))) as ProviderReading[];
+    const readings = (yield run.context.df.Task.all(due.checks.map((i) => run.call(A.measureAnalysis, measureInput(run, checks[i]))))) as ProviderReading[];
     due.checks.forEach((i, k) => {
       taken[i].push(judgeMeasurement(checks[i], readings[k], run.now()));
       verdicts[i] = judgeAnalysisRun(checks[i], taken[i], counts[i]);
@@ -85,11 +89,11 @@ function* inconclusive(run: RolloutRun, spec: AnalysisSpec, where: string, outco
   return { ok: true, detail: `${reason}; ${decided.detail ?? 'approved'}` };
 }
 
-function measureInput(run: RolloutRun, i: number, spec: AnalysisSpec): MeasureAnalysisInput {
+function measureInput(run: RolloutRun, check: AnalysisCheckSpec): MeasureAnalysisInput {
   return {
     app: run.input.spec.app,
     containerApp: run.input.spec.containerApp,
-    check: spec.checks[i],
+    check,
     revisionName: run.facts.newRevision ?? '',
     stableRevisionName: run.facts.previousRevision,
     revisionFqdn: run.facts.fqdn,
