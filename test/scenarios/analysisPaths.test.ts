@@ -21,7 +21,7 @@ describe('analysis paths', () => {
     stack = await startScenarioStack('scenarios.analysis.json', {
       settings: QUIET_TIMERS,
       // Users only for the apps with traffic; the quiet ones get health probes and nothing else.
-      userTraffic: { requestsPerSecond: 10, apps: ['canary-app', 'bake-app'] },
+      userTraffic: { requestsPerSecond: 10, apps: ['canary-app', 'bake-app', 'compare-app'] },
     });
   }, 180_000);
 
@@ -73,6 +73,19 @@ describe('analysis paths', () => {
       stack.simulator.notifications.received.find((n) => JSON.stringify(n.body).includes(ended.id) && /analysis failed/.test(JSON.stringify(n.body))),
     );
     expect(JSON.stringify(told.body)).toMatch(/5xx/);
+  }, 240_000);
+
+  it('a comparative check alone: the canary\'s 5xx rate against the stable revision\'s in the same window fails it', async () => {
+    const before = await servingOf(stack, 'compare-app');
+    const pushed = stack.push('compare-app', 'main-2', 'errors-after-traffic');
+    const ended = await waitForDeploymentOf(stack, 'compare-app', pushed.digest, 150_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(ended.reason).toMatch(/^analysis failed \(20 %\): vs-stable: 1 of 1 measurements failed .*\(stable 0\), \d+ of \d+ requests 5xx; stable 0 of \d+ requests 5xx does not meet successCondition "value <= stable \+ 0.02"/);
+    const measured = ended.analysis[0].measurements[0];
+    expect(measured).toMatchObject({ check: 'vs-stable', outcome: 'failed', stable: 0 });
+    expect(measured.value).toBeGreaterThan(0.02);
+    await waitUntilIdle(stack, 'compare-app');
+    expect(await servingOf(stack, 'compare-app')).toBe(before);
   }, 240_000);
 
   it('a release promoted by blue-green that fails during the bake is rolled back to the revision kept active', async () => {
