@@ -109,6 +109,31 @@ export class DeploymentStore {
   }
 }
 
+/** A Table string property holds 64 KiB of UTF-16: 32,768 characters. Keep a margin. */
+const MAX_ANALYSIS_CHARS = 30_000;
+
+/**
+ * Analysis runs as they fit in one property: when they do not, each run keeps fewer of its
+ * newest measurements, and at worst only its verdict and reason (which name the deciding
+ * measurement). The record is never refused for its size: that would fail the deployment.
+ */
+export function fitAnalysis(runs: AnalysisRunRecord[]): AnalysisRunRecord[] {
+  for (const keep of [Number.POSITIVE_INFINITY, 10, 3, 1, 0]) {
+    const fitted = runs.map((run) => (run.measurements.length > keep ? { ...run, measurements: keep === 0 ? [] : run.measurements.slice(-keep) } : run));
+    if (JSON.stringify(fitted).length <= MAX_ANALYSIS_CHARS) return fitted;
+  }
+  // Even the verdicts do not fit: keep the newest runs that do.
+  const kept: AnalysisRunRecord[] = [];
+  let size = 2;
+  for (const run of [...runs].reverse()) {
+    const bare = { ...run, measurements: [] };
+    size += JSON.stringify(bare).length + 1;
+    if (size > MAX_ANALYSIS_CHARS) break;
+    kept.unshift(bare);
+  }
+  return kept;
+}
+
 /** A run replaces the stored run of the same step and check (a replayed update leaves it as it was). */
 function mergeAnalysis(stored: AnalysisRunRecord[], runs: AnalysisRunRecord[]): AnalysisRunRecord[] {
   const merged = [...stored];
@@ -152,7 +177,7 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
     reason: record.reason,
     steps: JSON.stringify(record.steps),
     rollout: record.rollout ? JSON.stringify(record.rollout) : undefined,
-    analysis: record.analysis ? JSON.stringify(record.analysis) : undefined,
+    analysis: record.analysis ? JSON.stringify(fitAnalysis(record.analysis)) : undefined,
   };
 }
 
