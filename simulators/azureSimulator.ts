@@ -7,6 +7,7 @@ import { ContainerAppsState } from './arm/containerAppsState';
 import { LroTracker } from './arm/lro';
 import { InMemoryImageCatalog, type ImageCatalog } from './imageCatalog';
 import { startIngress, type RunningIngress } from './ingress/ingressServer';
+import { startUserTraffic, type UserTraffic, type UserTrafficOptions } from './ingress/userTraffic';
 import type { SimModule } from './module';
 import { MetricsRecorder } from './monitor/metricsRecorder';
 import { createMetricsModule } from './monitor/metricsModule';
@@ -37,6 +38,8 @@ export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'>
   upstreamTimeoutMs?: number;
   /** Variables every job execution gets (see JobsModuleOptions.baseEnv). */
   jobsBaseEnv?: Record<string, string>;
+  /** Simulated users sending ordinary requests to the apps from the start (default: none). */
+  userTraffic?: UserTrafficOptions;
 }
 
 export interface AzureSimulatorContext {
@@ -58,6 +61,8 @@ export interface RunningAzureSimulator extends RunningSimulator {
   readonly keyVault: KeyVaultModule;
   /** Receives what Teams/Slack/webhook channels would have been sent (`/_sim/notifications/<channel>`). */
   readonly notifications: NotificationSink;
+  /** Starts simulated users (stopped with the simulator, or by the caller). */
+  startUserTraffic(options: UserTrafficOptions): UserTraffic;
 }
 
 export async function startAzureSimulator(options: AzureSimulatorOptions = {}): Promise<RunningAzureSimulator> {
@@ -111,6 +116,14 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   }, options.gaugeIntervalMs ?? 5000);
   sampler.unref();
 
+  const users: UserTraffic[] = [];
+  const startUsers = (traffic: UserTrafficOptions): UserTraffic => {
+    const started = startUserTraffic({ ...traffic, ingressPort: ingress.port, ca, hosts: () => containerApps.appHosts() });
+    users.push(started);
+    return started;
+  };
+  if (options.userTraffic) startUsers(options.userTraffic);
+
   return {
     ...sim,
     requests: sim.requests,
@@ -123,7 +136,9 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     registry,
     keyVault,
     notifications,
+    startUserTraffic: startUsers,
     async stop() {
+      for (const traffic of users) traffic.stop();
       clearInterval(sampler);
       await ingress.stop();
       await sim.stop();

@@ -14,7 +14,8 @@ export type BehaviourKind =
   | 'slow-start' // nothing listening for `seconds`, then healthy
   | 'crash-loop' // exits shortly after start, over and over
   | 'flapping' // alternates healthy / unhealthy every `seconds` (default 2)
-  | 'hanging'; // accepts connections, never answers
+  | 'hanging' // accepts connections, never answers
+  | 'errors-after-traffic'; // healthy /health; every 5th ordinary request (20 %) answers 500
 
 export const BEHAVIOUR_KINDS: readonly BehaviourKind[] = [
   'healthy-checks',
@@ -25,6 +26,7 @@ export const BEHAVIOUR_KINDS: readonly BehaviourKind[] = [
   'crash-loop',
   'flapping',
   'hanging',
+  'errors-after-traffic',
 ];
 
 export interface ImageBehaviour {

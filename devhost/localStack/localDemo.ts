@@ -37,6 +37,8 @@ export async function startLocalDemo(directory: string, entry: string, port: num
     azuriteLocation,
     settings,
     simulatorLog: undefined,
+    // Simulated users, so analysis and the sweep's error rates have traffic to count (SIM_USER_RPS=0: none).
+    userTraffic: Number(values.SIM_USER_RPS ?? 2) > 0 ? { requestsPerSecond: Number(values.SIM_USER_RPS ?? 2) } : undefined,
   });
   writeLocalEnv(stateDir, stack);
   return stack;

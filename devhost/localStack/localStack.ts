@@ -9,6 +9,7 @@ import path from 'node:path';
 import { request, Agent } from 'undici';
 import { loadAppsConfig, type AppsConfig } from '../../src/config';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators/azureSimulator';
+import type { UserTrafficOptions } from '../../simulators/ingress/userTraffic';
 import type { CertificateAuthority } from '../../simulators/tls';
 import type { Clock } from '../clock';
 import { createDurableExtension, type DurableExtension } from '../durable';
@@ -46,6 +47,8 @@ export interface LocalStackOptions {
   scaleToZeroIdleMs?: number;
   /** Azurite's data folder (default: a temp folder removed on stop). */
   azuriteLocation?: string;
+  /** Simulated users sending ordinary requests to the apps, so Monitor metrics have traffic to count (default: none). */
+  userTraffic?: UserTrafficOptions;
 }
 
 export interface LocalStack {
@@ -103,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lroRetryAfterSeconds: 0,
       gaugeIntervalMs: 1000,
       scaleToZeroIdleMs: options.scaleToZeroIdleMs,
+      userTraffic: options.userTraffic,
       jobsBaseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NODE_EXTRA_CA_CERTS: caCertPath },
       log: options.simulatorLog,
     });

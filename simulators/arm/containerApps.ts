@@ -124,6 +124,18 @@ export class ContainerAppsModule implements SimModule {
     return undefined;
   }
 
+  /** The FQDN of every app with ingress and an active revision: where simulated users send their requests. */
+  appHosts(): Array<{ appName: string; host: string }> {
+    const out: Array<{ appName: string; host: string }> = [];
+    for (const app of this.state.apps.values()) {
+      const domain = this.environmentOf(app)?.defaultDomain;
+      const ingress = (app.properties.configuration as { ingress?: unknown } | undefined)?.ingress;
+      if (!domain || !ingress || !app.revisions.some((r) => r.active)) continue;
+      out.push({ appName: app.name, host: `${app.name}.${domain}`.toLowerCase() });
+    }
+    return out;
+  }
+
   /** Active revisions, for sampling gauges (replicas, memory). */
   activeRevisions(): Array<{ appId: string; revisionName: string; revisionKey: string }> {
     const out: Array<{ appId: string; revisionName: string; revisionKey: string }> = [];

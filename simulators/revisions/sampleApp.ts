@@ -45,9 +45,25 @@ function health(res: http.ServerResponse): void {
   }
 }
 
-/** Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something to count). */
+/** Ordinary requests served so far (health checks excluded), and how many of them failed. */
+let served = 0;
+let failed = 0;
+
+/** What the app says about its own traffic (what a `web` analysis check reads). */
+function stats(res: http.ServerResponse): void {
+  json(res, 200, { revision, requests: served, errors: failed, errorRate: served === 0 ? 0 : failed / served });
+}
+
+/**
+ * Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something
+ * to count). `errors-after-traffic` passes every health check but fails one request in five once
+ * users reach it, which only metrics on real traffic can see.
+ */
 function work(req: http.IncomingMessage, res: http.ServerResponse): void {
-  const failing = behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy());
+  served += 1;
+  const failing =
+    behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy()) || (behaviour.kind === 'errors-after-traffic' && served % 5 === 0);
+  if (failing) failed += 1;
   json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind });
 }
 
@@ -55,6 +71,7 @@ const server = http.createServer((req, res) => {
   if (behaviour.kind === 'hanging') return; // accept and never answer
   const path = (req.url ?? '/').split('?')[0];
   if (path === '/health' || path === '/healthz' || path === '/health/ready' || path === '/health/live') return health(res);
+  if (path === '/stats') return stats(res);
   return work(req, res);
 });
 

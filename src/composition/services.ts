@@ -25,6 +25,8 @@ import { ReleaseLedgerStore } from '../adapters/storage/releaseLedgerStore';
 import { createReleaseActivities, type ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import { TableProvider } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
+import { createAnalysisActivities, type AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
+import { createAnalysisProviders } from '../activities/analysis/analysisProviders';
 import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
 import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
 import { MonitorMetricsReader } from '../adapters/metrics/monitorMetricsReader';
@@ -44,7 +46,7 @@ export interface Services {
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
-  deploymentActivities: DeploymentActivities & ReleaseActivities;
+  deploymentActivities: DeploymentActivities & ReleaseActivities & AnalysisActivities;
   ledger: ReleaseLedgerStore;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
@@ -87,12 +89,14 @@ export function createServices(config: HarbormasterConfig): Services {
   const jobs = new ArmJobsGateway(credential, azureOptions);
   const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
   const healthHistory = new HealthHistoryStore(tables);
+  const metrics = new MonitorMetricsReader(credential, { endpoint: local.metricsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions });
+  const metricsFacts = new ArmMetricsFacts(credential, azureOptions);
   const healthSweep = createHealthSweep({
     apps: apps.apps,
     channels: apps.notifications,
     containerApps,
-    metrics: new MonitorMetricsReader(credential, { endpoint: local.metricsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions }),
-    metricsFacts: new ArmMetricsFacts(credential, azureOptions),
+    metrics,
+    metricsFacts,
     probe: createHealthEndpointProbe(http),
     runningDeployment: async (name) => (await appState.get(name)).running,
     readBackupAges: createBackupAgeReader({ index: new BackupIndex(tables), databases: apps.databases, now: () => new Date() }),
@@ -119,6 +123,7 @@ export function createServices(config: HarbormasterConfig): Services {
     deploymentActivities: {
       ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
       ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
+      ...createAnalysisActivities({ providerFor: createAnalysisProviders({ metrics, metricsFacts, http }), now: () => new Date() }),
     },
   };
 }

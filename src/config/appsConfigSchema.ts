@@ -9,6 +9,7 @@
 import picomatch from 'picomatch';
 import semver from 'semver';
 import { z } from 'zod';
+import { MONITOR_METRIC_NAMES, parseCondition } from '../domain/analysis';
 import { ncrontabProblem } from './ncrontab';
 
 // ---------------------------------------------------------------- shared field types
@@ -216,6 +217,95 @@ export const approvalSchema = z
   })
   .describe('Manual approval gate.');
 
+// ---------------------------------------------------------------- analysis
+
+const condition = (what: string) =>
+  z
+    .string()
+    .superRefine((value, ctx) => {
+      const parsed = parseCondition(value);
+      if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error });
+    })
+    .describe(what);
+
+export const monitorMetricProviderSchema = z
+  .strictObject({
+    kind: z.literal('monitor-metric').describe('Azure Monitor platform metrics of the container app, filtered to the revision.'),
+    metric: z.enum(MONITOR_METRIC_NAMES as ['5xx-rate', ...Array<(typeof MONITOR_METRIC_NAMES)[number]>]).describe(
+      'The figure: "5xx-rate" (5xx responses / requests, 0..1, from Requests by statusCodeCategory), "requests", "restarts" (RestartCount) or "response-time-avg-ms" (ResponseTime; the platform offers no percentiles).',
+    ),
+    windowSeconds: z.int().min(5).max(86_400).default(300).describe('Length of the window each measurement reads (seconds; default 300). Monitor stores these metrics at one-minute grain: in Azure use whole minutes.'),
+    ingestionDelaySeconds: z
+      .int()
+      .min(0)
+      .max(3_600)
+      .default(120)
+      .describe('The window ends this long before the measurement, because Monitor ingests platform metrics a few minutes late (seconds; default 120).'),
+    minRequests: z.int().min(0).default(20).describe('Fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass (default 20).'),
+  })
+  .describe('monitor-metric provider.');
+
+export const webProviderSchema = z
+  .strictObject({
+    kind: z.literal('web').describe('An HTTP GET answering JSON; one number picked out of it.'),
+    url: z
+      .string()
+      .regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })
+      .describe('URL to GET; "{{revisionFqdn}}" is replaced by the new revision\'s own host name.'),
+    jsonPath: z
+      .string()
+      .regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, { error: 'must be a dotted path such as "data.errorRate" or "items.0.value" (empty: the whole answer)' })
+      .default('')
+      .describe('Dotted path to the number in the JSON answer (a boolean counts as 1 or 0).'),
+    timeoutSeconds: seconds('Timeout of one try', 10, 120),
+    retries: z.int().min(0).max(10).default(2).describe('Extra tries after a transport error, timeout, 429 or 5xx (default 2).'),
+  })
+  .describe('web provider.');
+
+export const analysisCheckSchema = z
+  .strictObject({
+    name: slug('Name of the check, shown in the deployment record, e.g. "error-rate".'),
+    provider: z.discriminatedUnion('kind', [monitorMetricProviderSchema, webProviderSchema]).describe('Where the measured value comes from.'),
+    intervalSeconds: seconds('Time between measurements', 60, 86_400),
+    count: z.int().min(1).max(1_000).optional().describe('Measurements per canary step (default 3); a bake measures every interval until it ends.'),
+    durationSeconds: z.int().min(1).max(604_800).optional().describe('Instead of count: measure every interval for this long.'),
+    successCondition: condition('Met: the measurement passes, e.g. "value <= 0.05" or "value <= stable + 0.01" (compared with the stable revision in the same window).').optional(),
+    failureCondition: condition('Met: the measurement fails, e.g. "value > 0.1" or "value > stable * 1.2".').optional(),
+    failureLimit: z.int().min(0).max(1_000).default(0).describe('Failed measurements tolerated; one more fails the check and rolls back (default 0).'),
+    inconclusiveLimit: z
+      .int()
+      .min(0)
+      .max(1_000)
+      .default(0)
+      .describe('Inconclusive measurements (no data yet, too little traffic, provider errors and timeouts) tolerated; one more makes the check inconclusive (default 0).'),
+  })
+  .superRefine((check, ctx) => {
+    if (check.successCondition === undefined && check.failureCondition === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['successCondition'], message: 'a check needs a successCondition, a failureCondition or both' });
+    }
+    if (check.count !== undefined && check.durationSeconds !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'give count or durationSeconds, not both' });
+    }
+  })
+  .describe('One analysis check.');
+
+export const analysisSchema = z
+  .strictObject({
+    checks: z.array(analysisCheckSchema).default([]).describe('The checks; none: no analysis steps at all.'),
+    canarySteps: z.boolean().default(true).describe('Run the checks after each canary step\'s wait (default true).'),
+    bakeSeconds: z
+      .int()
+      .min(0)
+      .max(86_400)
+      .default(0)
+      .describe('After promotion, keep measuring for this long with the previous revision still active; a failure rolls back to it (seconds; default 0, no bake).'),
+    inconclusive: z
+      .enum(['pause', 'fail'])
+      .default('fail')
+      .describe('An inconclusive check: "pause" waits for a person (the approve/reject API, within approval.timeoutMinutes), "fail" rolls back (default "fail").'),
+  })
+  .describe('Analysis: checks on real traffic at each canary step and during a post-promotion bake.');
+
 export const selfHealSchema = z
   .strictObject({
     enabled: z.boolean().default(false).describe('Restart the active revision when it stays unhealthy (default false).'),
@@ -268,6 +358,7 @@ export const managedAppSchema = z
     strategy: deployStrategySchema.prefault({ kind: 'direct' }),
     database: z.string().optional().describe('Name of an entry in databases[]: backed up before each migration and on its schedule.'),
     approval: approvalSchema.prefault({}),
+    analysis: analysisSchema.optional(),
     notify: z.array(z.string()).default([]).describe('Names of entries in notifications[] told about this app\'s deployments and alerts.'),
     selfHeal: selfHealSchema.prefault({}),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]).describe('Windows in which alerts are muted.'),
@@ -337,6 +428,10 @@ export const appsConfigSchema = z
         if (!channelNames.includes(channel)) {
           ctx.addIssue({ code: 'custom', path: ['apps', i, 'notify', j], message: `names notification channel "${channel}", which is not in notifications[] (${known(channelNames)})` });
         }
+      });
+      const checkNames = (app.analysis?.checks ?? []).map((c) => c.name);
+      checkNames.forEach((name, j) => {
+        if (checkNames.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path: ['apps', i, 'analysis', 'checks', j, 'name'], message: `duplicates check "${name}": each check name must be unique` });
       });
       if (app.health.deadlineSeconds < app.health.intervalSeconds * app.health.successThreshold) {
         ctx.addIssue({

@@ -11,10 +11,11 @@ import { healthWaitOrchestrator } from '../orchestrators/healthWaitOrchestrator'
 import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import type { ReleaseActivities } from '../activities/deployment/createReleaseActivities';
+import type { AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 
-type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities;
+type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities;
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
@@ -49,6 +50,7 @@ export function registerDeploymentPipeline(): void {
     'activateRevision',
     'deactivateRevision',
     'notifyDeployment',
+    'measureAnalysis',
   ];
   for (const name of names) registerActivity(name);
   df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigurationError, loadAppsConfig, parseAppsConfig, type AppsConfig } from '../../src/config';
+import { toDeploySpec } from '../../src/activities/deployment/toDeploySpec';
 import { EXAMPLE_CONFIG, REPO_ROOT, exampleDocument, makeTempDir, writeTempConfig, type JsonDocument } from './configFiles';
 
 const dir = makeTempDir();
@@ -74,6 +75,27 @@ describe('the example configuration', () => {
   });
 });
 
+describe('analysis', () => {
+  it('applies the defaults that suit Monitor\'s one-minute grain, and a deployment carries them', () => {
+    const doc = exampleDocument();
+    doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, successCondition: 'value <= stable + 0.01' }], bakeSeconds: 600 };
+    const app = appByName(parseAppsConfig(doc), doc.apps[1].name);
+    expect(app.analysis).toMatchObject({ canarySteps: true, bakeSeconds: 600, inconclusive: 'fail' });
+    expect(app.analysis?.checks[0]).toMatchObject({ intervalSeconds: 60, failureLimit: 0, inconclusiveLimit: 0, provider: { windowSeconds: 300, ingestionDelaySeconds: 120, minRequests: 20 } });
+    expect(toDeploySpec(app).analysis?.checks[0].count).toBe(3);
+  });
+
+  it('durationSeconds becomes a count of intervals; an app without checks carries no analysis at all', () => {
+    const doc = exampleDocument();
+    doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'web', url: 'https://{{revisionFqdn}}/stats' }, intervalSeconds: 30, durationSeconds: 100, failureCondition: 'value > 0' }] };
+    doc.apps[0].analysis = { checks: [], bakeSeconds: 60 };
+    const config = parseAppsConfig(doc);
+    expect(toDeploySpec(appByName(config, doc.apps[1].name)).analysis?.checks[0].count).toBe(4);
+    expect(toDeploySpec(appByName(config, doc.apps[0].name))).not.toHaveProperty('analysis');
+    expect(toDeploySpec(appByName(config, doc.apps[2].name))).not.toHaveProperty('analysis');
+  });
+});
+
 describe('an invalid configuration names the field and what is wrong', () => {
   it.each<[string, (doc: JsonDocument) => void, string, RegExp]>([
     ['missing field', (doc) => delete doc.apps[1].image.repository, 'apps[1].image.repository', /is required/],
@@ -90,6 +112,12 @@ describe('an invalid configuration names the field and what is wrong', () => {
     ['registry with a scheme', (doc) => (doc.apps[0].image.registry = 'https://sfaregistry.azurecr.io'), 'apps[0].image.registry', /login server/],
     ['subscription that is not a GUID', (doc) => (doc.apps[0].containerApp.subscriptionId = 'my-sub'), 'apps[0].containerApp.subscriptionId', /GUID/],
     ['maintenance window ending before it starts', (doc) => (doc.apps[5].maintenanceWindows[0].end = '2026-03-01T21:00:00Z'), 'apps[5].maintenanceWindows[0].end', /after start/],
+    ['analysis condition that is code, not a comparison', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, successCondition: 'result[0] <= 0.05' }] }), 'apps[1].analysis.checks[0].successCondition', /must read "value <op> <number>"/],
+    ['analysis check without a condition', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' } }] }), 'apps[1].analysis.checks[0].successCondition', /needs a successCondition, a failureCondition or both/],
+    ['analysis check with count and duration', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, count: 3, durationSeconds: 60, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].durationSeconds', /count or durationSeconds, not both/],
+    ['unknown analysis provider', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'log-query' }, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].provider.kind', /"monitor-metric", "web"/],
+    ['unknown Monitor figure', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'cpu', provider: { kind: 'monitor-metric', metric: 'cpu' }, failureCondition: 'value > 90' }] }), 'apps[1].analysis.checks[0].provider.metric', /"5xx-rate"/],
+    ['two analysis checks of one name', (doc) => (doc.apps[1].analysis = { checks: [1, 2].map(() => ({ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, failureCondition: 'value > 0.1' })) }), 'apps[1].analysis.checks[1].name', /duplicates check "errors"/],
   ])('%s', (_label, mutate, fieldPath, what) => {
     const doc = exampleDocument();
     mutate(doc);

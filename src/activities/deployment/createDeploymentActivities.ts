@@ -62,6 +62,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         newRevision: input.newRevision,
         reason: input.reason,
         rollout: input.rollout,
+        analysis: input.analysis,
       });
     },
 

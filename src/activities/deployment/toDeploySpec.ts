@@ -1,8 +1,10 @@
 import type { ManagedApp } from '../../config';
+import type { AnalysisSpec } from '../../domain/analysis';
 import type { DeploySpec } from '../../domain/deployment';
 
 /** The snapshot of an app's configuration a deployment carries in its input. */
 export function toDeploySpec(app: ManagedApp): DeploySpec {
+  const analysis = analysisSpecOf(app);
   return {
     app: app.name,
     containerApp: { ...app.containerApp },
@@ -21,6 +23,28 @@ export function toDeploySpec(app: ManagedApp): DeploySpec {
     strategy: app.strategy.kind === 'canary' ? { ...app.strategy, steps: [...app.strategy.steps] } : { ...app.strategy },
     database: app.database,
     approval: { ...app.approval },
+    ...(analysis ? { analysis } : {}),
     notify: [...app.notify],
+  };
+}
+
+/** The app's analysis as a deployment carries it; undefined without checks (such an app's rollout has no analysis steps). */
+function analysisSpecOf(app: ManagedApp): AnalysisSpec | undefined {
+  const analysis = app.analysis;
+  if (!analysis || analysis.checks.length === 0) return undefined;
+  return {
+    canarySteps: analysis.canarySteps,
+    bakeSeconds: analysis.bakeSeconds,
+    inconclusive: analysis.inconclusive,
+    checks: analysis.checks.map((check) => ({
+      name: check.name,
+      provider: { ...check.provider },
+      intervalSeconds: check.intervalSeconds,
+      count: check.durationSeconds !== undefined ? Math.max(1, Math.ceil(check.durationSeconds / check.intervalSeconds)) : (check.count ?? 3),
+      successCondition: check.successCondition,
+      failureCondition: check.failureCondition,
+      failureLimit: check.failureLimit,
+      inconclusiveLimit: check.inconclusiveLimit,
+    })),
   };
 }

@@ -3,7 +3,7 @@
  * purge, and read by the status API. One row per deployment (partition = app).
  */
 import type { TableClient } from '@azure/data-tables';
-import type { DeploymentKind, DeploymentPhase, DeploymentRecord, ImageRef, RolloutProgress, StepRecord } from '../../domain/deployment';
+import type { DeploymentKind, DeploymentPhase, DeploymentRecord, ImageRef, AnalysisRunRecord, RolloutProgress, StepRecord } from '../../domain/deployment';
 import { TERMINAL_PHASES } from '../../domain/deployment';
 import { TableNames, type TableProvider } from './tables';
 
@@ -21,6 +21,7 @@ interface DeploymentEntity {
   reason?: string;
   steps: string;
   rollout?: string;
+  analysis?: string;
 }
 
 export interface StepUpdate {
@@ -79,7 +80,7 @@ export class DeploymentStore {
     id: string,
     app: string,
     at: string,
-    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress },
+    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress; analysis?: AnalysisRunRecord[] },
   ): Promise<DeploymentRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
@@ -92,6 +93,7 @@ export class DeploymentStore {
       if (change.reason) record.reason = change.reason;
       if (change.rollout && (!record.rollout || change.rollout.index >= record.rollout.index || change.rollout.steps.length !== record.rollout.steps.length)) record.rollout = change.rollout;
       if (change.step) applyStep(record.steps, change.step, at);
+      if (change.analysis) record.analysis = mergeAnalysis(record.analysis ?? [], change.analysis);
       record.updatedAt = at > record.updatedAt ? at : record.updatedAt;
       try {
         await table.updateEntity(toEntity(record), 'Replace', { etag: entity.etag });
@@ -105,6 +107,42 @@ export class DeploymentStore {
   private table(): Promise<TableClient> {
     return this.tables.get(TableNames.deployments);
   }
+}
+
+/** A Table string property holds 64 KiB of UTF-16: 32,768 characters. Keep a margin. */
+const MAX_ANALYSIS_CHARS = 30_000;
+
+/**
+ * Analysis runs as they fit in one property: when they do not, each run keeps fewer of its
+ * newest measurements, and at worst only its verdict and reason (which name the deciding
+ * measurement). The record is never refused for its size: that would fail the deployment.
+ */
+export function fitAnalysis(runs: AnalysisRunRecord[]): AnalysisRunRecord[] {
+  for (const keep of [Number.POSITIVE_INFINITY, 10, 3, 1, 0]) {
+    const fitted = runs.map((run) => (run.measurements.length > keep ? { ...run, measurements: keep === 0 ? [] : run.measurements.slice(-keep) } : run));
+    if (JSON.stringify(fitted).length <= MAX_ANALYSIS_CHARS) return fitted;
+  }
+  // Even the verdicts do not fit: keep the newest runs that do.
+  const kept: AnalysisRunRecord[] = [];
+  let size = 2;
+  for (const run of [...runs].reverse()) {
+    const bare = { ...run, measurements: [] };
+    size += JSON.stringify(bare).length + 1;
+    if (size > MAX_ANALYSIS_CHARS) break;
+    kept.unshift(bare);
+  }
+  return kept;
+}
+
+/** A run replaces the stored run of the same step and check (a replayed update leaves it as it was). */
+function mergeAnalysis(stored: AnalysisRunRecord[], runs: AnalysisRunRecord[]): AnalysisRunRecord[] {
+  const merged = [...stored];
+  for (const run of runs) {
+    const at = merged.findIndex((r) => r.stepIndex === run.stepIndex && r.check === run.check);
+    if (at >= 0) merged[at] = run;
+    else merged.push(run);
+  }
+  return merged;
 }
 
 function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
@@ -139,6 +177,7 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
     reason: record.reason,
     steps: JSON.stringify(record.steps),
     rollout: record.rollout ? JSON.stringify(record.rollout) : undefined,
+    analysis: record.analysis ? JSON.stringify(fitAnalysis(record.analysis)) : undefined,
   };
 }
 
@@ -157,6 +196,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     reason: entity.reason || undefined,
     steps: JSON.parse(entity.steps) as StepRecord[],
     rollout: entity.rollout ? (JSON.parse(entity.rollout) as RolloutProgress) : undefined,
+    analysis: entity.analysis ? (JSON.parse(entity.analysis) as AnalysisRunRecord[]) : undefined,
   };
 }
 

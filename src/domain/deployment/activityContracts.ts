@@ -3,7 +3,8 @@
  * Activities that can fail for a reason retrying will not fix return `{ ok: false }`;
  * a thrown error means "transient" and the orchestration's retry policy applies.
  */
-import type { DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
+import type { AnalysisCheckSpec } from '../analysis/analysisSpec';
+import type { AnalysisRunRecord, DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
 import type { ContainerAppTarget, DeploySpec, HealthSpec } from './deploySpec';
 import type { ReleaseVerdict, RollbackPlan, RollbackRefusal, RollbackRequest } from '../rollout';
 
@@ -25,6 +26,7 @@ export const ActivityNames = {
   activateRevision: 'activateRevision',
   notifyDeployment: 'notifyDeployment',
   finishDeployment: 'finishDeployment',
+  measureAnalysis: 'measureAnalysis',
 } as const;
 
 /**
@@ -71,6 +73,19 @@ export interface RecordDeploymentInput {
   newRevision?: string;
   reason?: string;
   rollout?: RolloutProgress;
+  /** Analysis runs to add or replace (keyed by step index and check). */
+  analysis?: AnalysisRunRecord[];
+}
+
+/** One measurement of one analysis check (the activity returns a ProviderReading; the orchestration judges it). */
+export interface MeasureAnalysisInput {
+  app: string;
+  containerApp: ContainerAppTarget;
+  check: AnalysisCheckSpec;
+  revisionName: string;
+  /** The revision the new one is compared with (what served before the deployment). */
+  stableRevisionName?: string;
+  revisionFqdn?: string;
 }
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: string };

@@ -3,6 +3,7 @@
  * input when it starts: the orchestration replays from its own history, so a
  * configuration change mid-flight cannot make it non-deterministic.
  */
+import type { AnalysisSpec } from '../analysis/analysisSpec';
 import type { DeployStrategy } from './trafficPlan';
 
 export interface ContainerAppTarget {
@@ -40,5 +41,7 @@ export interface DeploySpec {
   strategy: DeployStrategy;
   database?: string;
   approval: { required: boolean; timeoutMinutes: number };
+  /** Absent for apps without analysis checks (their rollouts compile as they always did). */
+  analysis?: AnalysisSpec;
   notify: string[];
 }

@@ -2,6 +2,7 @@
  * The states a deployment goes through and the records the status API returns.
  * These strings are the API: `GET /api/deployments/{id}` returns them as they are.
  */
+import type { AnalysisVerdict, Measurement } from '../analysis/analysisVerdict';
 
 /** Where a deployment is. Terminal phases: succeeded, rolled-back, failed, superseded, rejected. */
 export type DeploymentPhase =
@@ -30,6 +31,8 @@ export type StepName =
   | 'health-wait'
   | 'approval'
   | 'promote'
+  /** After promotion: analysis while the previous revision stays active. */
+  | 'bake'
   | 'rollback'
   | 'down-migration'
   | 'retire-previous'
@@ -79,6 +82,20 @@ export interface DeploymentRecord {
   reason?: string;
   steps: StepRecord[];
   rollout?: RolloutProgress;
+  /** Every analysis run of the deployment: where, which check, its verdict and measurements. */
+  analysis?: AnalysisRunRecord[];
+}
+
+/** One check's run at one rollout step (a canary weight or the bake). */
+export interface AnalysisRunRecord {
+  /** Index of the rollout step that ran it. */
+  stepIndex: number;
+  /** `10 %` at a canary step, `bake` after promotion. */
+  at: string;
+  check: string;
+  verdict: AnalysisVerdict;
+  reason: string;
+  measurements: Measurement[];
 }
 
 /** `registry/repository@sha256:...`: what a revision runs, pinned by digest. */

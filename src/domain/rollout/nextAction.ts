@@ -99,6 +99,8 @@ export function recordNameOf(state: RolloutState, index: number): StepName {
       return 'deploy';
     case 'approval':
       return 'approval';
+    case 'bake':
+      return 'bake';
     case 'healthGate':
       return promoting(state, index) ? 'promote' : 'health-wait';
     default:

@@ -20,7 +20,11 @@ export type RolloutStep =
   | { kind: 'approval'; timeoutMinutes: number }
   /** The new revision's share of traffic, through the traffic gate. */
   | { kind: 'setWeight'; weight: number }
-  | { kind: 'pause'; seconds: number };
+  | { kind: 'pause'; seconds: number }
+  /** The app's analysis checks, run once at the current weight (a canary step). */
+  | { kind: 'analysis'; weight: number }
+  /** After promotion: the checks measured for `seconds` while the previous revision stays active. */
+  | { kind: 'bake'; seconds: number };
 
 export type RolloutStepKind = RolloutStep['kind'];
 
@@ -29,27 +33,33 @@ export const PRELUDE: readonly RolloutStep[] = [{ kind: 'verify' }, { kind: 'bac
 export interface RolloutPolicy {
   strategy: DeployStrategy;
   approval: { required: boolean; timeoutMinutes: number };
+  /** Absent or without checks: no analysis steps (what every app compiled to before analysis existed). */
+  analysis?: { checks: readonly unknown[]; canarySteps: boolean; bakeSeconds: number };
 }
 
 /**
  * The steps after deploy. Multiple mode: health at 0 %, the approval gate, then the weights
  * (a canary pauses and re-checks health at each one). Single mode: the new revision already
  * serves, so health is judged on live traffic and the only weight is the 100 % it has.
+ * With analysis checks, each canary wait is followed by an analysis, and promotion by a bake.
  */
 export function compileRolloutTail(policy: RolloutPolicy, mode: 'Single' | 'Multiple'): RolloutStep[] {
   const steps: RolloutStep[] = [{ kind: 'healthGate' }];
   if (policy.approval.required) steps.push({ kind: 'approval', timeoutMinutes: policy.approval.timeoutMinutes });
   const strategy = policy.strategy;
+  const analysis = policy.analysis && policy.analysis.checks.length > 0 ? policy.analysis : undefined;
   if (mode === 'Multiple' && strategy.kind === 'canary') {
     const weights = strategy.steps.filter((w) => w > 0 && w < 100);
     const wait = strategy.stepWaitSeconds ?? 60;
     for (const weight of weights) {
       steps.push({ kind: 'setWeight', weight });
       if (wait > 0) steps.push({ kind: 'pause', seconds: wait });
+      if (analysis?.canarySteps) steps.push({ kind: 'analysis', weight });
       steps.push({ kind: 'healthGate', successThreshold: 1 });
     }
   }
   steps.push({ kind: 'setWeight', weight: 100 });
+  if (analysis && analysis.bakeSeconds > 0) steps.push({ kind: 'bake', seconds: analysis.bakeSeconds });
   return steps;
 }
 
@@ -69,6 +79,10 @@ export function describeStep(step: RolloutStep): string {
       return step.successThreshold ? `health re-check (${step.successThreshold} success)` : 'health gate';
     case 'approval':
       return `approval within ${step.timeoutMinutes} min`;
+    case 'analysis':
+      return `analysis at ${step.weight} %`;
+    case 'bake':
+      return `bake for ${step.seconds} s with analysis (previous revision kept active)`;
     default:
       return step.kind;
   }

@@ -18,6 +18,7 @@ import {
 } from '../../domain/deployment';
 import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, skipReasonOf, startRollout, type RolloutAction, type RolloutState, type RolloutStep } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
+import { analysisStep, bakeStep } from './analysisSteps';
 import { afterMigration, restorePrevious, settle, settleTask } from './compensation';
 import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
@@ -63,7 +64,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
   if (action.kind === 'complete') {
     phase = yield* promoted(run);
   } else if (action.kind === 'rollBack') {
-    phase = yield* rolledBack(run, action, failedStep ?? 'promote', failedKind === 'healthGate' ? 'failed' : 'rolled-back');
+    phase = yield* rolledBack(run, action, failedStep ?? 'promote', failedChecks(failedKind, action) ? 'failed' : 'rolled-back');
   } else {
     phase = action.phase;
     yield run.step(failedStep ?? 'verify', 'failed', action.reason);
@@ -105,6 +106,10 @@ function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<
         return yield* pauseStep(run, step);
       case 'setWeight':
         return yield* setWeightStep(run, step);
+      case 'analysis':
+        return yield* analysisStep(run, step, index);
+      case 'bake':
+        return yield* bakeStep(run, step, index);
     }
   } catch (error) {
     // An activity that failed after its retries: the step failed, with the innermost reason.
@@ -156,6 +161,12 @@ function* retirePrevious(run: RolloutRun): Generator<Task, void, unknown> {
   const result = (yield run.call(A.deactivateRevision, { containerApp: run.input.spec.containerApp, revisionName: previousRevision, onlyIfIdle: true })) as { deactivated: boolean };
   if (result.deactivated) yield* settle(run, previousRevision, 'retired', `deactivated ${keepMinutes} min after promotion`, ['superseded']);
   yield run.step('retire-previous', 'succeeded', result.deactivated ? `${previousRevision} deactivated after ${keepMinutes} min` : `${previousRevision} kept: it has traffic`);
+}
+
+/** The release failed a check (health or analysis), as opposed to being rejected or aborted by a person. */
+function failedChecks(kind: RolloutStep['kind'] | undefined, action: Extract<RolloutAction, { kind: 'rollBack' }>): boolean {
+  if (kind === 'healthGate') return true;
+  return (kind === 'analysis' || kind === 'bake') && action.phase !== 'rejected' && !action.reason.startsWith('aborted: ');
 }
 
 function progressOf(state: RolloutState): RolloutProgress {

@@ -36,9 +36,9 @@ export function* healthGateStep(run: RolloutRun, step: Step<'healthGate'>, index
 }
 
 /** A person decides; health keeps being checked meanwhile, and no decision in time is a no. */
-export function* approvalStep(run: RolloutRun, step: Step<'approval'>): Generator<Task, StepResult, unknown> {
+export function* approvalStep(run: RolloutRun, step: Step<'approval'>, why?: string): Generator<Task, StepResult, unknown> {
   const { context } = run;
-  yield run.notify('awaiting-approval');
+  yield run.notify('awaiting-approval', why);
   const deadline = run.nowMs() + step.timeoutMinutes * 60_000;
   const approval = context.df.waitForExternalEvent(ApprovalEventName);
   for (;;) {

@@ -30,6 +30,30 @@ describe('compiling a strategy into steps', () => {
     expect(steps).toEqual(expected);
   });
 
+  const checks = [{ name: 'error-rate' }];
+  it.each([
+    ['canary with analysis and a bake', { ...canary, analysis: { checks, canarySteps: true, bakeSeconds: 60 } }, 'Multiple' as const,
+      ['healthGate', 'approval', 'setWeight 10', 'pause 5', 'analysis 10', 'healthGate', 'setWeight 50', 'pause 5', 'analysis 50', 'healthGate', 'setWeight 100', 'bake 60']],
+    ['canary with analysis at its steps only', { ...canary, analysis: { checks, canarySteps: true, bakeSeconds: 0 } }, 'Multiple' as const,
+      ['healthGate', 'approval', 'setWeight 10', 'pause 5', 'analysis 10', 'healthGate', 'setWeight 50', 'pause 5', 'analysis 50', 'healthGate', 'setWeight 100']],
+    ['blue-green with a bake', { ...blueGreen, analysis: { checks, canarySteps: true, bakeSeconds: 120 } }, 'Multiple' as const, ['healthGate', 'setWeight 100', 'bake 120']],
+    ['analysis without checks compiles to what the app had without analysis', { ...canary, analysis: { checks: [], canarySteps: true, bakeSeconds: 60 } }, 'Multiple' as const,
+      ['healthGate', 'approval', 'setWeight 10', 'pause 5', 'healthGate', 'setWeight 50', 'pause 5', 'healthGate', 'setWeight 100']],
+  ])('%s', (_name, policy, mode, expected) => {
+    const steps = compileRolloutTail(policy, mode).map((s) =>
+      s.kind === 'setWeight' ? `setWeight ${s.weight}` : s.kind === 'pause' ? `pause ${s.seconds}` : s.kind === 'analysis' ? `analysis ${s.weight}` : s.kind === 'bake' ? `bake ${s.seconds}` : s.kind,
+    );
+    expect(steps).toEqual(expected);
+  });
+
+  it('a failed analysis takes the one way back, and the bake is its own record', () => {
+    const tail = compileRolloutTail({ ...blueGreen, analysis: { checks, canarySteps: true, bakeSeconds: 60 } }, 'Multiple');
+    const { actions, state } = drive([{ kind: 'begin' }, ok, ok, ok, ok, ok, ok, { kind: 'stepFailed', reason: 'analysis failed (bake): 5xx-rate 0.2' }], tail);
+    expect(actions.slice(-2)).toEqual(['run bake', 'rollBack rolled-back: analysis failed (bake): 5xx-rate 0.2']);
+    expect(recordNameOf(state, state.index)).toBe('bake');
+    expect(phaseOf(state, state.index)).toBe('promoting');
+  });
+
   it('always starts with verify, backup, migrate, deploy', () => {
     expect(compileRollout(blueGreen, 'Multiple').slice(0, 4).map((s) => s.kind)).toEqual(['verify', 'backup', 'migrate', 'deploy']);
   });

@@ -1,0 +1,114 @@
+/**
+ * `web`: an HTTP GET answering JSON, one number picked out of it by a dotted path (a boolean
+ * counts as 1 or 0). Each try has the check's timeout; a transport error, timeout, 429 or 5xx is
+ * tried again up to `retries` times with a short backoff, within the measurement's own deadline.
+ * Never quotes the answer's body in a reason (it could carry anything).
+ */
+import { request, type Dispatcher } from 'undici';
+import type { ProviderReading, WebProviderSpec } from '../../domain/analysis';
+import type { AnalysisProvider, MeasureOptions, MeasureRequest } from './analysisProvider';
+
+const MAX_BODY_BYTES = 256 * 1024;
+
+export function createWebProvider(dispatcher: Dispatcher): AnalysisProvider {
+  return {
+    async measure(req: MeasureRequest, options: MeasureOptions): Promise<ProviderReading> {
+      const spec = req.check.provider as WebProviderSpec;
+      const url = spec.url.replaceAll('{{revisionFqdn}}', req.revisionFqdn ?? '');
+      const host = safeHost(url);
+      const deadline = AbortSignal.timeout(options.timeoutInMs);
+      const overall = options.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;
+      let last = '';
+      for (let attempt = 0; attempt <= spec.retries; attempt++) {
+        if (attempt > 0) {
+          await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)), overall);
+          if (overall.aborted) break;
+        }
+        const tried = await tryOnce(dispatcher, url, spec, overall);
+        if ('reading' in tried) return tried.reading;
+        last = tried.retry;
+        if (overall.aborted) break;
+      }
+      return { kind: 'error', reason: `GET ${host}: ${last || 'no answer before the measurement deadline'} (${spec.retries + 1} tries)` };
+    },
+  };
+}
+
+async function tryOnce(dispatcher: Dispatcher, url: string, spec: WebProviderSpec, overall: AbortSignal): Promise<{ reading: ProviderReading } | { retry: string }> {
+  const signal = AbortSignal.any([overall, AbortSignal.timeout(spec.timeoutSeconds * 1000)]);
+  try {
+    const response = await request(url, { method: 'GET', dispatcher, signal, headers: { accept: 'application/json' }, headersTimeout: spec.timeoutSeconds * 1000, bodyTimeout: spec.timeoutSeconds * 1000 });
+    const status = response.statusCode;
+    if (status === 429 || status >= 500) {
+      await response.body.dump();
+      return { retry: `HTTP ${status}` };
+    }
+    if (status >= 400) {
+      await response.body.dump();
+      return { reading: { kind: 'error', reason: `GET ${safeHost(url)} answered HTTP ${status}` } };
+    }
+    const text = await readCapped(response.body);
+    if (text === undefined) return { reading: { kind: 'error', reason: `the answer is over ${MAX_BODY_BYTES} bytes` } };
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      return { reading: { kind: 'error', reason: 'the answer is not JSON' } };
+    }
+    const picked = pick(json, spec.jsonPath);
+    if (typeof picked === 'boolean') return { reading: { kind: 'value', value: picked ? 1 : 0, detail: `${spec.jsonPath || 'answer'} = ${picked}` } };
+    if (typeof picked === 'number' && Number.isFinite(picked)) return { reading: { kind: 'value', value: picked, detail: `${spec.jsonPath || 'answer'} = ${picked}` } };
+    if (picked === undefined || picked === null) return { reading: { kind: 'no-data', reason: `the answer has no ${spec.jsonPath || 'value'}` } };
+    return { reading: { kind: 'error', reason: `${spec.jsonPath || 'the answer'} is a ${Array.isArray(picked) ? 'list' : typeof picked}, not a number` } };
+  } catch (error) {
+    const name = (error as { name?: string })?.name;
+    const code = (error as { code?: string })?.code;
+    if (name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { retry: `timed out after ${spec.timeoutSeconds} s` };
+    return { retry: `could not be reached${typeof code === 'string' ? ` (${code.slice(0, 40)})` : ''}` };
+  }
+}
+
+/** `a.b.0.c` into parsed JSON; undefined when any segment is missing. */
+export function pick(json: unknown, path: string): unknown {
+  if (!path) return json;
+  let current: unknown = json;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+async function readCapped(body: AsyncIterable<Buffer | Uint8Array> & { destroy?: () => void }): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) {
+      body.destroy?.();
+      return undefined;
+    }
+    chunks.push(Buffer.from(chunk));
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return '(unreadable URL)';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+    signal.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,74 @@
+/**
+ * What an app's analysis measures and how its verdicts are reached, as a deployment carries it
+ * in its input (a snapshot of the apps configuration, so a configuration change never alters a
+ * deployment in flight).
+ *
+ * A check asks one provider for one number per measurement, `count` times, `intervalSeconds`
+ * apart, and judges each number by its conditions (see analysisCondition.ts). Providers are
+ * a family keyed by `kind` (src/activities/analysis/analysisProviders.ts).
+ */
+
+/** The figures `monitor-metric` reads for one revision over one window, from Container Apps platform metrics. */
+export type MonitorMetricName =
+  /** 5xx responses / all requests (0..1). */
+  | '5xx-rate'
+  /** Requests served. */
+  | 'requests'
+  /** Replica restarts. */
+  | 'restarts'
+  /** Average response time (ms): Container Apps offers no percentiles. */
+  | 'response-time-avg-ms';
+
+export const MONITOR_METRIC_NAMES: readonly MonitorMetricName[] = ['5xx-rate', 'requests', 'restarts', 'response-time-avg-ms'];
+
+export interface MonitorMetricProviderSpec {
+  kind: 'monitor-metric';
+  metric: MonitorMetricName;
+  /** Length of the window each measurement reads, ending `ingestionDelaySeconds` before the measurement. */
+  windowSeconds: number;
+  /** Monitor ingests platform metrics at one-minute grain, a few minutes late: the window ends this long before now. */
+  ingestionDelaySeconds: number;
+  /** Fewer requests than this in the window (on the canary, or on the stable revision when compared) is inconclusive, not a pass. */
+  minRequests: number;
+}
+
+export interface WebProviderSpec {
+  kind: 'web';
+  /** `{{revisionFqdn}}` and `{{stableRevisionFqdn}}` are replaced by the revisions' own host names. */
+  url: string;
+  /** Dotted path into the JSON answer (`data.errorRate`, `items.0.value`); empty: the whole answer. */
+  jsonPath: string;
+  timeoutSeconds: number;
+  /** Extra tries after a failed one (transport error, timeout, 5xx, 429). */
+  retries: number;
+}
+
+export type AnalysisProviderSpec = MonitorMetricProviderSpec | WebProviderSpec;
+export type AnalysisProviderKind = AnalysisProviderSpec['kind'];
+export const ANALYSIS_PROVIDER_KINDS: readonly AnalysisProviderKind[] = ['monitor-metric', 'web'];
+
+export interface AnalysisCheckSpec {
+  name: string;
+  provider: AnalysisProviderSpec;
+  intervalSeconds: number;
+  /** Measurements per run (a bake measures every interval until it ends instead). */
+  count: number;
+  /** Met: the measurement passes. Set without failureCondition: not met fails. */
+  successCondition?: string;
+  /** Met: the measurement fails. */
+  failureCondition?: string;
+  /** Failed measurements tolerated; one more fails the run. */
+  failureLimit: number;
+  /** Inconclusive (no data, too little traffic, provider error) measurements tolerated; one more makes the run inconclusive. */
+  inconclusiveLimit: number;
+}
+
+export interface AnalysisSpec {
+  checks: AnalysisCheckSpec[];
+  /** Run the checks after each canary step's wait. */
+  canarySteps: boolean;
+  /** After promotion, measure for this long with the previous revision still active (0: no bake). */
+  bakeSeconds: number;
+  /** An inconclusive run: `pause` asks a person (the approval API), `fail` rolls back. */
+  inconclusive: 'pause' | 'fail';
+}

@@ -1,0 +1,3 @@
+export * from './analysisSpec';
+export * from './analysisCondition';
+export * from './analysisVerdict';

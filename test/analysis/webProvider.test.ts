@@ -1,0 +1,106 @@
+/**
+ * The web provider against a local HTTP server: a number picked out of JSON by path, retries on
+ * 5xx, a timeout per try and a deadline per measurement (a server that never answers is an
+ * error reading, never a stuck activity), and the factory refusing unknown kinds.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createAnalysisActivities } from '../../src/activities/analysis/createAnalysisActivities';
+import { createAnalysisProviders } from '../../src/activities/analysis/analysisProviders';
+import { createHttpAgent } from '../../src/adapters/http/httpAgent';
+import type { AnalysisCheckSpec, AnalysisProviderKind } from '../../src/domain/analysis';
+import type { MeasureAnalysisInput } from '../../src/domain/deployment';
+
+jest.setTimeout(30_000);
+
+let server: http.Server;
+let base: string;
+const hits = new Map<string, number>();
+const ports = { metrics: { readAppMetrics: () => Promise.reject(new Error('not used')) }, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() };
+
+function check(url: string, fields: Partial<AnalysisCheckSpec['provider']> = {}): AnalysisCheckSpec {
+  return {
+    name: 'smoke',
+    provider: { kind: 'web', url, jsonPath: 'data.errorRate', timeoutSeconds: 1, retries: 2, ...fields } as AnalysisCheckSpec['provider'],
+    intervalSeconds: 10,
+    count: 1,
+    successCondition: 'value <= 0.05',
+    failureLimit: 0,
+    inconclusiveLimit: 0,
+  };
+}
+
+function input(spec: AnalysisCheckSpec): MeasureAnalysisInput {
+  return { app: 'web-app', containerApp: { subscriptionId: 's', resourceGroup: 'r', name: 'web-app' }, check: spec, revisionName: 'web-app--abc', revisionFqdn: `127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    const path = req.url ?? '/';
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    const send = (status: number, body: string): void => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(body);
+    };
+    if (path === '/ok') return send(200, JSON.stringify({ data: { errorRate: 0.01, healthy: true } }));
+    if (path === '/flaky') return hits.get(path)! < 3 ? send(503, '{}') : send(200, JSON.stringify({ data: { errorRate: 0.3 } }));
+    if (path === '/down') return send(503, 'secret-token-in-body');
+    if (path === '/text') return send(200, 'not json at all');
+    if (path === '/missing') return send(200, JSON.stringify({ data: {} }));
+    if (path === '/hang') return; // never answers
+    return send(404, '{}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+describe('web: HTTP GET JSON, a path, a condition', () => {
+  const { measureAnalysis } = createAnalysisActivities({ providerFor: createAnalysisProviders(ports), now: () => new Date(), measurementTimeoutMs: 5_000 });
+
+  it('picks the number at the path', async () => {
+    expect(await measureAnalysis(input(check(`${base}/ok`)))).toMatchObject({ kind: 'value', value: 0.01, detail: 'data.errorRate = 0.01' });
+  });
+
+  it('counts a boolean as 1 or 0', async () => {
+    expect(await measureAnalysis(input(check(`${base}/ok`, { jsonPath: 'data.healthy' })))).toMatchObject({ kind: 'value', value: 1 });
+  });
+
+  it('replaces {{revisionFqdn}} with the revision\'s own host name', async () => {
+    expect(await measureAnalysis(input(check('http://{{revisionFqdn}}/ok')))).toMatchObject({ kind: 'value', value: 0.01 });
+  });
+
+  it('tries again after a 5xx', async () => {
+    expect(await measureAnalysis(input(check(`${base}/flaky`)))).toMatchObject({ kind: 'value', value: 0.3 });
+    expect(hits.get('/flaky')).toBe(3);
+  });
+
+  it('gives up after its retries with the status, never the body', async () => {
+    const reading = (await measureAnalysis(input(check(`${base}/down`, { retries: 1 })))) as any;
+    expect(reading).toMatchObject({ kind: 'error', reason: `GET ${base.slice(7)}: HTTP 503 (2 tries)` });
+    expect(JSON.stringify(reading)).not.toContain('secret-token');
+  });
+
+  it('a server that never answers times out per try and the measurement ends with an error', async () => {
+    const started = Date.now();
+    const reading = (await measureAnalysis(input(check(`${base}/hang`, { retries: 1 })))) as any;
+    expect(reading.kind).toBe('error');
+    expect(reading.reason).toMatch(/timed out after 1 s/);
+    expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('an answer that is not JSON is an error; a missing path is no data', async () => {
+    expect(await measureAnalysis(input(check(`${base}/text`)))).toMatchObject({ kind: 'error', reason: 'the answer is not JSON' });
+    expect(await measureAnalysis(input(check(`${base}/missing`)))).toMatchObject({ kind: 'no-data' });
+  });
+});
+
+describe('the provider factory', () => {
+  it('refuses a kind it does not know (no silent fallback)', () => {
+    expect(() => createAnalysisProviders(ports)('log-query' as AnalysisProviderKind)).toThrow(/Unknown analysis provider kind "log-query" \(known: monitor-metric, web\)/);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * devhost killed in the middle of a bake and started again: the analysis resumes where it was.
+ * Measurements taken before the kill are replayed from the orchestration's history, not taken
+ * again: the record keeps their times, the bake has exactly its five measurements, and Monitor
+ * was asked exactly five times (four metric queries each). devhost runs as a child process
+ * (SIGKILL is the point) against the same task hub and simulated Azure.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Agent, request } from 'undici';
+import { LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
+import { ENTRY, QUIET_TIMERS, eventually, startScenarioStack } from './scenarioKit';
+
+const CHILD = path.join(__dirname, 'devhostChild.js');
+/** MetricsReader asks for Requests, ResponseTime, RestartCount and WorkingSetBytes: four batch calls per measurement. */
+const QUERIES_PER_MEASUREMENT = 4;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('devhost killed during a bake and restarted', () => {
+  let stack: LocalStack;
+  let dir: string;
+  const children: ChildProcess[] = [];
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'hm-analysis-crash-'));
+    stack = await startScenarioStack('scenarios.analysisRestart.json', { settings: { ...QUIET_TIMERS }, withPostgres: false, userTraffic: { requestsPerSecond: 10 } });
+    await stack.devhost.stop();
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await stack?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function startChild(settingsFile: string, hubName: string, port: number): Promise<{ child: ChildProcess; baseUrl: string }> {
+    const child = spawn(process.execPath, [CHILD, ENTRY, settingsFile, hubName, String(port), path.join(dir, 'devhost')], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, NODE_EXTRA_CA_CERTS: stack.settings.NODE_EXTRA_CA_CERTS },
+    });
+    children.push(child);
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const baseUrl = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`devhost child did not start: ${stderr}`)), 60_000);
+      let out = '';
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        const ready = /READY (\S+)/.exec(out);
+        if (ready) {
+          clearTimeout(timer);
+          resolve(ready[1]);
+        }
+      });
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        reject(new Error(`devhost child exited with ${code}: ${stderr}`));
+      });
+    });
+    return { child, baseUrl };
+  }
+
+  const kill = (child: ChildProcess): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGKILL');
+    });
+
+  async function deploymentOf(baseUrl: string, digest: string): Promise<any> {
+    const response = await fetch(`${baseUrl}/api/deployments?app=restart-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
+    const body = (await response.json()) as { deployments: any[] };
+    return body.deployments.find((d) => d.image?.digest === digest);
+  }
+
+  it('resumes the analysis without taking the finished measurements again', async () => {
+    const hubName = `anacrash${Date.now().toString(36)}`;
+    const settingsFile = path.join(dir, 'settings.json');
+    writeFileSync(settingsFile, JSON.stringify(stack.settings), { mode: 0o600 });
+    const port = await freePort();
+    const first = await startChild(settingsFile, hubName, port);
+    const admin = new Agent({ connect: { ca: stack.simulator.caCertPem } });
+    const hook = await request(`${stack.simulator.url}/_sim/registry/webhooks`, {
+      method: 'POST',
+      dispatcher: admin,
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ registry: 'restarting', serviceUri: `${first.baseUrl}/api/webhooks/acr`, customHeaders: { Authorization: `Bearer ${LOCAL_KEYS.acrWebhookSecret}` }, actions: ['push'] }),
+    });
+    await hook.body.dump();
+    await admin.close();
+    expect(hook.statusCode).toBe(201);
+
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('restart-app', 'main-2');
+    // Kill the moment the second measurement of the bake is recorded (the third is a timer away).
+    const before = await eventually('two bake measurements', async () => {
+      const run = ((await deploymentOf(first.baseUrl, digest))?.analysis as any[] | undefined)?.find((r) => r.at === 'bake');
+      return run && run.measurements.length >= 2 ? run : undefined;
+    }, 120_000, 50);
+    await kill(first.child);
+
+    const second = await startChild(settingsFile, hubName, port);
+    const deployment = await eventually('the deployment finished', async () => {
+      const d = await deploymentOf(second.baseUrl, digest);
+      return d && ['succeeded', 'rolled-back', 'failed'].includes(d.phase) ? d : undefined;
+    }, 120_000);
+    await kill(second.child);
+
+    expect(deployment.phase).toBe('succeeded');
+    const bake = (deployment.analysis as any[]).find((r) => r.at === 'bake');
+    expect(bake.verdict).toBe('successful');
+    expect(bake.measurements).toHaveLength(5);
+    // The measurements taken before the kill are the same ones, not new ones.
+    expect(bake.measurements.slice(0, before.measurements.length)).toEqual(before.measurements);
+    const times = bake.measurements.map((m: any) => Date.parse(m.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    // Monitor was asked once per measurement until the bake ended.
+    const bakeEnded = Date.parse(deployment.steps.find((s: any) => s.step === 'bake').endedAt);
+    const queries = stack.simulator.requests.slice(since).filter((r) => r.operation === 'MetricsBatch_Batch' && r.at <= bakeEnded);
+    expect(queries).toHaveLength(5 * QUERIES_PER_MEASUREMENT);
+  }, 300_000);
+});

@@ -1,0 +1,87 @@
+/**
+ * The `web` analysis provider on the whole stack: a check that reads the new revision's own
+ * `/stats` through its FQDN (the product's HTTP agent, the ingress, TLS with the revision's name)
+ * rolls back a release that fails a fifth of its requests; a check whose endpoint never answers
+ * times out per try, counts as an error and ends the step as inconclusive (here: fail), in
+ * bounded time, instead of holding the rollout.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { QUIET_TIMERS, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+
+function app(name: string, check: Record<string, unknown>): Record<string, unknown> {
+  return {
+    name,
+    containerApp: { subscriptionId: '11111111-2222-4333-8444-888888888888', resourceGroup: 'web-rg', name },
+    image: { registry: 'webchecks.azurecr.io', repository: `wc/${name}`, tagPolicy: { kind: 'glob', pattern: 'main-*' } },
+    health: { path: '/health', intervalSeconds: 1, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 2, deadlineSeconds: 60 },
+    strategy: { kind: 'canary', steps: [20, 100], stepWaitSeconds: 2, keepPreviousMinutes: 0 },
+    analysis: { checks: [{ name: 'stats', intervalSeconds: 3, count: 2, successCondition: 'value <= 0.05', ...check }], inconclusive: 'fail' },
+    notify: [],
+  };
+}
+
+describe('web analysis checks', () => {
+  let stack: LocalStack;
+  let dir: string;
+  let silent: http.Server;
+  const sockets = new Set<Socket>();
+
+  beforeAll(async () => {
+    // Accepts connections and never answers.
+    silent = http.createServer(() => undefined);
+    silent.on('connection', (socket: Socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/metrics`;
+    dir = mkdtempSync(path.join(tmpdir(), 'hm-webchecks-'));
+    const configPath = path.join(dir, 'apps.json');
+    writeFileSync(
+      configPath,
+      JSON.stringify({
+        apps: [
+          app('stats-app', { provider: { kind: 'web', url: 'https://{{revisionFqdn}}/stats', jsonPath: 'errorRate', timeoutSeconds: 2, retries: 1 } }),
+          app('silent-app', { provider: { kind: 'web', url: silentUrl, jsonPath: 'errorRate', timeoutSeconds: 1, retries: 1 } }),
+        ],
+      }),
+    );
+    stack = await startScenarioStack('unused', { configPath, settings: QUIET_TIMERS, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['stats-app'] } });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent?.close(resolve));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads the revision\'s own figures through its FQDN: a healthy release passes, one failing a fifth of its requests is rolled back', async () => {
+    const good = stack.push('stats-app', 'main-2');
+    const promoted = await waitForDeploymentOf(stack, 'stats-app', good.digest, 120_000);
+    expect(promoted.phase).toBe('succeeded');
+    expect(promoted.analysis[0]).toMatchObject({ check: 'stats', verdict: 'successful' });
+    expect(promoted.analysis[0].measurements[0].reason).toMatch(/^0, errorRate = 0 meets successCondition/);
+    await waitUntilIdle(stack, 'stats-app');
+
+    const bad = stack.push('stats-app', 'main-3', 'errors-after-traffic');
+    const ended = await waitForDeploymentOf(stack, 'stats-app', bad.digest, 120_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(stepOutcomes(ended)).toMatchObject({ promote: 'failed', rollback: 'succeeded' });
+    expect(ended.reason).toMatch(/^analysis failed \(20 %\): stats: 1 of 1 measurements failed .*errorRate = 0\.\d+ does not meet successCondition "value <= 0.05"/);
+  }, 240_000);
+
+  it('an endpoint that never answers times out, counts as an error and never holds the rollout', async () => {
+    const pushed = stack.push('silent-app', 'main-2');
+    const ended = await waitForDeploymentOf(stack, 'silent-app', pushed.digest, 120_000);
+    expect(ended.phase).toBe('rolled-back');
+    const measured = ended.analysis[0].measurements[0];
+    expect(measured).toMatchObject({ outcome: 'error', reason: expect.stringMatching(/^GET 127\.0\.0\.1:\d+: timed out after 1 s \(2 tries\)$/) });
+    expect(ended.reason).toMatch(/analysis inconclusive \(20 %\): stats: 1 of 1 measurements inconclusive/);
+    // The analysis step ended within its interval plus the two tries, not at any longer deadline.
+    const promote = ended.steps.find((s: any) => s.step === 'promote');
+    expect(Date.parse(promote.endedAt) - Date.parse(promote.startedAt)).toBeLessThan(20_000);
+  }, 240_000);
+});
