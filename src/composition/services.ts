@@ -13,10 +13,13 @@ import { createHttpAgent } from '../adapters/http/httpAgent';
 import { ArmJobsGateway } from '../adapters/jobs/armJobsGateway';
 import { KeyVaultSecretReader } from '../adapters/keyvault/keyVaultSecretReader';
 import { NotificationDispatcher } from '../adapters/notify/notificationDispatcher';
+import type { Notification } from '../adapters/notify/notification';
 import { OciRegistryClient } from '../adapters/registry/ociRegistryClient';
 import { AppStateStore } from '../adapters/storage/appStateStore';
 import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
+import { ReleaseLedgerStore } from '../adapters/storage/releaseLedgerStore';
+import { createReleaseActivities, type ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import { TableProvider, type StorageTarget } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
@@ -34,7 +37,8 @@ export interface Services {
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
-  deploymentActivities: DeploymentActivities;
+  deploymentActivities: DeploymentActivities & ReleaseActivities;
+  ledger: ReleaseLedgerStore;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
   healthHistory: HealthHistoryStore;
@@ -76,6 +80,9 @@ export function createServices(config: HarbormasterConfig): Services {
   const containerApps = new ArmContainerAppsGateway(credential, azureOptions);
   const registry = new OciRegistryClient(http, credential);
   const appState = new AppStateStore(tables);
+  const ledger = new ReleaseLedgerStore(tables);
+  const jobs = new ArmJobsGateway(credential, azureOptions);
+  const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
   const healthHistory = new HealthHistoryStore(tables);
   const backupRecords = new BackupRecordStore(tables);
   const healthSweep = createHealthSweep({
@@ -104,13 +111,10 @@ export function createServices(config: HarbormasterConfig): Services {
     registry,
     healthHistory,
     healthSweep,
-    deploymentActivities: createDeploymentActivities({
-      containerApps,
-      jobs: new ArmJobsGateway(credential, azureOptions),
-      registry,
-      probe: createHealthEndpointProbe(http),
-      deployments,
-      notify: (channels, notification) => notifications.send(channels, notification),
-    }),
+    ledger,
+    deploymentActivities: {
+      ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
+      ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
+    },
   };
 }

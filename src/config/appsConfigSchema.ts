@@ -144,6 +144,22 @@ export const migrationSchema = z
       .min(1, { error: 'must have at least one element (the program to run)' })
       .describe('The migration command as an argument array (no shell), e.g. ["/app/bin/migrate"].'),
     timeoutSeconds: seconds('How long the migration may run before the deployment fails', 600, 86_400),
+    rollback: z
+      .enum(['keep-schema', 'down', 'block'])
+      .default('keep-schema')
+      .describe(
+        'What a rollback across this migration does: "keep-schema" (default; the older release runs on the newer schema, the expand/contract rule), "down" (run downCommand with the newer image after traffic moved back, once per release), "block" (refuse a manual rollback across the migration unless forced).',
+      ),
+    downCommand: z
+      .array(z.string().min(1, { error: 'must not be empty' }))
+      .min(1, { error: 'must have at least one element (the program to run)' })
+      .optional()
+      .describe('The down migration as an argument array, run by the migration job with the newer image; required when rollback is "down".'),
+  })
+  .superRefine((migration, ctx) => {
+    if (migration.rollback === 'down' && !migration.downCommand) {
+      ctx.addIssue({ code: 'custom', path: ['downCommand'], message: 'is required when rollback is "down"' });
+    }
   })
   .describe('Database migration run before traffic moves; a failed or timed-out migration stops the deployment.');
 

@@ -5,14 +5,16 @@
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
 import { ActivityNames, OrchestratorNames, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
-import { deploymentOrchestrator } from '../orchestrators/deploymentOrchestrator';
+import { deploymentOrchestrator } from '../orchestrators/deployment/deploymentOrchestrator';
+import { rollbackOrchestrator } from '../orchestrators/deployment/rollbackOrchestrator';
 import { healthWaitOrchestrator } from '../orchestrators/healthWaitOrchestrator';
 import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
+import type { ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 
-type ActivityName = keyof DeploymentActivities;
+type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities;
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
@@ -28,6 +30,7 @@ export async function finishDeployment(input: unknown, context: InvocationContex
 
 export function registerDeploymentPipeline(): void {
   df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
+  df.app.orchestration(OrchestratorNames.rollback, rollbackOrchestrator);
   df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
   const names: ActivityName[] = [
     'recordDeployment',
@@ -37,8 +40,13 @@ export function registerDeploymentPipeline(): void {
     'inspectApp',
     'deployRevision',
     'probeRevision',
-    'checkRollbackTarget',
-    'setTraffic',
+    'routeTraffic',
+    'restoreRelease',
+    'recordRelease',
+    'settleRelease',
+    'planRollback',
+    'startDownMigration',
+    'stopMigration',
     'activateRevision',
     'deactivateRevision',
     'notifyDeployment',

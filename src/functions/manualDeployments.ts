@@ -1,12 +1,12 @@
 /**
- * Manual control over HTTP (function key): deploy a tag or digest, roll back by switching
- * traffic, resume automatic deploys, approve or reject a deployment at its gate.
+ * Manual control over HTTP (function key): deploy a tag or digest, roll back, resume
+ * automatic deploys, approve or reject a deployment at its gate.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../composition/services';
-import { ApprovalEventName, TERMINAL_PHASES } from '../domain/deployment';
+import { ApprovalEventName, TERMINAL_PHASES, resumeAutomatic } from '../domain/deployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { json, problem } from './http/problem';
@@ -17,7 +17,19 @@ const deployBody = z.union([
   z.strictObject({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters') }),
 ]);
 
-const rollbackBody = z.strictObject({ revision: z.string().min(1).max(100).optional(), reason: z.string().max(500).optional() }).default({});
+const rollbackBody = z
+  .strictObject({
+    revision: z.string().min(1).max(100).optional(),
+    release: z.string().min(1).max(128).optional(),
+    reason: z.string().min(1).max(500).optional(),
+    force: z.boolean().optional(),
+    by: z.string().max(100).optional(),
+  })
+  .default({})
+  .superRefine((body, ctx) => {
+    if (body.revision && body.release) ctx.addIssue({ code: 'custom', path: ['release'], message: 'give revision or release, not both' });
+    if (body.force && !body.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required with force: say why traffic may go to a release that failed' });
+  });
 const approvalBody = z.strictObject({ by: z.string().max(100).optional(), comment: z.string().max(500).optional() }).default({});
 
 async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
@@ -50,7 +62,7 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
   const decision = await createLauncher(services).request(
     managed.name,
-    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual', deliveryId: context.invocationId },
+    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual' as const, deliveryId: context.invocationId },
     durableStarter(df.getClient(context)),
   );
   const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
@@ -62,49 +74,60 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   });
 }
 
-/** A traffic switch, not a new pipeline: seconds, and automatic deploys pause until resumed. */
+/**
+ * Manual rollback. The handler only validates and starts: an app with a deployment running
+ * gets that deployment aborted (its own compensation restores what served before it); an
+ * idle app gets a rollback orchestration that health-checks the target before traffic moves.
+ * No safe target, or a migration policy that blocks: 409 saying why. Either way automatic
+ * deploys of the app pause until resumed.
+ */
 export async function rollbackApp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
   const body = await readValidated(request, rollbackBody, true);
   if ('response' in body) return body.response;
-  const target = managed.containerApp;
-  const view = await services.containerApps.getApp(target);
-  const revisions = await services.containerApps.listRevisions(target);
-  const serving = [...view.traffic].sort((a, b) => b.weight - a.weight)[0]?.revisionName ?? view.latestReadyRevisionName;
-  let to = body.value.revision;
-  if (to && !to.includes('--')) to = `${target.name}--${to}`;
-  if (!to) {
-    const candidates = revisions
-      .filter((r) => r.name !== serving && r.provisioningState !== 'Failed')
-      .sort((a, b) => (b.createdTime ?? '').localeCompare(a.createdTime ?? ''));
-    to = candidates[0]?.name;
-    if (!to) return problem(409, 'No revision to roll back to', `${managed.name} has no earlier revision`);
-  } else if (!revisions.some((r) => r.name === to)) {
-    return problem(404, 'Unknown revision', `${to} is not a revision of ${managed.name}`, 'revision');
-  }
+  const { revision, release, force, by } = body.value;
+  const reason = body.value.reason ?? 'manual rollback';
+  const starter = durableStarter(df.getClient(context));
+  const launcher = createLauncher(services);
+  const rollback = { revision, release, force, by, reason };
+  const image = { registry: managed.image.registry, repository: managed.image.repository };
 
-  // Stop a deployment in flight first, so it cannot move traffic after us.
-  const client = df.getClient(context);
   const state = await services.appState.get(managed.name);
   if (state.running) {
-    await client.terminate(state.running.deploymentId, 'manual rollback').catch(() => undefined);
-    await services.deployments.update(state.running.deploymentId, managed.name, new Date().toISOString(), { phase: 'failed', reason: `stopped by a manual rollback to ${to}` }).catch(() => undefined);
+    const launched = await launcher.rollback(managed.name, rollback, { ...image, digest: state.running.digest }, starter);
+    if (launched.kind === 'busy') return problem(409, 'A deployment is running', launched.reason);
+    return json(202, { app: managed.name, aborted: launched.deploymentId, paused: true, statusUrl: `/api/deployments/${launched.deploymentId}`, resumeUrl: `/api/apps/${managed.name}/resume` });
   }
-  await services.containerApps.activateRevision(target, to);
-  if (view.activeRevisionsMode === 'Multiple') await services.containerApps.setTraffic(target, [{ revisionName: to, weight: 100 }]);
-  const reason = body.value.reason ?? `manual rollback to ${to}`;
-  const at = new Date().toISOString();
-  await services.appState.transact(managed.name, (s) => ({ state: { ...s, running: undefined, queued: [], paused: { at, reason } }, result: undefined }));
-  return json(200, { app: managed.name, from: serving, to, paused: true, resumeUrl: `/api/apps/${managed.name}/resume` });
+
+  const plan = await services.deploymentActivities.planRollback({ app: managed.name, request: rollback });
+  if (!plan.ok) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', plan.reason, plan.field);
+  const launched = await launcher.rollback(managed.name, rollback, { ...image, digest: plan.target.digest ?? '', tag: plan.target.tag }, starter);
+  if (launched.kind === 'busy') return problem(409, 'A deployment is running', launched.reason);
+  if (launched.kind === 'aborted') {
+    return json(202, { app: managed.name, aborted: launched.deploymentId, paused: true, statusUrl: `/api/deployments/${launched.deploymentId}`, resumeUrl: `/api/apps/${managed.name}/resume` });
+  }
+  return json(202, {
+    app: managed.name,
+    kind: 'rollback',
+    deploymentId: launched.deploymentId,
+    from: plan.from?.revisionName,
+    to: plan.target.revisionName,
+    toRelease: { tag: plan.target.tag, digest: plan.target.digest, verdict: plan.target.verdict },
+    forced: plan.forced,
+    migrationsKept: plan.crossedMigrations.map((r) => ({ revisionName: r.revisionName, tag: r.tag, execution: r.migration?.executionName, backupId: r.migration?.backupId })),
+    paused: true,
+    statusUrl: `/api/deployments/${launched.deploymentId}`,
+    resumeUrl: `/api/apps/${managed.name}/resume`,
+  });
 }
 
 export async function resumeApp(request: HttpRequest): Promise<HttpResponseInit> {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
-  await services.appState.transact(managed.name, (s) => ({ state: { ...s, paused: undefined }, result: undefined }));
+  await services.appState.transact(managed.name, resumeAutomatic);
   return json(200, { app: managed.name, paused: false });
 }
 

@@ -7,11 +7,22 @@ import { reconcileApps } from '../activities/push/reconcileApps';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 
+/** A deployment accepted this long ago with no orchestration running it is stale. */
+const STALE_RUNNING_MS = 10 * 60_000;
+
 export async function reconcile(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = getServices();
+  const starter = durableStarter(df.getClient(context));
+  // First repair apps whose `running` names a deployment that ended or never started, so a
+  // lost orchestration start or a failed finish cannot wedge an app's queue for good.
+  const launcher = createLauncher(services);
+  for (const managed of services.config.apps.apps) {
+    const repaired = await launcher.repairStale(managed.name, starter, STALE_RUNNING_MS).catch((error: unknown) => `repair failed: ${(error as Error).message}`);
+    if (repaired) context.warn(`reconcile ${managed.name}: ${repaired}`);
+  }
   const findings = await reconcileApps(
-    { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher: createLauncher(services), now: () => new Date() },
-    durableStarter(df.getClient(context)),
+    { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher, now: () => new Date() },
+    starter,
     async (app) => {
       const view = await services.containerApps.getApp(app.containerApp);
       return /@(sha256:[a-f0-9]{64})$/.exec(view.image ?? '')?.[1];

@@ -8,6 +8,7 @@ import { getServices } from '../composition/services';
 import { json, problem } from './http/problem';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
+import { digestOfImage, servingRevision } from '../domain/rollout';
 
 async function appSummary(name: string) {
   const services = getServices();
@@ -21,8 +22,11 @@ async function appSummary(name: string) {
   let platform: Record<string, unknown>;
   try {
     const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
-    const active = [...view.traffic].sort((a, b) => b.weight - a.weight)[0]?.revisionName ?? view.latestReadyRevisionName;
-    platform = { activeRevision: active, image: view.image, traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
+    const serving = servingRevision(view);
+    // The serving revision's own image: in Multiple mode the template's image is the newest revision's, which may serve nobody.
+    const revision = serving ? await services.containerApps.getRevision(managed.containerApp, serving, { abortSignal: AbortSignal.timeout(10_000) }) : undefined;
+    const image = revision?.image ?? (view.activeRevisionsMode === 'Single' ? view.image : undefined);
+    platform = { activeRevision: serving, servingRevision: serving, image, servingDigest: digestOfImage(image), traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
   } catch (error) {
     platform = { error: `Container Apps unreachable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
   }
@@ -66,6 +70,26 @@ export async function getApp(request: HttpRequest): Promise<HttpResponseInit> {
   return json(200, { ...summary, revisions });
 }
 
+/** The release ledger of one app, newest first, with what serves now. */
+export async function listReleases(request: HttpRequest): Promise<HttpResponseInit> {
+  const services = getServices();
+  const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
+  if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
+  const releases = await services.ledger.list(managed.name);
+  let serving: { revisionName: string; digest?: string } | undefined;
+  try {
+    const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
+    const name = servingRevision(view);
+    if (name) {
+      const revision = await services.containerApps.getRevision(managed.containerApp, name, { abortSignal: AbortSignal.timeout(10_000) });
+      serving = { revisionName: name, digest: digestOfImage(revision?.image) };
+    }
+  } catch {
+    serving = undefined;
+  }
+  return json(200, { app: managed.name, serving, releases });
+}
+
 export async function getDeployment(request: HttpRequest): Promise<HttpResponseInit> {
   const record = await getServices().deployments.get(request.params.id);
   if (!record) return problem(404, 'Unknown deployment', `no deployment "${request.params.id}"`, 'id');
@@ -89,6 +113,7 @@ export async function listEvents(request: HttpRequest, _context: InvocationConte
 export function registerStatusApi(): void {
   app.http('getStatus', { route: 'status', methods: ['GET'], authLevel: 'function', handler: getStatus });
   app.http('getApp', { route: 'apps/{app}', methods: ['GET'], authLevel: 'function', handler: getApp });
+  app.http('listReleases', { route: 'apps/{app}/releases', methods: ['GET'], authLevel: 'function', handler: listReleases });
   app.http('getDeployment', { route: 'deployments/{id}', methods: ['GET'], authLevel: 'function', handler: getDeployment });
   app.http('listDeployments', { route: 'deployments', methods: ['GET'], authLevel: 'function', handler: listDeployments });
   app.http('listEvents', { route: 'events', methods: ['GET'], authLevel: 'function', handler: listEvents });

@@ -9,9 +9,10 @@ import type { JobsPort } from '../../adapters/jobs/jobsPort';
 import type { Notification, Severity } from '../../adapters/notify/notification';
 import type { RegistryPort } from '../../adapters/registry/registryPort';
 import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
+import type { ReleaseLedgerStore } from '../../adapters/storage/releaseLedgerStore';
+import { digestOfImage, servingRevision } from '../../domain/rollout';
+import { TrafficGate } from './trafficGate';
 import type {
-  CheckRollbackTargetInput,
-  CheckRollbackTargetResult,
   DeployRevisionInput,
   DeployRevisionResult,
   GetMigrationStatusInput,
@@ -23,7 +24,6 @@ import type {
   RecordDeploymentInput,
   RevisionActionInput,
   RevisionObservation,
-  SetTrafficInput,
   StartMigrationInput,
   StartMigrationResult,
   VerifyImageInput,
@@ -36,6 +36,7 @@ export interface DeploymentActivityPorts {
   registry: RegistryPort;
   probe: HealthEndpointProbe;
   deployments: DeploymentStore;
+  ledger: ReleaseLedgerStore;
   notify: (channels: readonly string[], notification: Notification) => Promise<unknown>;
 }
 
@@ -45,10 +46,14 @@ const EVENT_SEVERITY: Record<NotifyDeploymentInput['event'], Severity> = {
   'awaiting-approval': 'info',
   'rolled-back': 'warning',
   failed: 'critical',
+  'rollback-started': 'warning',
+  'rollback-succeeded': 'warning',
+  'rollback-failed': 'critical',
 };
 
 export function createDeploymentActivities(ports: DeploymentActivityPorts) {
-  const { containerApps, jobs, registry, probe, deployments } = ports;
+  const { containerApps, jobs, registry, probe, deployments, ledger } = ports;
+  const gate = new TrafficGate({ containerApps, ledger, notify: ports.notify });
 
   return {
     async recordDeployment(input: RecordDeploymentInput): Promise<void> {
@@ -58,6 +63,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         previousRevision: input.previousRevision,
         newRevision: input.newRevision,
         reason: input.reason,
+        rollout: input.rollout,
       });
     },
 
@@ -95,21 +101,24 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
 
     async inspectApp(input: InspectAppInput): Promise<InspectAppResult> {
       const app = await containerApps.getApp(input.containerApp);
-      const serving = [...app.traffic].sort((a, b) => b.weight - a.weight)[0];
-      const currentRevision = serving && serving.weight > 0 ? serving.revisionName : app.latestReadyRevisionName;
-      return { activeRevisionsMode: app.activeRevisionsMode, currentRevision, currentImage: app.image };
+      const currentRevision = servingRevision(app);
+      let currentImage: string | undefined;
+      if (currentRevision) {
+        const revision = await containerApps.getRevision(input.containerApp, currentRevision);
+        currentImage = revision?.image;
+        // What served before Harbormaster's first deployment is the app's baseline release.
+        await ledger.update(input.app, currentRevision, revision?.createdTime ?? input.at, (current) =>
+          current ? undefined : { verdict: 'baseline', image: currentImage, digest: digestOfImage(currentImage), reason: 'serving when Harbormaster first saw the app' },
+        );
+      }
+      return { activeRevisionsMode: app.activeRevisionsMode, currentRevision, currentImage };
     },
 
     async deployRevision(input: DeployRevisionInput): Promise<DeployRevisionResult> {
-      if (input.pinTrafficTo) {
-        // Pin traffic to the serving revision by name first, so a `latestRevision: true`
-        // entry cannot hand the new revision traffic before it has proven healthy.
-        const app = await containerApps.getApp(input.containerApp);
-        const pinned =
-          !app.followsLatestRevision && app.traffic.length === 1 && app.traffic[0].revisionName === input.pinTrafficTo && app.traffic[0].weight === 100;
-        if (!pinned) await containerApps.setTraffic(input.containerApp, [{ revisionName: input.pinTrafficTo, weight: 100 }]);
-      }
-      const revision = await containerApps.beginCreateRevision(input.containerApp, { image: input.image, revisionSuffix: input.revisionSuffix });
+      const revision = await gate.createRevision(
+        { app: input.app, containerApp: input.containerApp, deploymentId: input.deploymentId, at: input.at },
+        { image: input.image, revisionSuffix: input.revisionSuffix, mode: input.mode, pinTo: input.pinTrafficTo },
+      );
       return { revisionName: revision.name, fqdn: revision.fqdn };
     },
 
@@ -129,21 +138,6 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
       // A request to the FQDN also wakes an app that scaled to zero.
       const result = await probe(`https://${fqdn}${input.health.path}`, { timeoutMs: input.health.timeoutSeconds * 1000 });
       return { platform, endpoint: result };
-    },
-
-    async checkRollbackTarget(input: CheckRollbackTargetInput): Promise<CheckRollbackTargetResult> {
-      const revision = await containerApps.getRevision(input.containerApp, input.revisionName);
-      if (!revision) return { ok: false, reason: 'it no longer exists' };
-      if (revision.provisioningState === 'Failed') return { ok: false, reason: 'its provisioning failed' };
-      if (!revision.active && !input.keepInactive) {
-        // Inactive revisions can be activated again; make sure before relying on it.
-        await containerApps.activateRevision(input.containerApp, input.revisionName);
-      }
-      return { ok: true };
-    },
-
-    async setTraffic(input: SetTrafficInput): Promise<void> {
-      await containerApps.setTraffic(input.containerApp, input.traffic);
     },
 
     async activateRevision(input: RevisionActionInput): Promise<void> {
@@ -166,6 +160,9 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         'awaiting-approval': `${input.app} waits for approval`,
         'rolled-back': `Rolled back ${input.app}`,
         failed: `Deployment of ${input.app} failed`,
+        'rollback-started': `Rolling back ${input.app}`,
+        'rollback-succeeded': `Rolled back ${input.app}`,
+        'rollback-failed': `Rollback of ${input.app} failed`,
       };
       await ports.notify(input.channels, {
         event: `deployment.${input.event}`,

@@ -1,25 +1,35 @@
 /**
- * Turns a deployment request (webhook, reconcile, manual) into a started or queued
- * deployment, and a finished deployment into the next one. All decisions are the pure
- * queue rules; this applies them under the app state's ETag and starts orchestrations.
+ * Turns a deployment request (webhook, reconcile, manual deploy, manual rollback) into a
+ * started or queued deployment, and a finished deployment into the next one. All decisions
+ * are the pure queue rules (src/domain/deployment/deploymentQueue.ts); this applies them under
+ * the app state's ETag, keeps the records, and starts orchestrations.
  */
 import type { ManagedApp } from '../../config';
 import type { AppStateStore } from '../../adapters/storage/appStateStore';
 import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
 import {
+  AbortEventName,
   OrchestratorNames,
+  TERMINAL_PHASES,
+  clearStaleRunning,
   decideRequest,
   finishRunning,
+  startRollback,
+  type AbortEvent,
   type DeploymentInput,
   type DeploymentRequest,
   type FinishDeploymentInput,
   type FinishDeploymentResult,
   type RequestDecision,
+  type RequestSource,
+  type RollbackInput,
 } from '../../domain/deployment';
 import { toDeploySpec } from './toDeploySpec';
 
 export interface OrchestrationStarter {
   start(name: string, instanceId: string, input: unknown): Promise<void>;
+  raiseEvent?(instanceId: string, eventName: string, data: unknown): Promise<void>;
+  isRunning?(instanceId: string): Promise<boolean>;
 }
 
 export interface LaunchRequest {
@@ -27,7 +37,7 @@ export interface LaunchRequest {
   repository: string;
   tag?: string;
   digest: string;
-  source: string;
+  source: RequestSource;
   deliveryId: string;
 }
 
@@ -39,57 +49,163 @@ export interface LauncherDeps {
   newId: () => string;
 }
 
+
+export type RollbackLaunch =
+  | { kind: 'rollback'; deploymentId: string }
+  | { kind: 'aborted'; deploymentId: string }
+  | { kind: 'busy'; deploymentId: string; reason: string };
+
 export class DeploymentLauncher {
   constructor(private readonly deps: LauncherDeps) {}
 
   async request(appName: string, push: LaunchRequest, starter: OrchestrationStarter): Promise<RequestDecision> {
     const app = this.app(appName);
-    const now = this.deps.now();
-    const request: DeploymentRequest = {
-      app: app.name,
-      deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
-      digest: push.digest,
-      tag: push.tag,
-      registry: push.registry,
-      repository: push.repository,
-      source: push.source as DeploymentRequest['source'],
-      deliveryId: push.deliveryId,
-      receivedAt: now.toISOString(),
-    };
+    const request = this.newRequest(app, push);
     const result = await this.deps.appState.transact(app.name, (state) => decideRequest(state, request));
     if (result.decision === 'started' || result.decision === 'queued') {
-      await this.deps.deployments.create({
-        id: request.deploymentId,
-        app: app.name,
-        image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
-        source: push.source,
-        at: request.receivedAt,
-        phase: result.decision === 'queued' ? 'queued' : 'verifying',
-        reason: result.reason,
-      });
+      try {
+        await this.deps.deployments.create({
+          id: request.deploymentId,
+          app: app.name,
+          kind: 'deploy',
+          image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
+          source: push.source,
+          at: request.receivedAt,
+          phase: result.decision === 'queued' ? 'queued' : 'verifying',
+          reason: result.reason,
+        });
+        if (result.decision === 'started') await this.startOrchestration(app, request, starter);
+      } catch (error) {
+        // Never leave the app "running" a deployment that has no record or no orchestration:
+        // every later push would queue behind nothing.
+        await this.forget(app.name, request.deploymentId).catch(() => undefined);
+        throw error;
+      }
     }
     for (const superseded of result.superseded) {
       await this.deps.deployments.update(superseded.deploymentId, app.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
     }
-    if (result.decision === 'started') await this.startOrchestration(app, request, starter);
     return result;
+  }
+
+  /**
+   * A manual rollback. An idle app gets a rollback orchestration (the app's one running
+   * deployment, recorded as kind `rollback`); an app with a deployment running gets that
+   * deployment aborted, so its own compensation puts back what served before it.
+   */
+  async rollback(appName: string, rollback: RollbackInput['request'], target: { digest: string; tag?: string; registry: string; repository: string }, starter: OrchestrationStarter): Promise<RollbackLaunch> {
+    const app = this.app(appName);
+    const now = this.deps.now();
+    const at = now.toISOString();
+    const request: DeploymentRequest = {
+      ...this.newRequest(app, { ...target, source: 'rollback', deliveryId: `rollback-${this.deps.newId().slice(0, 8)}` }),
+    };
+    const pause = { at, reason: rollback.reason };
+    const outcome = await this.deps.appState.transact(app.name, (state) => startRollback(state, request, pause));
+    if (!outcome.started) {
+      const running = outcome.running;
+      if (running.source === 'rollback') return { kind: 'busy', deploymentId: running.deploymentId, reason: `rollback ${running.deploymentId} is already running` };
+      if (rollback.revision || rollback.release) {
+        return { kind: 'busy', deploymentId: running.deploymentId, reason: `deployment ${running.deploymentId} is running: roll back without a target to abort it (its own rollback restores what served before it), then choose a target` };
+      }
+      await this.deps.appState.transact(app.name, (state) => (state.paused ? { state, result: undefined } : { state: { ...state, paused: pause }, result: undefined }));
+      if (!starter.raiseEvent) throw new Error('starter cannot raise events');
+      await starter.raiseEvent(running.deploymentId, AbortEventName, { reason: rollback.reason, by: rollback.by } satisfies AbortEvent);
+      return { kind: 'aborted', deploymentId: running.deploymentId };
+    }
+    try {
+      await this.deps.deployments.create({
+        id: request.deploymentId,
+        app: app.name,
+        kind: 'rollback',
+        image: { registry: target.registry, repository: target.repository, tag: target.tag, digest: target.digest },
+        source: 'rollback',
+        at,
+        phase: 'rolling-back',
+        reason: rollback.reason,
+      });
+      const input: RollbackInput = {
+        deploymentId: request.deploymentId,
+        spec: toDeploySpec(app),
+        image: { registry: target.registry, repository: target.repository, tag: target.tag, digest: target.digest },
+        source: 'rollback',
+        requestedAt: at,
+        request: rollback,
+      };
+      await starter.start(OrchestratorNames.rollback, request.deploymentId, input);
+    } catch (error) {
+      await this.forget(app.name, request.deploymentId).catch(() => undefined);
+      throw error;
+    }
+    return { kind: 'rollback', deploymentId: request.deploymentId };
   }
 
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
     const app = this.app(input.app);
     const record = await this.deps.deployments.get(input.deploymentId);
     const outcome = await this.deps.appState.transact(app.name, (state) =>
-      finishRunning(state, { deploymentId: input.deploymentId, succeeded: input.phase === 'succeeded', tag: record?.image.tag }),
+      finishRunning(state, {
+        deploymentId: input.deploymentId,
+        succeeded: input.phase === 'succeeded',
+        tag: record?.image.tag,
+        servingDigest: input.servingDigest,
+        servingTag: input.servingTag,
+      }),
     );
     const at = this.deps.now().toISOString();
     for (const superseded of outcome.superseded) {
       await this.deps.deployments.update(superseded.deploymentId, app.name, at, { phase: 'superseded', reason: outcome.next ? `superseded by ${outcome.next.deploymentId}` : 'superseded: automatic deploys paused' });
     }
     if (outcome.next) {
-      await this.deps.deployments.update(outcome.next.deploymentId, app.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
+      // Idempotent: a retried finish starts the same next deployment (or finds it started).
+      const nextRecord = await this.deps.deployments.get(outcome.next.deploymentId);
+      if (nextRecord?.phase === 'queued') await this.deps.deployments.update(outcome.next.deploymentId, app.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
       await this.startOrchestration(app, outcome.next, starter);
     }
     return { nextDeploymentId: outcome.next?.deploymentId };
+  }
+
+  /**
+   * Repairs an app whose `running` names a deployment that is over or never started: clears
+   * it (and starts what was queued). Returns what it did, for reconcile's findings.
+   */
+  async repairStale(appName: string, starter: OrchestrationStarter, minAgeMs: number): Promise<string | undefined> {
+    const app = this.app(appName);
+    const state = await this.deps.appState.get(app.name);
+    const running = state.running;
+    if (!running) return undefined;
+    const record = await this.deps.deployments.get(running.deploymentId);
+    const orchestrating = starter.isRunning ? await starter.isRunning(running.deploymentId) : true;
+    const old = this.deps.now().getTime() - Date.parse(running.receivedAt) > minAgeMs;
+    if (record && TERMINAL_PHASES.has(record.phase)) {
+      await this.finish({ deploymentId: running.deploymentId, app: app.name, phase: record.phase, digest: running.digest }, starter);
+      return `finished ${running.deploymentId} (${record.phase}), which had ended without releasing the app`;
+    }
+    if (!orchestrating && old) {
+      await this.deps.appState.transact(app.name, (s) => clearStaleRunning(s, running.deploymentId));
+      if (record) await this.deps.deployments.update(running.deploymentId, app.name, this.deps.now().toISOString(), { phase: 'failed', reason: 'its orchestration never started or vanished; cleared by reconcile' });
+      return `cleared ${running.deploymentId}: no orchestration runs it`;
+    }
+    return undefined;
+  }
+
+  private newRequest(app: ManagedApp, push: LaunchRequest): DeploymentRequest {
+    const now = this.deps.now();
+    return {
+      app: app.name,
+      deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
+      digest: push.digest,
+      tag: push.tag,
+      registry: push.registry,
+      repository: push.repository,
+      source: push.source,
+      deliveryId: push.deliveryId,
+      receivedAt: now.toISOString(),
+    };
+  }
+
+  private async forget(app: string, deploymentId: string): Promise<void> {
+    await this.deps.appState.transact(app, (state) => clearStaleRunning(state, deploymentId));
   }
 
   private async startOrchestration(app: ManagedApp, request: DeploymentRequest, starter: OrchestrationStarter): Promise<void> {

@@ -8,7 +8,15 @@ export function toDeploySpec(app: ManagedApp): DeploySpec {
     containerApp: { ...app.containerApp },
     platform: app.image.platform,
     maxSizeBytes: app.image.maxSizeBytes,
-    migration: app.migration ? { jobName: app.migration.jobName, command: [...app.migration.command], timeoutSeconds: app.migration.timeoutSeconds } : undefined,
+    migration: app.migration
+      ? {
+          jobName: app.migration.jobName,
+          command: [...app.migration.command],
+          timeoutSeconds: app.migration.timeoutSeconds,
+          rollback: app.migration.rollback,
+          downCommand: app.migration.downCommand ? [...app.migration.downCommand] : undefined,
+        }
+      : undefined,
     health: { ...app.health },
     strategy: app.strategy.kind === 'canary' ? { ...app.strategy, steps: [...app.strategy.steps] } : { ...app.strategy },
     database: app.database,

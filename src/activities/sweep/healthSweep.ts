@@ -12,6 +12,7 @@
  *      notify, record. A failure here is that app's, reported; it never stops the sweep.
  * Nothing in a sweep throws for one app's trouble: a signal that cannot be read is `unknown`.
  */
+import { servingRevision } from '../../domain/rollout';
 import type { ManagedApp, NotificationChannel } from '../../config';
 import type { ContainerAppsPort, RevisionView, AppView } from '../../adapters/containerApps/containerAppsPort';
 import type { HealthEndpointProbe } from '../../adapters/health/healthEndpointProbe';
@@ -210,7 +211,9 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     }
 
     const unhealthySweepsInARow = verdict.verdict === 'unhealthy' && !deploymentRunning ? (previous?.unhealthySweepsInARow ?? 0) + 1 : 0;
-    const restartTarget = read.judged[0]?.name;
+    // Self-healing restarts what serves, the same revision status and rollback call serving.
+    const serving = read.view ? servingRevision(read.view) : undefined;
+    const restartTarget = read.judged.find((r) => r.name === serving)?.name ?? read.judged[0]?.name;
     const heal = decideSelfHeal({
       policy: app.selfHeal,
       unhealthySweepsInARow,

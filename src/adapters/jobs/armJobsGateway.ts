@@ -60,6 +60,18 @@ export class ArmJobsGateway implements JobsPort {
     }
   }
 
+  async stopExecution(job: JobRef, executionName: string, options: { abortSignal?: AbortSignal } = {}): Promise<void> {
+    try {
+      await this.client(job).jobs.beginStopExecutionAndWait(job.resourceGroup, job.name, executionName, {
+        abortSignal: options.abortSignal,
+        updateIntervalInMs: this.clientOptions.pollIntervalMs,
+      });
+    } catch (error) {
+      // Already gone: nothing left to stop.
+      if (!isNotFound(error)) throw error;
+    }
+  }
+
   private async findByRunId(job: JobRef, runId: string, abortSignal?: AbortSignal): Promise<JobExecutionView | undefined> {
     for await (const execution of this.client(job).jobsExecutions.list(job.resourceGroup, job.name, { abortSignal })) {
       const env = execution.template?.containers?.flatMap((c) => c.env ?? []) ?? [];

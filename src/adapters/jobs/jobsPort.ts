@@ -33,6 +33,8 @@ export interface StartExecutionInput {
 export interface JobsPort {
   startExecution(job: JobRef, input: StartExecutionInput, options?: { abortSignal?: AbortSignal }): Promise<JobExecutionView>;
   getExecution(job: JobRef, executionName: string, options?: { abortSignal?: AbortSignal }): Promise<JobExecutionView | undefined>;
+  /** Asks Azure to stop a running execution (a migration past its deadline); returns once accepted. */
+  stopExecution(job: JobRef, executionName: string, options?: { abortSignal?: AbortSignal }): Promise<void>;
 }
 
 /** The env var carrying StartExecutionInput.runId into the execution. */

@@ -3,13 +3,14 @@
  * purge, and read by the status API. One row per deployment (partition = app).
  */
 import type { TableClient } from '@azure/data-tables';
-import type { DeploymentPhase, DeploymentRecord, ImageRef, StepRecord } from '../../domain/deployment';
+import type { DeploymentKind, DeploymentPhase, DeploymentRecord, ImageRef, RolloutProgress, StepRecord } from '../../domain/deployment';
 import { TERMINAL_PHASES } from '../../domain/deployment';
 import { TableNames, type TableProvider } from './tables';
 
 interface DeploymentEntity {
   partitionKey: string;
   rowKey: string;
+  kind?: string;
   phase: string;
   image: string;
   source: string;
@@ -19,6 +20,7 @@ interface DeploymentEntity {
   newRevision?: string;
   reason?: string;
   steps: string;
+  rollout?: string;
 }
 
 export interface StepUpdate {
@@ -30,10 +32,11 @@ export interface StepUpdate {
 export class DeploymentStore {
   constructor(private readonly tables: TableProvider) {}
 
-  async create(input: { id: string; app: string; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
     const record: DeploymentRecord = {
       id: input.id,
       app: input.app,
+      kind: input.kind ?? 'deploy',
       phase: input.phase ?? 'verifying',
       image: input.image,
       source: input.source,
@@ -72,7 +75,12 @@ export class DeploymentStore {
    * Applies one update from the orchestration. Idempotent: replaying the same step update
    * (same name, outcome and time) leaves the record as it was.
    */
-  async update(id: string, app: string, at: string, change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string }): Promise<DeploymentRecord> {
+  async update(
+    id: string,
+    app: string,
+    at: string,
+    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress },
+  ): Promise<DeploymentRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
       const entity = await table.getEntity<DeploymentEntity>(app, id);
@@ -82,6 +90,7 @@ export class DeploymentStore {
       if (change.previousRevision) record.previousRevision = change.previousRevision;
       if (change.newRevision) record.newRevision = change.newRevision;
       if (change.reason) record.reason = change.reason;
+      if (change.rollout && (!record.rollout || change.rollout.index >= record.rollout.index || change.rollout.steps.length !== record.rollout.steps.length)) record.rollout = change.rollout;
       if (change.step) applyStep(record.steps, change.step, at);
       record.updatedAt = at > record.updatedAt ? at : record.updatedAt;
       try {
@@ -119,6 +128,7 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
   return {
     partitionKey: record.app,
     rowKey: record.id,
+    kind: record.kind,
     phase: record.phase,
     image: JSON.stringify(record.image),
     source: record.source,
@@ -128,6 +138,7 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
     newRevision: record.newRevision,
     reason: record.reason,
     steps: JSON.stringify(record.steps),
+    rollout: record.rollout ? JSON.stringify(record.rollout) : undefined,
   };
 }
 
@@ -135,6 +146,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
   return {
     id: entity.rowKey,
     app: entity.partitionKey,
+    kind: (entity.kind as DeploymentKind | undefined) ?? 'deploy',
     phase: entity.phase as DeploymentPhase,
     image: JSON.parse(entity.image) as ImageRef,
     source: entity.source,
@@ -144,6 +156,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     newRevision: entity.newRevision || undefined,
     reason: entity.reason || undefined,
     steps: JSON.parse(entity.steps) as StepRecord[],
+    rollout: entity.rollout ? (JSON.parse(entity.rollout) as RolloutProgress) : undefined,
   };
 }
 

@@ -12,6 +12,7 @@ export const TableNames = {
   deployments: 'HarbormasterDeployments',
   appState: 'HarbormasterAppState',
   deliveries: 'HarbormasterDeliveries',
+  releases: 'HarbormasterReleases',
 } as const;
 
 export class TableProvider {

@@ -3,8 +3,9 @@
  * Activities that can fail for a reason retrying will not fix return `{ ok: false }`;
  * a thrown error means "transient" and the orchestration's retry policy applies.
  */
-import type { DeploymentPhase, ImageRef, StepName, StepOutcome } from './deploymentModel';
+import type { DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
 import type { ContainerAppTarget, DeploySpec, HealthSpec } from './deploySpec';
+import type { ReleaseVerdict, RollbackPlan, RollbackRefusal, RollbackRequest } from '../rollout';
 
 export const ActivityNames = {
   recordDeployment: 'recordDeployment',
@@ -14,20 +15,39 @@ export const ActivityNames = {
   inspectApp: 'inspectApp',
   deployRevision: 'deployRevision',
   probeRevision: 'probeRevision',
-  checkRollbackTarget: 'checkRollbackTarget',
-  setTraffic: 'setTraffic',
+  routeTraffic: 'routeTraffic',
+  restoreRelease: 'restoreRelease',
+  recordRelease: 'recordRelease',
+  settleRelease: 'settleRelease',
+  planRollback: 'planRollback',
+  startDownMigration: 'startDownMigration',
+  stopMigration: 'stopMigration',
   deactivateRevision: 'deactivateRevision',
   activateRevision: 'activateRevision',
   notifyDeployment: 'notifyDeployment',
   finishDeployment: 'finishDeployment',
 } as const;
 
+/**
+ * Orchestrations are versioned by name. A deployment can park at an approval for hours, and
+ * Durable replays it through the code registered under its name: a change that reorders what
+ * an orchestrator yields gets a new name, and the old one stays registered until its
+ * instances have drained.
+ */
 export const OrchestratorNames = {
-  deployment: 'deploymentOrchestrator',
+  deployment: 'deploymentOrchestrator_v2',
+  rollback: 'rollbackOrchestrator_v1',
   healthWait: 'healthWaitOrchestrator',
 } as const;
 
 export const ApprovalEventName = 'approval';
+
+/** Raised on a running deployment by a manual rollback: it stops and runs its own compensation. */
+export const AbortEventName = 'abort';
+export interface AbortEvent {
+  reason: string;
+  by?: string;
+}
 
 export interface DeploymentInput {
   deploymentId: string;
@@ -35,6 +55,11 @@ export interface DeploymentInput {
   image: ImageRef;
   source: string;
   requestedAt: string;
+}
+
+/** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
+export interface RollbackInput extends DeploymentInput {
+  request: RollbackRequest & { reason: string; by?: string };
 }
 
 export interface RecordDeploymentInput {
@@ -46,6 +71,7 @@ export interface RecordDeploymentInput {
   previousRevision?: string;
   newRevision?: string;
   reason?: string;
+  rollout?: RolloutProgress;
 }
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: string };
@@ -78,25 +104,112 @@ export interface MigrationStatus {
 }
 
 export interface InspectAppInput {
+  app: string;
   containerApp: ContainerAppTarget;
+  at: string;
 }
 export interface InspectAppResult {
   activeRevisionsMode: 'Single' | 'Multiple';
-  /** The revision serving traffic now: the rollback target. */
+  /** The revision serving traffic now: the rollback target (recorded as `baseline` when new to the ledger). */
   currentRevision?: string;
   currentImage?: string;
 }
 
 export interface DeployRevisionInput {
+  app: string;
+  deploymentId: string;
   containerApp: ContainerAppTarget;
   image: string;
   revisionSuffix: string;
+  mode: 'Single' | 'Multiple';
   /** Multiple mode: traffic is pinned here by name before the template changes. */
   pinTrafficTo?: string;
+  at: string;
 }
 export interface DeployRevisionResult {
   revisionName: string;
   fqdn?: string;
+}
+
+/** A traffic change through the gate; refused (ok: false) when a target's verdict is unsafe and not forced. */
+export interface RouteTrafficInput {
+  app: string;
+  deploymentId: string;
+  containerApp: ContainerAppTarget;
+  traffic: Array<{ revisionName: string; weight: number }>;
+  force?: boolean;
+  reason?: string;
+  /** A compensation putting back what served before (see TrafficGate). */
+  restoring?: boolean;
+  channels?: string[];
+  at: string;
+}
+export type RouteTrafficResult = Result<Record<never, never>>;
+
+/** Single-revision mode: re-apply a release's image as a new revision (live once ready), through the gate. */
+export interface RestoreReleaseInput {
+  app: string;
+  deploymentId: string;
+  containerApp: ContainerAppTarget;
+  /** The release whose image is re-applied. */
+  restores: string;
+  image: string;
+  revisionSuffix: string;
+  force?: boolean;
+  reason?: string;
+  restoring?: boolean;
+  channels?: string[];
+  at: string;
+}
+export type RestoreReleaseResult = Result<{ revisionName: string; fqdn?: string }>;
+
+export interface RecordReleaseInput {
+  app: string;
+  revisionName: string;
+  image: string;
+  digest: string;
+  tag?: string;
+  deploymentId: string;
+  restoredFrom?: string;
+  migration?: { executionName?: string; backupId?: string; database?: string };
+  at: string;
+}
+
+/**
+ * A release's verdict after a deployment or rollback. `only` guards the change: a verdict
+ * is written only over one of these (a retried settle never turns `failed` into `verified`).
+ */
+export interface SettleReleaseInput {
+  app: string;
+  revisionName: string;
+  verdict: ReleaseVerdict;
+  reason?: string;
+  only?: ReleaseVerdict[];
+  at: string;
+  down?: { executionName?: string; outcome?: string };
+}
+
+export interface PlanRollbackInput {
+  app: string;
+  request: RollbackRequest;
+}
+export type PlanRollbackResult = (RollbackPlan & { mode: 'Single' | 'Multiple'; fqdn?: string }) | RollbackRefusal;
+
+export interface StartDownMigrationInput {
+  app: string;
+  containerApp: ContainerAppTarget;
+  jobName: string;
+  /** The newer release's image: it knows its own down migration. */
+  image: string;
+  command: string[];
+  /** The release migrated down: its run id makes the down migration run at most once. */
+  revisionName: string;
+}
+
+export interface StopMigrationInput {
+  containerApp: ContainerAppTarget;
+  jobName: string;
+  executionName: string;
 }
 
 export interface ProbeRevisionInput {
@@ -112,21 +225,6 @@ export interface RevisionObservation {
   endpoint?: { status?: number; body?: string; error?: string; latencyMs?: number };
 }
 
-export interface CheckRollbackTargetInput {
-  containerApp: ContainerAppTarget;
-  revisionName: string;
-  /**
-   * Single revision mode: the previous revision was deactivated by the deploy and must stay so
-   * (activating it would run the old image beside the new one); rollback activates it then.
-   */
-  keepInactive?: boolean;
-}
-export type CheckRollbackTargetResult = Result<Record<never, never>>;
-
-export interface SetTrafficInput {
-  containerApp: ContainerAppTarget;
-  traffic: Array<{ revisionName: string; weight: number }>;
-}
 
 export interface RevisionActionInput {
   containerApp: ContainerAppTarget;
@@ -139,7 +237,7 @@ export interface NotifyDeploymentInput {
   deploymentId: string;
   app: string;
   channels: string[];
-  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval';
+  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval' | 'rollback-started' | 'rollback-succeeded' | 'rollback-failed';
   image: ImageRef;
   reason?: string;
 }
@@ -149,6 +247,9 @@ export interface FinishDeploymentInput {
   app: string;
   phase: DeploymentPhase;
   digest: string;
+  /** What serves when it ended (a rollback's target, or the release the deployment restored). */
+  servingDigest?: string;
+  servingTag?: string;
 }
 export interface FinishDeploymentResult {
   /** The deployment started next for the app, if a newer push was queued. */

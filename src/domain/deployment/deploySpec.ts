@@ -28,7 +28,14 @@ export interface DeploySpec {
   containerApp: ContainerAppTarget;
   platform: string;
   maxSizeBytes?: number;
-  migration?: { jobName: string; command: string[]; timeoutSeconds: number };
+  migration?: {
+    jobName: string;
+    command: string[];
+    timeoutSeconds: number;
+    /** What a rollback across this release's migration does (see the apps configuration). */
+    rollback: 'keep-schema' | 'down' | 'block';
+    downCommand?: string[];
+  };
   health: HealthSpec;
   strategy: DeployStrategy;
   database?: string;

@@ -22,7 +22,30 @@ export type DeploymentPhase =
 
 export const TERMINAL_PHASES: ReadonlySet<DeploymentPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected']);
 
-export type StepName = 'verify' | 'backup' | 'migration' | 'deploy' | 'health-wait' | 'approval' | 'promote' | 'rollback' | 'retire-previous';
+export type StepName =
+  | 'verify'
+  | 'backup'
+  | 'migration'
+  | 'deploy'
+  | 'health-wait'
+  | 'approval'
+  | 'promote'
+  | 'rollback'
+  | 'down-migration'
+  | 'retire-previous'
+  // a manual rollback's own steps
+  | 'plan'
+  | 'reactivate'
+  | 'traffic';
+
+/** `deploy`: a release going out (push, reconcile, manual deploy); `rollback`: a manual rollback to an earlier release. */
+export type DeploymentKind = 'deploy' | 'rollback';
+
+/** The rollout as data: its compiled steps and the one running (see src/domain/rollout). */
+export interface RolloutProgress {
+  steps: Array<{ kind: string; weight?: number; seconds?: number; successThreshold?: number; timeoutMinutes?: number }>;
+  index: number;
+}
 
 /** A step's outcome. `skipped` carries the reason in `detail`. */
 export type StepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';
@@ -45,6 +68,7 @@ export interface ImageRef {
 export interface DeploymentRecord {
   id: string;
   app: string;
+  kind: DeploymentKind;
   phase: DeploymentPhase;
   image: ImageRef;
   source: string;
@@ -54,6 +78,7 @@ export interface DeploymentRecord {
   newRevision?: string;
   reason?: string;
   steps: StepRecord[];
+  rollout?: RolloutProgress;
 }
 
 /** `registry/repository@sha256:...`: what a revision runs, pinned by digest. */

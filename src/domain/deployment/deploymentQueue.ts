@@ -1,8 +1,9 @@
 /**
- * An app's deployment queue as Harbormaster stores it: the push domain's queue rules
- * (src/domain/push/deploymentQueue.ts: one at a time, newest wins, duplicates collapse) plus
- * what deployments add: an id per request, the deployed tag, and the pause a manual
- * rollback sets (automatic pushes are ignored while paused; a person's deploy still goes).
+ * An app's deployment queue as Harbormaster stores it, and every rule that changes it: the
+ * push domain's queue rules (src/domain/push/deploymentQueue.ts: one at a time, newest wins,
+ * duplicates collapse) plus what deployments add: an id per request, the deployed tag, manual
+ * rollbacks, and the pause a rollback sets (automatic pushes are ignored while paused; a
+ * person's deploy still goes). Nothing else writes `running`, `queued` or `paused`.
  */
 import {
   nextFromQueue,
@@ -10,8 +11,13 @@ import {
   type DeploymentRequest as PushDeploymentRequest,
   type QueueDecision,
 } from '../push/deploymentQueue';
+import type { PushSource } from '../push/imagePushed';
 
-export interface DeploymentRequest extends PushDeploymentRequest {
+/** Who asked: a push source, or a person's rollback. */
+export type RequestSource = PushSource | 'rollback';
+
+export interface DeploymentRequest extends Omit<PushDeploymentRequest, 'source'> {
+  readonly source: RequestSource;
   readonly deploymentId: string;
   readonly registry: string;
   readonly repository: string;
@@ -21,9 +27,12 @@ export interface AppQueueState {
   app: string;
   running?: DeploymentRequest;
   queued: DeploymentRequest[];
+  /** The digest serving, as far as Harbormaster's deployments and rollbacks know. */
   deployedDigest?: string;
   deployedTag?: string;
   paused?: { at: string; reason: string };
+  /** The last deployment finished and what it started next: a retried finish returns the same. */
+  lastFinished?: { deploymentId: string; next?: string };
 }
 
 export type RequestDecision =
@@ -31,16 +40,21 @@ export type RequestDecision =
   | { decision: Exclude<QueueDecision, 'started' | 'queued'>; reason: string; deploymentId?: string; superseded: DeploymentRequest[] }
   | { decision: 'ignored'; reason: string; superseded: DeploymentRequest[] };
 
-/** Sources that are automatic; a paused app ignores them. */
-const AUTOMATIC_SOURCES = new Set(['acr', 'eventgrid', 'dockerhub', 'ghcr', 'reconcile']);
+/**
+ * Automatic unless a person asked for it: any push source, including one added later, is
+ * automatic, so a paused app never deploys from a source nobody listed.
+ */
+export function isAutomatic(source: RequestSource): boolean {
+  return source !== 'manual' && source !== 'rollback';
+}
 
 export function decideRequest(state: AppQueueState, request: DeploymentRequest): { state: AppQueueState; result: RequestDecision } {
-  if (state.paused && AUTOMATIC_SOURCES.has(request.source)) {
+  if (state.paused && isAutomatic(request.source)) {
     return { state, result: { decision: 'ignored', reason: `automatic deploys of ${state.app} are paused since ${state.paused.at}: ${state.paused.reason}`, superseded: [] } };
   }
-  const outcome = submitDeployment(state, request);
-  const superseded = outcome.superseded as DeploymentRequest[];
-  const next: AppQueueState = { ...state, running: outcome.state.running as DeploymentRequest | undefined, queued: [...(outcome.state.queued as DeploymentRequest[])] };
+  const outcome = submitDeployment(state as Parameters<typeof submitDeployment>[0], request as PushDeploymentRequest);
+  const superseded = outcome.superseded as unknown as DeploymentRequest[];
+  const next: AppQueueState = { ...state, running: outcome.state.running as unknown as DeploymentRequest | undefined, queued: [...(outcome.state.queued as unknown as DeploymentRequest[])] };
   if (outcome.decision === 'started' || outcome.decision === 'queued') {
     return { state: next, result: { decision: outcome.decision, request, reason: outcome.reason, superseded } };
   }
@@ -48,32 +62,85 @@ export function decideRequest(state: AppQueueState, request: DeploymentRequest):
   return { state, result: { decision: outcome.decision, reason: outcome.reason, deploymentId: existing?.deploymentId, superseded } };
 }
 
+export type RollbackStart =
+  | { started: true; request: DeploymentRequest }
+  | { started: false; running: DeploymentRequest };
+
+/**
+ * A manual rollback of an idle app runs as the app's one running deployment (pushes queue
+ * behind it) and pauses automatic deploys. An app with a deployment running is not idle: the
+ * caller aborts that deployment instead.
+ */
+export function startRollback(state: AppQueueState, request: DeploymentRequest, pause: { at: string; reason: string }): { state: AppQueueState; result: RollbackStart } {
+  if (state.running) return { state, result: { started: false, running: state.running } };
+  return { state: { ...state, running: request, paused: pause }, result: { started: true, request } };
+}
+
+export function pauseAutomatic(state: AppQueueState, pause: { at: string; reason: string }): { state: AppQueueState; result: undefined } {
+  if (state.paused) return { state, result: undefined };
+  return { state: { ...state, paused: pause }, result: undefined };
+}
+
+export function resumeAutomatic(state: AppQueueState): { state: AppQueueState; result: boolean } {
+  if (!state.paused) return { state, result: false };
+  const { paused: _paused, ...rest } = state;
+  return { state: { ...rest, queued: state.queued }, result: true };
+}
+
 export interface FinishResult {
   next?: DeploymentRequest;
   superseded: DeploymentRequest[];
 }
 
-/** The running deployment ended: the newest queued request runs next, the rest are superseded. */
-export function finishRunning(state: AppQueueState, finished: { deploymentId: string; succeeded: boolean; tag?: string }): { state: AppQueueState; result: FinishResult } {
+export interface FinishedDeployment {
+  deploymentId: string;
+  succeeded: boolean;
+  tag?: string;
+  /** What serves now when it is known (a rollback's target; the previous release after a failure). */
+  servingDigest?: string;
+  servingTag?: string;
+}
+
+/**
+ * The running deployment ended: record what serves, then start the newest queued request; the
+ * rest are superseded. Idempotent: finishing the same deployment again returns the next one it
+ * already chose (so a retried finish still gets that one started) and changes nothing.
+ */
+export function finishRunning(state: AppQueueState, finished: FinishedDeployment): { state: AppQueueState; result: FinishResult } {
   if (state.running?.deploymentId !== finished.deploymentId) {
-    // A retried finish of a deployment already finished: nothing to change.
+    if (state.lastFinished?.deploymentId === finished.deploymentId && state.lastFinished.next && state.running?.deploymentId === state.lastFinished.next) {
+      return { state, result: { next: state.running, superseded: [] } };
+    }
     return { state, result: { superseded: [] } };
   }
-  const outcome = nextFromQueue(state, finished.succeeded ? 'promoted' : 'failed');
-  let next = outcome.next as DeploymentRequest | undefined;
-  const superseded = [...(outcome.superseded as DeploymentRequest[])];
-  if (next && state.paused && AUTOMATIC_SOURCES.has(next.source)) {
+  const outcome = nextFromQueue(state as Parameters<typeof nextFromQueue>[0], finished.succeeded ? 'promoted' : 'failed');
+  let next = outcome.next as unknown as DeploymentRequest | undefined;
+  const superseded = [...(outcome.superseded as unknown as DeploymentRequest[])];
+  if (next && state.paused && isAutomatic(next.source)) {
     superseded.push(next);
     next = undefined;
   }
+  const deployedDigest = finished.servingDigest ?? outcome.state.deployedDigest;
+  const deployedTag = deployedDigest === state.running.digest && finished.succeeded ? finished.tag : deployedDigest === state.deployedDigest ? state.deployedTag : finished.servingTag;
   return {
     state: {
       ...state,
       running: next,
       queued: [],
-      deployedDigest: outcome.state.deployedDigest,
-      deployedTag: finished.succeeded ? finished.tag : state.deployedTag,
+      deployedDigest,
+      deployedTag,
+      lastFinished: { deploymentId: finished.deploymentId, next: next?.deploymentId },
     },
     result: { next, superseded },
   };
+}
+
+/**
+ * A stale `running`: the deployment it names is over (its record is terminal) or never got
+ * going (no record, no orchestration) long after it was accepted. Reconcile clears it so the
+ * app's pushes stop queueing behind nothing.
+ */
+export function clearStaleRunning(state: AppQueueState, deploymentId: string): { state: AppQueueState; result: boolean } {
+  if (state.running?.deploymentId !== deploymentId) return { state, result: false };
+  return { state: { ...state, running: undefined, lastFinished: { deploymentId } }, result: true };
 }

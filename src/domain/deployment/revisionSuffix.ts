@@ -9,3 +9,12 @@ export function revisionSuffixFor(deploymentId: string, digest: string): string 
   const idPart = deploymentId.toLowerCase().replace(/[^a-z0-9]/g, '').slice(-6);
   return `hm-${digestPart}-${idPart}`;
 }
+
+/**
+ * The suffix of the revision a rollback creates in single-revision mode, re-applying an
+ * earlier release's image: derived from the rollback (or failed deployment) and the digest it
+ * restores, so a retried step finds the revision it already created.
+ */
+export function restoreSuffixFor(deploymentId: string, digest: string): string {
+  return revisionSuffixFor(deploymentId, digest).replace(/^hm-/, 'rb-');
+}

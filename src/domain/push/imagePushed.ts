@@ -3,8 +3,12 @@
  * results a webhook parser returns. Parsers are pure: no I/O, no clock.
  */
 
+/** The registries' webhooks Harbormaster accepts. */
+export const WEBHOOK_SOURCES = ['acr', 'eventgrid', 'dockerhub', 'ghcr'] as const;
+export type WebhookSource = (typeof WEBHOOK_SOURCES)[number];
+
 /** Where a push came from. `reconcile` = found by the reconcile timer; `manual` = POST /api/apps/{app}/deploy. */
-export type PushSource = 'acr' | 'eventgrid' | 'dockerhub' | 'ghcr' | 'reconcile' | 'manual';
+export type PushSource = WebhookSource | 'reconcile' | 'manual';
 
 /**
  * A push of an image to a registry. A webhook is a hint: the digest is confirmed in the

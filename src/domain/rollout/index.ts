@@ -1,0 +1,5 @@
+export * from './release';
+export * from './rolloutPlan';
+export * from './nextAction';
+export * from './rollbackTarget';
+export * from './servingRevision';

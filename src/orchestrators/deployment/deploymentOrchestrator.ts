@@ -1,0 +1,153 @@
+/**
+ * One deployment of one image to one app, as a loop over the rollout's steps: ask
+ * `nextAction` (src/domain/rollout) what to do, do it through an activity, tell it what
+ * happened, repeat. The decisions live in the domain; this file only acts and records.
+ *
+ * Deterministic: time comes from `context.df.currentUtcDateTime`, waiting from durable
+ * timers, everything that touches the world is an activity.
+ */
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import {
+  ActivityNames as A,
+  keepPreviousMinutes,
+  type DeploymentPhase,
+  type FinishDeploymentInput,
+  type FinishDeploymentResult,
+  type RolloutProgress,
+  type StepName,
+} from '../../domain/deployment';
+import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, startRollout, type RolloutAction, type RolloutState, type RolloutStep } from '../../domain/rollout';
+import { activityFailureMessage } from '../activityFailure';
+import { afterMigration, restorePrevious, settle } from './compensation';
+import { SKIPPED_PREFIX, backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
+import { abortReason, startRolloutRun, type RolloutRun, type StepResult } from './rolloutRun';
+import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
+
+export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  const run = startRolloutRun(context);
+  const { deploymentId } = run.input;
+  yield run.notify('started');
+
+  let state = startRollout();
+  let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;
+  let failedStep: StepName | undefined;
+  let failedKind: RolloutStep['kind'] | undefined;
+  while (action.kind === 'run') {
+    const name = recordNameOf(state, action.index);
+    yield run.record({ step: { name, outcome: 'running', detail: describeStep(action.step) }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
+    const result: StepResult = run.abort.isCompleted ? { ok: false, aborted: true, reason: abortReason(run) } : yield* runStep(run, action.step, action.index);
+    if (result.ok) {
+      const next = nextAction(state, { kind: 'stepSucceeded', tail: result.tail });
+      const closes = next.action.kind !== 'run' || recordNameOf(next.state, next.action.index) !== name;
+      if (closes) {
+        const skipped = result.detail?.startsWith(SKIPPED_PREFIX);
+        yield run.step(name, skipped ? 'skipped' : 'succeeded', skipped ? result.detail!.slice(SKIPPED_PREFIX.length) : result.detail);
+      }
+      ({ state, action } = next);
+    } else {
+      failedStep = name;
+      failedKind = action.step.kind;
+      ({ state, action } = nextAction(state, result.aborted ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: result.reason, rejected: result.rejected }));
+    }
+  }
+
+  let phase: DeploymentPhase;
+  if (action.kind === 'complete') {
+    phase = yield* promoted(run);
+  } else if (action.kind === 'rollBack') {
+    phase = yield* rolledBack(run, action, failedStep ?? 'promote', failedKind === 'healthGate' ? 'failed' : 'rolled-back');
+  } else {
+    phase = action.phase;
+    yield run.step(failedStep ?? 'verify', 'failed', action.reason);
+    yield run.record({ phase, reason: action.reason });
+    yield run.notify('failed', action.reason);
+  }
+
+  const served = phase === 'succeeded' ? run.facts.imageRef : run.facts.previousImage;
+  const finished = (yield run.call(A.finishDeployment, {
+    deploymentId,
+    app: run.input.spec.app,
+    phase,
+    digest: run.input.image.digest,
+    servingDigest: digestOfImage(served),
+    servingTag: phase === 'succeeded' ? run.input.image.tag : undefined,
+  } satisfies FinishDeploymentInput)) as FinishDeploymentResult;
+
+  if (phase === 'succeeded') yield* retirePrevious(run);
+  return { deploymentId, phase, previousRevision: run.facts.previousRevision, newRevision: run.facts.newRevision, next: finished.nextDeploymentId };
+};
+
+function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<Task, StepResult, unknown> {
+  try {
+    switch (step.kind) {
+      case 'verify':
+        return yield* verifyStep(run);
+      case 'backup':
+        return yield* backupStep(run);
+      case 'migrate':
+        return yield* migrateStep(run);
+      case 'deploy':
+        return yield* deployStep(run);
+      case 'healthGate':
+        return yield* healthGateStep(run, step, index);
+      case 'approval':
+        return yield* approvalStep(run, step);
+      case 'pause':
+        return yield* pauseStep(run, step);
+      case 'setWeight':
+        return yield* setWeightStep(run, step);
+    }
+  } catch (error) {
+    // An activity that failed after its retries: the step failed, with the innermost reason.
+    return { ok: false, reason: activityFailureMessage(error) };
+  }
+}
+
+/** Every gate passed: the new release is verified and the one it replaced superseded. */
+function* promoted(run: RolloutRun): Generator<Task, DeploymentPhase, unknown> {
+  const { newRevision, previousRevision } = run.facts;
+  if (newRevision) yield* settle(run, newRevision, 'verified', 'passed every gate', ['pending']);
+  if (previousRevision && previousRevision !== newRevision) yield* settle(run, previousRevision, 'superseded', `replaced by ${newRevision}`, ['verified', 'baseline']);
+  yield run.record({ phase: 'succeeded', rollout: undefined });
+  yield run.notify('succeeded');
+  return 'succeeded';
+}
+
+/** Undo first, record after: the app's traffic matters more than the record of it. */
+function* rolledBack(run: RolloutRun, action: Extract<RolloutAction, { kind: 'rollBack' }>, failedStep: StepName, verdict: 'failed' | 'rolled-back'): Generator<Task, DeploymentPhase, unknown> {
+  const undo = yield* restorePrevious(run);
+  if (run.facts.newRevision) yield* settle(run, run.facts.newRevision, verdict, action.reason, ['pending', 'verified']);
+  const schema = undo.ok ? yield* afterMigration(run) : undefined;
+  yield run.step(failedStep, 'failed', action.reason);
+  let phase: DeploymentPhase = action.phase;
+  let reason = action.reason;
+  if (undo.ok) {
+    yield run.step('rollback', 'succeeded', schema ? `${undo.detail}; ${schema}` : undo.detail, 'rolling-back');
+  } else {
+    // Loud: the app may be serving from a revision that failed its checks.
+    phase = 'failed';
+    reason = `ROLLBACK FAILED (${undo.detail}) after: ${action.reason}`;
+    yield run.step('rollback', 'failed', reason, 'rolling-back');
+  }
+  yield run.record({ phase, reason: schema ? `${reason}; ${schema}` : reason });
+  yield run.notify(phase === 'failed' || phase === 'rejected' ? 'failed' : 'rolled-back', schema ? `${reason}; ${schema}` : reason);
+  return phase;
+}
+
+/**
+ * The previous revision stays active for a fast rollback; retire it once the window passes
+ * (only if nothing routes to it by then: a person may have rolled back to it).
+ */
+function* retirePrevious(run: RolloutRun): Generator<Task, void, unknown> {
+  const { previousRevision, mode } = run.facts;
+  const keepMinutes = keepPreviousMinutes(run.input.spec.strategy);
+  if (!previousRevision || mode !== 'Multiple' || keepMinutes <= 0) return;
+  yield run.context.df.createTimer(new Date(run.nowMs() + keepMinutes * 60_000));
+  const result = (yield run.call(A.deactivateRevision, { containerApp: run.input.spec.containerApp, revisionName: previousRevision, onlyIfIdle: true })) as { deactivated: boolean };
+  if (result.deactivated) yield* settle(run, previousRevision, 'retired', `deactivated ${keepMinutes} min after promotion`, ['superseded']);
+  yield run.step('retire-previous', 'succeeded', result.deactivated ? `${previousRevision} deactivated after ${keepMinutes} min` : `${previousRevision} kept: it has traffic`);
+}
+
+function progressOf(state: RolloutState): RolloutProgress {
+  return { steps: state.steps.map((s) => ({ ...s })), index: state.index };
+}

@@ -1,0 +1,146 @@
+/**
+ * The steps every deployment runs before traffic can move: verify the image, back up the
+ * database, run the migration, create the new revision. None of them changes traffic; only
+ * `deploy` changes the world in a way a failure must undo.
+ */
+import type { Task } from 'durable-functions';
+import { BackupOrchestratorNames, type BackupOrchestrationInput, type BackupOrchestrationResult } from '../../domain/backup';
+import {
+  ActivityNames as A,
+  pinnedImage,
+  revisionSuffixFor,
+  type DeployRevisionResult,
+  type InspectAppResult,
+  type MigrationStatus,
+  type RecordReleaseInput,
+  type StartMigrationResult,
+  type VerifyImageResult,
+} from '../../domain/deployment';
+import { compileRolloutTail } from '../../domain/rollout';
+import type { RolloutRun, StepResult } from './rolloutRun';
+
+/**
+ * A deployment waits on its pre-migration backup, so it is polled more often than a scheduled
+ * one (which backs off to a minute); the deadline stays the backup's own.
+ */
+const PRE_MIGRATION_BACKUP_TIMING = { minPollSeconds: 2, maxPollSeconds: 15 } as const;
+
+/** How long a migration stopped at its deadline may take to end before the deployment gives up waiting. */
+const STOP_WAIT_POLLS = 24;
+
+/** A webhook is a hint; the registry is the truth. */
+export function* verifyStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
+  const { spec, image } = run.input;
+  const verified = (yield run.call(A.verifyImage, { image, platform: spec.platform, maxSizeBytes: spec.maxSizeBytes })) as VerifyImageResult;
+  if (!verified.ok) return { ok: false, reason: verified.reason };
+  run.facts.digest = verified.digest;
+  run.facts.imageRef = pinnedImage({ ...image, digest: verified.digest });
+  return { ok: true, detail: `${verified.digest} (${verified.platforms.join(', ')}; ${verified.sizeBytes} bytes)` };
+}
+
+/**
+ * The backup orchestration as a sub-orchestration with an id derived from this one: a replay
+ * or restart finds it in history instead of starting a second backup. When a backup of the
+ * database is already running (its schedule, a manual request) this one joins it.
+ */
+export function* backupStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
+  const { spec, deploymentId } = run.input;
+  if (!spec.database || !spec.migration) return { ok: true, detail: skipped(spec.database ? 'no migration configured' : 'no database configured') };
+  const backup = (yield run.context.df.callSubOrchestrator(
+    BackupOrchestratorNames.backup,
+    { database: spec.database, trigger: 'pre-migration', deploymentId, timing: PRE_MIGRATION_BACKUP_TIMING } satisfies BackupOrchestrationInput,
+    `${run.context.df.instanceId}:backup`,
+  )) as BackupOrchestrationResult;
+  if (backup.state !== 'Complete') {
+    return { ok: false, reason: `backup ${backup.backupId} of ${spec.database} ${backup.state}${backup.reason ? `: ${backup.reason}` : ''}` };
+  }
+  run.facts.backupId = backup.backupId;
+  return { ok: true, detail: `backup ${backup.backupId} of ${spec.database}${backup.joined ? ' (joined the backup already running)' : ''}` };
+}
+
+/**
+ * The migration job runs the new image. A failure stops the deployment before any traffic
+ * changes. At its deadline the execution is stopped and waited for: a migration must never
+ * outlive its deployment and run beside the next one's.
+ */
+export function* migrateStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
+  const { spec, deploymentId } = run.input;
+  const migration = spec.migration;
+  if (!migration) return { ok: true, detail: skipped('no migration configured') };
+  const started = (yield run.call(A.startMigration, {
+    deploymentId,
+    containerApp: spec.containerApp,
+    jobName: migration.jobName,
+    image: run.facts.imageRef,
+    command: migration.command,
+  })) as StartMigrationResult;
+  if (!started.ok) return { ok: false, reason: started.reason };
+  run.facts.migrationExecution = started.executionName;
+  const execution = { containerApp: spec.containerApp, jobName: migration.jobName, executionName: started.executionName };
+  const deadline = run.nowMs() + migration.timeoutSeconds * 1000;
+  const pollMs = Math.min(5_000, spec.health.intervalSeconds * 1000);
+  let status: MigrationStatus = { status: 'Running' };
+  while (isRunning(status)) {
+    if (run.nowMs() >= deadline) {
+      status = (yield run.call(A.stopMigration, execution)) as MigrationStatus;
+      for (let poll = 0; isRunning(status) && poll < STOP_WAIT_POLLS; poll++) {
+        yield run.context.df.createTimer(new Date(run.nowMs() + pollMs));
+        status = (yield run.call(A.getMigrationStatus, execution)) as MigrationStatus;
+      }
+      return { ok: false, reason: `execution ${started.executionName} did not finish within ${migration.timeoutSeconds} s; stopped (${status.status})` };
+    }
+    yield run.context.df.createTimer(new Date(run.nowMs() + pollMs));
+    status = (yield run.call(A.getMigrationStatus, execution)) as MigrationStatus;
+  }
+  if (status.status !== 'Succeeded') return { ok: false, reason: `execution ${started.executionName} ${status.status}${status.reason ? `: ${status.reason}` : ''}` };
+  return { ok: true, detail: `execution ${started.executionName}` };
+}
+
+/**
+ * A new revision pinned by digest: at 0 % in Multiple mode (traffic pinned to the serving
+ * revision first), live at once in Single mode. The release goes into the ledger as
+ * `pending`, and the rest of the rollout is compiled for the mode the app is in.
+ */
+export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
+  const { spec, deploymentId, image } = run.input;
+  const app = (yield run.call(A.inspectApp, { app: spec.app, containerApp: spec.containerApp, at: run.now() })) as InspectAppResult;
+  run.facts.mode = app.activeRevisionsMode;
+  run.facts.previousRevision = app.currentRevision;
+  run.facts.previousImage = app.currentImage;
+  const digest = run.facts.digest ?? image.digest;
+  const deployed = (yield run.call(A.deployRevision, {
+    app: spec.app,
+    deploymentId,
+    containerApp: spec.containerApp,
+    image: run.facts.imageRef,
+    revisionSuffix: revisionSuffixFor(deploymentId, digest),
+    mode: app.activeRevisionsMode,
+    pinTrafficTo: app.activeRevisionsMode === 'Multiple' ? app.currentRevision : undefined,
+    at: run.now(),
+  })) as DeployRevisionResult;
+  run.facts.newRevision = deployed.revisionName;
+  run.facts.fqdn = deployed.fqdn;
+  yield run.call(A.recordRelease, {
+    app: spec.app,
+    revisionName: deployed.revisionName,
+    image: run.facts.imageRef ?? '',
+    digest,
+    tag: image.tag,
+    deploymentId,
+    migration: run.facts.migrationExecution ? { executionName: run.facts.migrationExecution, backupId: run.facts.backupId, database: spec.database } : undefined,
+    at: run.now(),
+  } satisfies RecordReleaseInput);
+  yield run.record({ previousRevision: app.currentRevision, newRevision: deployed.revisionName });
+  const live = app.activeRevisionsMode === 'Single' ? ' (single-revision mode: live at once; health is judged on live traffic)' : ' at 0 %';
+  return { ok: true, detail: `${deployed.revisionName} running ${run.facts.imageRef}${live}`, tail: compileRolloutTail(spec, app.activeRevisionsMode) };
+}
+
+function isRunning(status: MigrationStatus): boolean {
+  return status.status === 'Running' || status.status === 'Processing' || status.status === 'Unknown';
+}
+
+/** Skipped steps carry their reason; the loop records them as `skipped`. */
+export const SKIPPED_PREFIX = 'skipped: ';
+function skipped(reason: string): string {
+  return `${SKIPPED_PREFIX}${reason}`;
+}

@@ -1,0 +1,175 @@
+/**
+ * A manual rollback of an idle app, as a recorded deployment of kind `rollback`: plan the
+ * target from the release ledger, wake and health-check it before any traffic moves, switch
+ * through the traffic gate, mark the release left behind `rolled-back`, apply the app's
+ * migration policy, notify, and hand the app's queue on.
+ */
+import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
+import {
+  ActivityNames as A,
+  OrchestratorNames,
+  restoreSuffixFor,
+  type DeploymentPhase,
+  type FinishDeploymentInput,
+  type HealthWaitInput,
+  type HealthWaitResult,
+  type PlanRollbackResult,
+  type RecordReleaseInput,
+  type RestoreReleaseInput,
+  type RestoreReleaseResult,
+  type RollbackInput,
+  type RouteTrafficInput,
+  type RouteTrafficResult,
+} from '../../domain/deployment';
+import type { Release, RollbackPlan } from '../../domain/rollout';
+import { activityFailureMessage } from '../activityFailure';
+import { downMigration, keepSchemaNote, settle } from './compensation';
+import { startRolloutRun, type RolloutRun } from './rolloutRun';
+
+export const rollbackOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
+  const run = startRolloutRun(context);
+  const input = context.df.getInput() as RollbackInput;
+  let phase: DeploymentPhase = 'failed';
+  let reason: string;
+  let servingDigest: string | undefined;
+  let servingTag: string | undefined;
+  try {
+    yield run.step('plan', 'running', undefined, 'rolling-back');
+    const plan = (yield run.call(A.planRollback, { app: input.spec.app, request: input.request })) as PlanRollbackResult;
+    if (!plan.ok) throw new Refused('plan', plan.reason);
+    yield run.record({ step: { name: 'plan', outcome: 'succeeded', detail: describePlan(plan) }, previousRevision: plan.from?.revisionName, newRevision: plan.target.revisionName });
+    yield run.notify('rollback-started', `${input.request.reason}: ${describePlan(plan)}`);
+
+    const moved = plan.mode === 'Single' ? yield* restoreTemplate(run, input, plan) : yield* switchTraffic(run, input, plan);
+    if (plan.from) yield* settle(run, plan.from.revisionName, 'rolled-back', input.request.reason, ['pending', 'verified', 'baseline', 'superseded']);
+    const schema = yield* migrationsAfterRollback(run, plan);
+    servingDigest = plan.target.digest;
+    servingTag = plan.target.tag;
+    phase = 'succeeded';
+    reason = [`${input.request.reason}: ${moved}`, ...schema].join('; ');
+    yield run.record({ phase, reason });
+    yield run.notify('rollback-succeeded', reason);
+  } catch (error) {
+    const refused = error instanceof Refused ? error : new Refused('traffic', activityFailureMessage(error));
+    reason = `rollback refused or failed at ${refused.step}: ${refused.message}`;
+    yield run.step(refused.step, 'failed', refused.message);
+    yield run.record({ phase: 'failed', reason });
+    yield run.notify('rollback-failed', reason);
+  }
+  yield run.call(A.finishDeployment, {
+    deploymentId: input.deploymentId,
+    app: input.spec.app,
+    phase,
+    digest: input.image.digest,
+    servingDigest,
+    servingTag,
+  } satisfies FinishDeploymentInput);
+  return { deploymentId: input.deploymentId, phase, reason };
+};
+
+class Refused extends Error {
+  constructor(readonly step: 'plan' | 'reactivate' | 'health-wait' | 'traffic', reason: string) {
+    super(reason);
+  }
+}
+
+/** Multiple mode: wake and check the target at 0 %, then give it all the traffic. */
+function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPlan & { fqdn?: string }): Generator<Task, string, unknown> {
+  const target = plan.target.revisionName;
+  const { spec } = input;
+  if (plan.reactivate) {
+    yield run.step('reactivate', 'running', target);
+    yield run.call(A.activateRevision, { containerApp: spec.containerApp, revisionName: target });
+    yield run.step('reactivate', 'succeeded', `${target} activated`);
+  }
+  yield run.step('health-wait', 'running', `${target}, before any traffic moves`);
+  const health = (yield run.context.df.callSubOrchestrator(
+    OrchestratorNames.healthWait,
+    { spec, revisionName: target, fqdn: plan.fqdn } satisfies HealthWaitInput,
+    `${input.deploymentId}:health`,
+  )) as HealthWaitResult;
+  if (health.verdict !== 'passed') throw new Refused('health-wait', `${target} is not healthy: ${health.reason}; traffic not moved`);
+  yield run.step('health-wait', 'succeeded', health.reason);
+  yield run.step('traffic', 'running', `100 % to ${target}`);
+  const routed = (yield run.call(A.routeTraffic, {
+    app: spec.app,
+    deploymentId: input.deploymentId,
+    containerApp: spec.containerApp,
+    traffic: [{ revisionName: target, weight: 100 }],
+    force: input.request.force,
+    reason: input.request.reason,
+    channels: spec.notify,
+    at: run.now(),
+  } satisfies RouteTrafficInput)) as RouteTrafficResult;
+  if (!routed.ok) throw new Refused('traffic', routed.reason);
+  yield run.step('traffic', 'succeeded', `100 % on ${target}${plan.forced ? ' (forced)' : ''}`);
+  return `100 % on ${target}${plan.from ? `, away from ${plan.from.revisionName}` : ''}`;
+}
+
+/**
+ * Single-revision mode has no idle revision to switch to: the target release's image is
+ * applied again as a new revision, which serves as soon as it is ready. Its health is then
+ * judged on live traffic, and the record says so.
+ */
+function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackPlan): Generator<Task, string, unknown> {
+  const { spec } = input;
+  const target = plan.target;
+  yield run.step('traffic', 'running', `re-apply ${target.revisionName}'s image (single-revision mode)`);
+  const restored = (yield run.call(A.restoreRelease, {
+    app: spec.app,
+    deploymentId: input.deploymentId,
+    containerApp: spec.containerApp,
+    restores: target.revisionName,
+    image: target.image ?? '',
+    revisionSuffix: restoreSuffixFor(input.deploymentId, target.digest ?? ''),
+    force: input.request.force,
+    reason: input.request.reason,
+    channels: spec.notify,
+    at: run.now(),
+  } satisfies RestoreReleaseInput)) as RestoreReleaseResult;
+  if (!restored.ok) throw new Refused('traffic', restored.reason);
+  yield run.call(A.recordRelease, {
+    app: spec.app,
+    revisionName: restored.revisionName,
+    image: target.image ?? '',
+    digest: target.digest ?? '',
+    tag: target.tag,
+    deploymentId: input.deploymentId,
+    restoredFrom: target.revisionName,
+    at: run.now(),
+  } satisfies RecordReleaseInput);
+  yield run.step('traffic', 'succeeded', `${restored.revisionName} runs ${target.revisionName}'s image`);
+  yield run.step('health-wait', 'running', `${restored.revisionName} on live traffic (single-revision mode)`);
+  const health = (yield run.context.df.callSubOrchestrator(
+    OrchestratorNames.healthWait,
+    { spec, revisionName: restored.revisionName, fqdn: restored.fqdn } satisfies HealthWaitInput,
+    `${input.deploymentId}:health`,
+  )) as HealthWaitResult;
+  yield* settle(run, restored.revisionName, health.verdict === 'passed' ? 'verified' : 'failed', `restores ${target.revisionName}: ${health.reason}`, ['pending']);
+  if (health.verdict !== 'passed') throw new Refused('health-wait', `${restored.revisionName} (restoring ${target.revisionName}) is not healthy on live traffic: ${health.reason}`);
+  yield run.step('health-wait', 'succeeded', `${health.reason} (judged on live traffic)`);
+  return `${restored.revisionName} serves ${target.revisionName}'s image (single-revision mode; health judged on live traffic)`;
+}
+
+/** Each migration the rollback crosses, newest first, by the app's policy. */
+function* migrationsAfterRollback(run: RolloutRun, plan: RollbackPlan): Generator<Task, string[], unknown> {
+  const migration = run.input.spec.migration;
+  const notes: string[] = [];
+  for (const release of plan.crossedMigrations) {
+    if (migration?.rollback === 'down' && migration.downCommand && release.image) {
+      notes.push(yield* downMigration(run, { revisionName: release.revisionName, image: release.image }));
+    } else {
+      notes.push(keepSchemaNote(nameOf(release), release.migration?.executionName ?? '?', release.migration?.database, release.migration?.backupId));
+    }
+  }
+  return notes;
+}
+
+function describePlan(plan: RollbackPlan): string {
+  const from = plan.from ? `${nameOf(plan.from)} (${plan.from.revisionName})` : 'what serves now';
+  return `from ${from} to ${nameOf(plan.target)} (${plan.target.revisionName}, ${plan.target.verdict}${plan.forced ? ', forced' : ''})`;
+}
+
+function nameOf(release: Release): string {
+  return release.tag ?? release.digest?.slice(0, 19) ?? release.revisionName;
+}

@@ -1,0 +1,105 @@
+/**
+ * What every step of a deployment orchestration shares: the orchestration context, the
+ * deployment's input, the facts earlier steps learned, and small helpers to record, notify
+ * and call activities. Orchestrator code: deterministic, no I/O.
+ */
+import * as df from 'durable-functions';
+import type { OrchestrationContext, RetryOptions, Task } from 'durable-functions';
+import {
+  AbortEventName,
+  ActivityNames as A,
+  type AbortEvent,
+  type DeploymentInput,
+  type DeploymentPhase,
+  type NotifyDeploymentInput,
+  type RecordDeploymentInput,
+  type StepName,
+  type StepOutcome,
+} from '../../domain/deployment';
+import type { RolloutStep } from '../../domain/rollout';
+
+/** What the steps learn as they go, read by later steps and by the compensation. */
+export interface RolloutFacts {
+  digest?: string;
+  /** `registry/repository@sha256:…`: what the new revision runs. */
+  imageRef?: string;
+  mode?: 'Single' | 'Multiple';
+  previousRevision?: string;
+  previousImage?: string;
+  newRevision?: string;
+  fqdn?: string;
+  backupId?: string;
+  migrationExecution?: string;
+}
+
+export type StepResult =
+  | { ok: true; detail?: string; tail?: RolloutStep[] }
+  | { ok: false; reason: string; rejected?: boolean; aborted?: boolean };
+
+export interface RolloutRun {
+  readonly context: OrchestrationContext;
+  readonly input: DeploymentInput;
+  readonly retry: RetryOptions;
+  /** Completes when a manual rollback aborts this deployment. */
+  readonly abort: Task;
+  readonly facts: RolloutFacts;
+  now(): string;
+  nowMs(): number;
+  call(activity: string, input: unknown): Task;
+  record(fields: Omit<RecordDeploymentInput, 'deploymentId' | 'app' | 'at'>): Task;
+  step(name: StepName, outcome: StepOutcome, detail?: string, phase?: DeploymentPhase): Task;
+  notify(event: NotifyDeploymentInput['event'], reason?: string): Task;
+}
+
+/** Transient failures (ARM 429/5xx after the SDK's own retries, timeouts) get a few more tries. */
+export function armRetry(): RetryOptions {
+  const retry = new df.RetryOptions(2_000, 5);
+  retry.backoffCoefficient = 2;
+  retry.maxRetryIntervalInMilliseconds = 30_000;
+  return retry;
+}
+
+export function startRolloutRun(context: OrchestrationContext): RolloutRun {
+  const input = context.df.getInput() as DeploymentInput;
+  const retry = armRetry();
+  const now = (): string => context.df.currentUtcDateTime.toISOString();
+  const call = (activity: string, activityInput: unknown): Task => context.df.callActivityWithRetry(activity, retry, activityInput);
+  const record = (fields: Omit<RecordDeploymentInput, 'deploymentId' | 'app' | 'at'>): Task =>
+    call(A.recordDeployment, { deploymentId: input.deploymentId, app: input.spec.app, at: now(), ...fields } satisfies RecordDeploymentInput);
+  return {
+    context,
+    input,
+    retry,
+    abort: context.df.waitForExternalEvent(AbortEventName),
+    facts: {},
+    now,
+    nowMs: () => context.df.currentUtcDateTime.getTime(),
+    call,
+    record,
+    step: (name, outcome, detail, phase) => record({ step: { name, outcome, detail }, phase }),
+    notify: (event, reason) =>
+      context.df.callActivity(A.notifyDeployment, {
+        deploymentId: input.deploymentId,
+        app: input.spec.app,
+        channels: input.spec.notify,
+        event,
+        image: input.image,
+        reason,
+      } satisfies NotifyDeploymentInput),
+  };
+}
+
+/**
+ * Waits for `task` unless a manual rollback aborts the deployment first. A timer left behind
+ * is cancelled by the caller.
+ */
+export function* unlessAborted(run: RolloutRun, task: Task): Generator<Task, { aborted: false; value: unknown } | { aborted: true; reason: string }, unknown> {
+  const winner = (yield run.context.df.Task.any([task, run.abort])) as Task;
+  if (winner === run.abort) return { aborted: true, reason: abortReason(run) };
+  return { aborted: false, value: task.result };
+}
+
+export function abortReason(run: RolloutRun): string {
+  const event = run.abort.result as AbortEvent | undefined;
+  return `${event?.reason ?? 'manual rollback'}${event?.by ? ` (by ${event.by})` : ''}`;
+}

@@ -1,0 +1,73 @@
+import { compileRollout, compileRolloutTail, nextAction, opensPromotion, phaseOf, recordNameOf, startRollout, type RolloutEvent, type RolloutState, type RolloutStep } from '../../../src/domain/rollout';
+
+const blueGreen = { strategy: { kind: 'blue-green' as const }, approval: { required: false, timeoutMinutes: 60 } };
+const canary = { strategy: { kind: 'canary' as const, steps: [10, 50, 100], stepWaitSeconds: 5 }, approval: { required: true, timeoutMinutes: 30 } };
+
+/** Drives the decisions through a list of events; returns the actions' kinds and the last state. */
+function drive(events: RolloutEvent[], tail: RolloutStep[] = compileRolloutTail(blueGreen, 'Multiple')): { actions: string[]; state: RolloutState } {
+  let state = startRollout();
+  const actions: string[] = [];
+  for (const event of events) {
+    const withTail = event.kind === 'stepSucceeded' && state.steps[state.index]?.kind === 'deploy' ? { ...event, tail } : event;
+    const next = nextAction(state, withTail);
+    state = next.state;
+    const action = next.action;
+    actions.push(action.kind === 'run' ? `run ${action.step.kind}` : action.kind === 'complete' ? 'complete' : `${action.kind} ${action.phase}: ${action.reason}`);
+  }
+  return { actions, state };
+}
+
+const ok: RolloutEvent = { kind: 'stepSucceeded' };
+
+describe('compiling a strategy into steps', () => {
+  it.each([
+    ['direct, Multiple', { strategy: { kind: 'direct' as const }, approval: { required: false, timeoutMinutes: 1 } }, 'Multiple' as const, ['healthGate', 'setWeight 100']],
+    ['blue-green', blueGreen, 'Multiple' as const, ['healthGate', 'setWeight 100']],
+    ['canary with approval', canary, 'Multiple' as const, ['healthGate', 'approval', 'setWeight 10', 'pause 5', 'healthGate', 'setWeight 50', 'pause 5', 'healthGate', 'setWeight 100']],
+    ['canary on a single-revision app: no weights to split', canary, 'Single' as const, ['healthGate', 'approval', 'setWeight 100']],
+  ])('%s', (_name, policy, mode, expected) => {
+    const steps = compileRolloutTail(policy, mode).map((s) => (s.kind === 'setWeight' ? `setWeight ${s.weight}` : s.kind === 'pause' ? `pause ${s.seconds}` : s.kind));
+    expect(steps).toEqual(expected);
+  });
+
+  it('always starts with verify, backup, migrate, deploy', () => {
+    expect(compileRollout(blueGreen, 'Multiple').slice(0, 4).map((s) => s.kind)).toEqual(['verify', 'backup', 'migrate', 'deploy']);
+  });
+});
+
+describe('nextAction: one decision function, one way back', () => {
+  it('runs every step in order and completes', () => {
+    const { actions } = drive([{ kind: 'begin' }, ok, ok, ok, ok, ok, ok]);
+    expect(actions).toEqual(['run verify', 'run backup', 'run migrate', 'run deploy', 'run healthGate', 'run setWeight', 'complete']);
+  });
+
+  it('stops without undoing anything when a step before deploy fails', () => {
+    const { actions } = drive([{ kind: 'begin' }, ok, ok, { kind: 'stepFailed', reason: 'migration failed' }]);
+    expect(actions.at(-1)).toBe('stop failed: migration failed');
+  });
+
+  it('rolls back once the deploy step has changed the world', () => {
+    const { actions } = drive([{ kind: 'begin' }, ok, ok, ok, ok, { kind: 'stepFailed', reason: '3 failed checks' }]);
+    expect(actions.at(-1)).toBe('rollBack rolled-back: 3 failed checks');
+  });
+
+  it('a rejection at the approval gate is rolled back as rejected', () => {
+    const { actions } = drive([{ kind: 'begin' }, ok, ok, ok, ok, ok, { kind: 'stepFailed', reason: 'rejected by ops', rejected: true }], compileRolloutTail(canary, 'Multiple'));
+    expect(actions.at(-1)).toBe('rollBack rejected: rejected by ops');
+  });
+
+  it('an abort (a manual rollback) takes the same way back as a failed check', () => {
+    expect(drive([{ kind: 'begin' }, ok, ok, ok, ok, { kind: 'aborted', reason: 'customers report 500s' }]).actions.at(-1)).toBe('rollBack rolled-back: aborted: customers report 500s');
+    expect(drive([{ kind: 'begin' }, ok, { kind: 'aborted', reason: 'wrong build' }]).actions.at(-1)).toBe('stop failed: aborted: wrong build');
+  });
+
+  it('names phases and record steps as the API always has', () => {
+    const { state } = drive([{ kind: 'begin' }, ok, ok, ok, ok], compileRolloutTail(canary, 'Multiple'));
+    const names = state.steps.map((_s, i) => recordNameOf(state, i));
+    expect(names).toEqual(['verify', 'backup', 'migration', 'deploy', 'health-wait', 'approval', 'promote', 'promote', 'promote', 'promote', 'promote', 'promote', 'promote']);
+    expect(state.steps.map((_s, i) => phaseOf(state, i))).toEqual([
+      'verifying', 'backing-up', 'migrating', 'deploying', 'health-waiting', 'awaiting-approval', 'promoting', 'promoting', 'promoting', 'promoting', 'promoting', 'promoting', 'promoting',
+    ]);
+    expect(state.steps.map((_s, i) => opensPromotion(state, i)).indexOf(true)).toBe(6);
+  });
+});
