@@ -47,7 +47,8 @@ export interface ReleaseView {
   revisionName: string;
   digest?: string;
   verdict: string;
-  forced?: boolean;
+  /** The contract's boolean, or the ledger's `{ reason, at, by }`: either way, truthy when forced. */
+  forced?: boolean | { reason?: string };
   reason?: string;
   deploymentId?: string;
   migration?: { executionName?: string; down?: { executionName?: string; outcome?: string } };
@@ -111,7 +112,7 @@ export function badReleases(observation: AppObservation): Map<string, { verdict:
   const bad = new Map<string, { verdict: string; forced: boolean; source: string }>();
   if (observation.ledger && observation.ledger !== 'absent') {
     for (const release of observation.ledger.releases) {
-      if (BAD_VERDICTS.has(release.verdict)) bad.set(release.revisionName, { verdict: release.verdict, forced: release.forced === true, source: 'ledger' });
+      if (BAD_VERDICTS.has(release.verdict)) bad.set(release.revisionName, { verdict: release.verdict, forced: Boolean(release.forced), source: `ledger${release.reason ? `: ${release.reason}` : ''}` });
     }
     return bad;
   }
@@ -119,7 +120,7 @@ export function badReleases(observation: AppObservation): Map<string, { verdict:
     if (!d.newRevision || d.kind === 'rollback') continue;
     if (d.phase === 'rolled-back' || d.phase === 'rejected') bad.set(d.newRevision, { verdict: 'rolled-back', forced: false, source: `deployment ${d.id} ${d.phase}` });
     // Failed after its revision was created: the rollback itself failed.
-    else if (d.phase === 'failed') bad.set(d.newRevision, { verdict: 'failed', forced: false, source: `deployment ${d.id} failed: ${d.reason ?? ''}`.slice(0, 200) });
+    else if (d.phase === 'failed') bad.set(d.newRevision, { verdict: 'failed', forced: false, source: `deployment ${d.id} failed: ${d.reason ?? ''}`.slice(0, 400) });
   }
   return bad;
 }

@@ -44,7 +44,7 @@ export interface ModelCheckSummary {
 }
 
 interface RunOutcome {
-  sequence: string;
+  sequence: string[];
   log: string[];
   violations: Violation[];
   error?: string;
@@ -77,7 +77,7 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
     });
     events += outcome.events;
     options.print(
-      `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence}`,
+      `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence.join(', ')}`,
     );
     if (outcome.violations.length || outcome.error) {
       failing = outcome;
@@ -105,10 +105,10 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
     summary.violations = final.violations;
     if (final.error) errors.push(final.error);
     summary.path = details.counterexamplePath ?? undefined;
-    summary.shrunk = final.sequence.split(', ');
+    summary.shrunk = final.sequence;
     options.print('');
     options.print(`FAILED: seed ${options.seed}, counterexample path ${details.counterexamplePath} (${details.numShrinks} shrinks, ${shrinkRuns} shrink runs)`);
-    options.print(`shrunk event sequence (${summary.shrunk.length}): ${final.sequence}`);
+    options.print(`shrunk event sequence (${final.sequence.length}): ${final.sequence.join(', ')}`);
     options.print('as it ran:');
     for (const line of final.log) options.print(`  ${line}`);
     options.print('violations:');
@@ -159,10 +159,10 @@ async function runOnce(
     }));
     await fc.asyncModelRun(() => ({ model: initialModel(), real }), recorded);
     await quiesce(real, options.quiescenceMs, seen);
-    return { sequence: executed.join(', '), log, violations: [], events: real.events };
+    return { sequence: executed, log, violations: [], events: real.events };
   } catch (error) {
-    if (error instanceof ModelViolation) return { sequence: executed.join(', '), log, violations: error.violations, events: executed.length };
-    return { sequence: executed.join(', '), log, violations: [], error: error instanceof Error ? (error.stack ?? error.message) : String(error), events: executed.length };
+    if (error instanceof ModelViolation) return { sequence: executed, log, violations: error.violations, events: executed.length };
+    return { sequence: executed, log, violations: [], error: error instanceof Error ? (error.stack ?? error.message) : String(error), events: executed.length };
   } finally {
     await world?.close().catch(() => undefined);
   }

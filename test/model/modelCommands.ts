@@ -148,13 +148,16 @@ class ManualDeployCommand implements Cmd {
   }
 }
 
-/** `POST /api/apps/{app}/rollback`, with no target or with a revision ARM lists; forced when the API has `force`. */
+/**
+ * `POST /api/apps/{app}/rollback`: no target (the API picks), a revision ARM lists, or a release by
+ * the tag of an image pushed earlier; forced (with a reason) when this build's API has `force`.
+ */
 class RollbackCommand implements Cmd {
-  constructor(readonly role: AppRole, readonly target: 'default' | 'revision', readonly pick: number, readonly force: boolean) {}
+  constructor(readonly role: AppRole, readonly target: 'default' | 'revision' | 'release', readonly pick: number, readonly force: boolean) {}
   check(): boolean {
     return true;
   }
-  async run(_model: Model, real: Real): Promise<void> {
+  async run(model: Model, real: Real): Promise<void> {
     const app = appOf(real, this.role);
     const body: Record<string, unknown> = {};
     if (this.target === 'revision') {
@@ -164,6 +167,9 @@ class RollbackCommand implements Cmd {
         .sort((a, b) => a.created.localeCompare(b.created))
         .map((r) => r.name);
       if (names.length) body.revision = names[this.pick % names.length];
+    } else if (this.target === 'release') {
+      const tags = ['main-initial', ...model.pushes[this.role].map((p) => p.tag)];
+      body.release = tags[this.pick % tags.length];
     }
     if (this.force && real.ledgerPresent) Object.assign(body, { force: true, reason: 'model checker: forced rollback' });
     const answer = await real.world.api('POST', `/apps/${app.name}/rollback`, body);
@@ -171,7 +177,8 @@ class RollbackCommand implements Cmd {
     await finish(real, this.toString(), `${JSON.stringify(body)} → ${brief(answer)}`);
   }
   toString(): string {
-    return `rollback(${this.role}, ${this.target === 'default' ? 'no target' : `revision #${this.pick}`}${this.force ? ', force' : ''})`;
+    const target = this.target === 'default' ? 'no target' : `${this.target} #${this.pick}`;
+    return `rollback(${this.role}, ${target}${this.force ? ', force' : ''})`;
   }
 }
 
@@ -282,7 +289,7 @@ export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterabl
       fc.tuple(role, behaviour).map(([r, b]) => new PushCommand(r, b)),
       fc.tuple(role, fc.boolean(), fc.nat(5)).map(([r, older, pick]) => new RedeliverCommand(r, older, pick)),
       fc.tuple(role, fc.nat(5)).map(([r, pick]) => new ManualDeployCommand(r, pick)),
-      fc.tuple(role, fc.constantFrom('default' as const, 'revision' as const), fc.nat(5), fc.boolean()).map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force)),
+      fc.tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean()).map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force)),
       fc.boolean().map((approve) => new DecideCommand(approve)),
       role.map((r) => new ResumeCommand(r)),
       fc.tuple(fc.constantFrom<FaultKind>('429', '500', 'timeout', 'drop'), fc.constantFrom('containerApps' as const, 'jobs' as const, 'any' as const), fc.integer({ min: 1, max: 3 })).map(

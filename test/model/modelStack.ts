@@ -112,7 +112,10 @@ function freePort(): Promise<number> {
   });
 }
 
-/** The apps of run `n`: a blue-green app with a migration, a canary app behind approval, a direct (Single mode) app. */
+/**
+ * The apps of run `n`: a blue-green app with a migration that rolls back with a down migration, a
+ * canary app behind approval, a direct (Single mode) app.
+ */
 function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
   const resourceGroup = `model-${n}-rg`;
   const registry = `model${n}reg`;
@@ -125,7 +128,7 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     notify: ['model-hook'],
   });
   const configApps = [
-    { ...base('web'), migration: { jobName: `m${n}-web-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10 }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
+    { ...base('web'), migration: { jobName: `m${n}-web-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10, rollback: 'down', downCommand: ['/app/bin/migrate', 'down'] }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
     { ...base('api'), strategy: { kind: 'canary', steps: [20, 100], stepWaitSeconds: 1, keepPreviousMinutes: 0 }, approval: { required: true, timeoutMinutes: 1 } },
     { ...base('wrk'), strategy: { kind: 'direct' } },
   ];
