@@ -1,6 +1,6 @@
 /**
  * `npm run check:model -- --seed N --runs K [--max-commands M] [--shrink-runs S] [--path P]
- *  [--quiescence-seconds Q] [--controller-log FILE]`
+ *  [--replay-path R] [--quiescence-seconds Q] [--controller-log FILE]`
  *
  * Drives the real orchestrations on devhost and the simulators with generated event sequences
  * and checks Harbormaster's invariants (test/model/invariants.ts). Prints progress, a failing
@@ -9,7 +9,7 @@
  */
 import { runModelCheck, type ModelCheckOptions } from './modelChecker';
 
-const USAGE = 'usage: npm run check:model -- [--seed N] [--runs K] [--max-commands M] [--shrink-runs S] [--path P] [--quiescence-seconds Q] [--controller-log FILE]';
+const USAGE = 'usage: npm run check:model -- [--seed N] [--runs K] [--max-commands M] [--shrink-runs S] [--path P --replay-path R] [--quiescence-seconds Q] [--controller-log FILE]';
 
 export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOptions, 'print'> {
   const values: Record<string, string> = {};
@@ -19,7 +19,7 @@ export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOpt
     const [name, inline] = arg.slice(2).split('=', 2);
     const value = inline ?? argv[++i];
     if (value === undefined) throw new Error(`--${name} needs a value\n${USAGE}`);
-    if (!['seed', 'runs', 'max-commands', 'shrink-runs', 'path', 'quiescence-seconds', 'controller-log'].includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
+    if (!['seed', 'runs', 'max-commands', 'shrink-runs', 'path', 'replay-path', 'quiescence-seconds', 'controller-log'].includes(name)) throw new Error(`unknown option --${name}\n${USAGE}`);
     values[name] = value;
   }
   const int = (name: string, fallback: number, min: number): number => {
@@ -34,6 +34,7 @@ export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOpt
     maxCommands: int('max-commands', 8, 1),
     shrinkRuns: int('shrink-runs', 10, 0),
     path: values.path,
+    replayPath: values['replay-path'],
     quiescenceMs: int('quiescence-seconds', 240, 10) * 1000,
     controllerLog: values['controller-log'],
   };

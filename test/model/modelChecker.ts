@@ -20,6 +20,8 @@ export interface ModelCheckOptions {
   shrinkRuns: number;
   /** fast-check replay path (with the seed) of a counterexample printed earlier. */
   path?: string;
+  /** The commands' own replay path (`replayPath` in the printed counterexample). */
+  replayPath?: string;
   /** How long the world may take to become quiet after the last event. */
   quiescenceMs: number;
   /** Progress and the failure report. */
@@ -40,6 +42,7 @@ export interface ModelCheckSummary {
   servingFields: 'present' | 'absent';
   errors: string[];
   path?: string;
+  replayPath?: string;
   shrunk?: string[];
 }
 
@@ -64,14 +67,14 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
   let servingSeen = false;
   const errors: string[] = [];
 
-  const property = fc.asyncProperty(commandsArbitrary({ maxCommands: options.maxCommands }), async (commands) => {
+  const property = fc.asyncProperty(commandsArbitrary({ maxCommands: options.maxCommands, replayPath: options.replayPath }), async (commands) => {
     if (failing) {
       // Budget spent: every further candidate counts as passing, so the last failure stands.
       if (shrinkRuns >= options.shrinkRuns) return;
       shrinkRuns += 1;
     } else freshRuns += 1;
     runIndex += 1;
-    const outcome = await runOnce(stack, runIndex, [...commands], options, (o) => {
+    const outcome = await runOnce(stack, runIndex, commands, options, (o) => {
       ledgerSeen ||= o.ledgerPresent;
       servingSeen ||= o.servingFieldsPresent;
     });
@@ -114,7 +117,12 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
     options.print('violations:');
     for (const v of final.violations) options.print(`  [${v.invariant}] ${v.app}: ${v.detail}${v.at ? ` (after ${v.at})` : ''}`);
     if (final.error) options.print(`  checker error: ${final.error}`);
-    options.print(`replay: npm run check:model -- --seed ${options.seed} --path ${details.counterexamplePath} --runs 1`);
+    const replayPath = /replayPath="([^"]*)"/.exec(String(details.counterexample?.[0] ?? ''))?.[1];
+    summary.replayPath = replayPath;
+    options.print(`fast-check counterexample: ${String(details.counterexample?.[0] ?? '')}`);
+    options.print(
+      `replay: npm run check:model -- --seed ${options.seed} --max-commands ${options.maxCommands} --path ${details.counterexamplePath}${replayPath ? ` --replay-path ${replayPath}` : ''} --shrink-runs 0`,
+    );
   } else if (details.failed) {
     errors.push(String(details.errorInstance ?? 'the property failed'));
   }
@@ -124,7 +132,7 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
 async function runOnce(
   stack: SharedStack,
   run: number,
-  commands: Array<fc.AsyncCommand<Model, Real, false>>,
+  commands: Iterable<fc.AsyncCommand<Model, Real, false>>,
   options: ModelCheckOptions,
   seen: (o: WorldObservation) => void,
 ): Promise<RunOutcome & { events: number }> {
@@ -143,21 +151,13 @@ async function runOnce(
       log,
       ledgerPresent: first.ledgerPresent,
       events: 0,
+      executed,
       check: async (after: string) => {
         const violations = await checkWorld(w, tracker, after, seen);
         if (violations.length) throw new ModelViolation(violations);
       },
     };
-    // Wrap each command so the sequence as it ran (after preconditions) is known.
-    const recorded = commands.map((c): fc.AsyncCommand<Model, Real, false> => ({
-      check: (m: Readonly<Model>) => c.check(m),
-      run: async (m: Model, r: Real) => {
-        executed.push(c.toString());
-        await c.run(m, r);
-      },
-      toString: () => c.toString(),
-    }));
-    await fc.asyncModelRun(() => ({ model: initialModel(), real }), recorded);
+    await fc.asyncModelRun(() => ({ model: initialModel(), real }), commands);
     await quiesce(real, options.quiescenceMs, seen);
     return { sequence: executed, log, violations: [], events: real.events };
   } catch (error) {

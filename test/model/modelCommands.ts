@@ -40,6 +40,8 @@ export interface Real {
   log: string[];
   /** Whether the ledger API (and with it `force`) exists on this build. */
   ledgerPresent: boolean;
+  /** Labels of the events run so far (after preconditions). */
+  executed: string[];
   /** Checks the invariants; throws ModelViolation when any fails. */
   check(after: string): Promise<void>;
   events: number;
@@ -70,6 +72,7 @@ function remember(real: Real, app: ModelApp, answer: ApiAnswer): void {
 
 async function finish(real: Real, label: string, line: string): Promise<void> {
   real.events += 1;
+  real.executed.push(label);
   real.log.push(`#${real.events} ${label}: ${line}`);
   await real.check(`#${real.events} ${label}`);
 }
@@ -278,6 +281,8 @@ class WaitCommand implements Cmd {
 
 export interface CommandOptions {
   maxCommands: number;
+  /** From a printed counterexample: which generated commands ran. */
+  replayPath?: string;
 }
 
 export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterable<Cmd>> {
@@ -299,6 +304,6 @@ export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterabl
       fc.integer({ min: 500, max: 8000 }).map((ms) => new WaitCommand(ms)),
       fc.integer({ min: 500, max: 8000 }).map((ms) => new WaitCommand(ms)),
     ],
-    { maxCommands: options.maxCommands, size: 'max' },
+    { maxCommands: options.maxCommands, size: 'max', ...(options.replayPath ? { replayPath: options.replayPath } : {}) },
   );
 }
