@@ -28,6 +28,8 @@ export interface ModelCheckOptions {
   print: (line: string) => void;
   /** Append each run's controller log here (debugging a seed). */
   controllerLog?: string;
+  /** Reuse a running stack (several seeds in one process); otherwise one is started and stopped. */
+  stack?: SharedStack;
 }
 
 export interface ModelCheckSummary {
@@ -57,7 +59,7 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 
 export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCheckSummary> {
   const started = Date.now();
-  const stack = await startSharedStack();
+  const stack = options.stack ?? (await startSharedStack());
   let runIndex = 0;
   let freshRuns = 0;
   let shrinkRuns = 0;
@@ -74,13 +76,14 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
       shrinkRuns += 1;
     } else freshRuns += 1;
     runIndex += 1;
+    const runStarted = Date.now();
     const outcome = await runOnce(stack, runIndex, commands, options, (o) => {
       ledgerSeen ||= o.ledgerPresent;
       servingSeen ||= o.servingFieldsPresent;
     });
     events += outcome.events;
     options.print(
-      `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence.join(', ')}`,
+      `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events in ${Math.round((Date.now() - runStarted) / 1000)} s, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence.join(', ')}`,
     );
     if (outcome.violations.length || outcome.error) {
       failing = outcome;
@@ -90,7 +93,7 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
 
   const details = await fc
     .check(property, { seed: options.seed, numRuns: options.runs, ...(options.path ? { path: options.path } : {}) })
-    .finally(() => stack.stop());
+    .finally(() => (options.stack ? undefined : stack.stop()));
 
   const summary: ModelCheckSummary = {
     seed: options.seed,
@@ -151,9 +154,10 @@ async function runOnce(
       log,
       ledgerPresent: first.ledgerPresent,
       events: 0,
+      startedAt: Date.now(),
       executed,
       check: async (after: string) => {
-        const violations = await checkWorld(w, tracker, after, seen);
+        const { violations } = await checkWorld(w, tracker, after, seen);
         if (violations.length) throw new ModelViolation(violations);
       },
     };
@@ -169,7 +173,12 @@ async function runOnce(
 }
 
 /** Every invariant over one observation of the world, plus deadlines and lost records. */
-async function checkWorld(world: ModelWorld, tracker: InvariantTracker, after: string, seen: (o: WorldObservation) => void): Promise<Violation[]> {
+async function checkWorld(
+  world: ModelWorld,
+  tracker: InvariantTracker,
+  after: string,
+  seen: (o: WorldObservation) => void,
+): Promise<{ violations: Violation[]; observation: WorldObservation }> {
   const observation = await observeWorld(world);
   seen(observation);
   const now = Date.now();
@@ -184,7 +193,7 @@ async function checkWorld(world: ModelWorld, tracker: InvariantTracker, after: s
       if (answer.status === 404) violations.push({ invariant: 'no-lost-deployment', app: app.name, detail: `deployment ${id}, answered earlier, is gone (GET /api/deployments/${id} → 404)` });
     }
   }
-  return violations.map((v) => ({ ...v, at: after }));
+  return { violations: violations.map((v) => ({ ...v, at: after })), observation };
 }
 
 /**
@@ -198,9 +207,8 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
   const deadline = Date.now() + budgetMs;
   let quietLooks = 0;
   for (;;) {
-    const violations = await checkWorld(world, real.tracker, 'quiescence', seen);
+    const { violations, observation } = await checkWorld(world, real.tracker, 'quiescence', seen);
     if (violations.length) throw new ModelViolation(violations);
-    const observation = await observeWorld(world);
     let quiet = observation.reachable;
     for (const o of observation.apps) {
       const deployments = o.deployments ?? [];
@@ -211,7 +219,10 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
       }
     }
     quietLooks = quiet ? quietLooks + 1 : 0;
-    if (quietLooks >= 2) return;
+    if (quietLooks >= 2) {
+      real.log.push(`quiet at +${((Date.now() - real.startedAt) / 1000).toFixed(1)}s`);
+      return;
+    }
     if (Date.now() > deadline + world.downMs) {
       const open = observation.apps.flatMap((o) => (o.deployments ?? []).filter((d) => !TERMINAL.has(d.phase)).map((d) => `${o.app} ${d.id} ${d.phase}`));
       const stuck = observation.apps.filter((o) => o.status?.running !== undefined || (o.status?.queued.length ?? 0) > 0).map((o) => `${o.app} running=${o.status?.running ?? '-'} queued=${o.status?.queued.join('|') || '-'}`);
@@ -219,6 +230,6 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
         { invariant: 'quiescence', app: '-', detail: `not quiet ${Math.round(budgetMs / 1000)} s after the last event: ${[...open, ...stuck].join('; ') || (observation.reachable ? 'unknown' : 'controller unreachable')}`, at: 'quiescence' },
       ]);
     }
-    await sleep(1000);
+    await sleep(500);
   }
 }

@@ -40,6 +40,8 @@ export interface Real {
   log: string[];
   /** Whether the ledger API (and with it `force`) exists on this build. */
   ledgerPresent: boolean;
+  /** When the run started (log lines carry seconds since). */
+  startedAt: number;
   /** Labels of the events run so far (after preconditions). */
   executed: string[];
   /** Checks the invariants; throws ModelViolation when any fails. */
@@ -73,7 +75,7 @@ function remember(real: Real, app: ModelApp, answer: ApiAnswer): void {
 async function finish(real: Real, label: string, line: string): Promise<void> {
   real.events += 1;
   real.executed.push(label);
-  real.log.push(`#${real.events} ${label}: ${line}`);
+  real.log.push(`#${real.events} +${((Date.now() - real.startedAt) / 1000).toFixed(1)}s ${label}: ${line}`);
   await real.check(`#${real.events} ${label}`);
 }
 

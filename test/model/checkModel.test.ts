@@ -1,0 +1,42 @@
+/**
+ * CI's budget of the model checker: two fixed seeds and one random seed (printed, so a failure
+ * can be replayed with `npm run check:model -- --seed N`), one short run each, on one stack.
+ * A violation fails the test with the checker's report.
+ */
+import { runModelCheck, type ModelCheckSummary } from './modelChecker';
+import { startSharedStack, type SharedStack } from './modelStack';
+
+const FIXED_SEEDS = [20261202, 4242];
+const RANDOM_SEED = Math.floor(Math.random() * 0x7fffffff);
+
+describe('model checker (bounded CI budget)', () => {
+  let stack: SharedStack;
+
+  beforeAll(async () => {
+    stack = await startSharedStack();
+  }, 60_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it.each([...FIXED_SEEDS.map((seed) => ({ seed, kind: 'fixed' })), { seed: RANDOM_SEED, kind: 'random' }])(
+    'seed $seed ($kind): no invariant violated',
+    async ({ seed }) => {
+      const lines: string[] = [];
+      const summary: ModelCheckSummary = await runModelCheck({
+        seed,
+        runs: 1,
+        maxCommands: 3,
+        shrinkRuns: 2,
+        quiescenceMs: 120_000,
+        print: (line) => lines.push(line),
+        stack,
+      });
+      process.stdout.write(`check:model seed ${seed}: ${JSON.stringify(summary)}\n`);
+      if (summary.violations.length || summary.errors.length) throw new Error(`${lines.join('\n')}\n${JSON.stringify(summary)}`);
+      expect(summary.runs).toBe(1);
+    },
+    240_000,
+  );
+});
