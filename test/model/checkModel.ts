@@ -1,6 +1,6 @@
 /**
  * `npm run check:model -- --seed N --runs K [--max-commands M] [--shrink-runs S] [--path P]
- *  [--replay-path R] [--quiescence-seconds Q] [--controller-log FILE]`
+ *  [--replay-path R] [--quiescence-seconds Q] [--controller-log FILE] [--verbose]`
  *
  * Drives the real orchestrations on devhost and the simulators with generated event sequences
  * and checks Harbormaster's invariants (test/model/invariants.ts). Prints progress, a failing
@@ -9,12 +9,17 @@
  */
 import { runModelCheck, type ModelCheckOptions } from './modelChecker';
 
-const USAGE = 'usage: npm run check:model -- [--seed N] [--runs K] [--max-commands M] [--shrink-runs S] [--path P --replay-path R] [--quiescence-seconds Q] [--controller-log FILE]';
+const USAGE = 'usage: npm run check:model -- [--seed N] [--runs K] [--max-commands M] [--shrink-runs S] [--path P --replay-path R] [--quiescence-seconds Q] [--controller-log FILE] [--verbose]';
 
 export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOptions, 'print'> {
   const values: Record<string, string> = {};
+  let verbose = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
+    if (arg === '--verbose') {
+      verbose = true;
+      continue;
+    }
     if (!arg.startsWith('--')) throw new Error(`unexpected argument '${arg}'\n${USAGE}`);
     const [name, inline] = arg.slice(2).split('=', 2);
     const value = inline ?? argv[++i];
@@ -37,6 +42,7 @@ export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOpt
     replayPath: values['replay-path'],
     quiescenceMs: int('quiescence-seconds', 240, 10) * 1000,
     controllerLog: values['controller-log'],
+    verbose,
   };
 }
 

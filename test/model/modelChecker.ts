@@ -28,6 +28,8 @@ export interface ModelCheckOptions {
   print: (line: string) => void;
   /** Append each run's controller log here (debugging a seed). */
   controllerLog?: string;
+  /** Print every run's event log, not only the failing one's. */
+  verbose?: boolean;
   /** Reuse a running stack (several seeds in one process); otherwise one is started and stopped. */
   stack?: SharedStack;
 }
@@ -85,6 +87,7 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
     options.print(
       `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events in ${Math.round((Date.now() - runStarted) / 1000)} s, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence.join(', ')}`,
     );
+    if (options.verbose) for (const line of outcome.log) options.print(`    ${line}`);
     if (outcome.violations.length || outcome.error) {
       failing = outcome;
       throw new ModelViolation(outcome.violations.length ? outcome.violations : [{ invariant: 'quiescence', app: '-', detail: `checker error: ${outcome.error}` }]);

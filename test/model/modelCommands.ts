@@ -290,22 +290,23 @@ export interface CommandOptions {
 export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterable<Cmd>> {
   const role = fc.constantFrom(...ROLES);
   const behaviour = fc.constantFrom(...BEHAVIOURS);
+  const push = fc.tuple(role, behaviour).map(([r, b]) => new PushCommand(r, b));
+  const redeliver = fc.tuple(role, fc.boolean(), fc.nat(5)).map(([r, older, pick]) => new RedeliverCommand(r, older, pick));
+  const deploy = fc.tuple(role, fc.nat(5)).map(([r, pick]) => new ManualDeployCommand(r, pick));
+  const rollback = fc
+    .tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean())
+    .map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force));
+  const decide = fc.boolean().map((approve) => new DecideCommand(approve));
+  const resume = role.map((r) => new ResumeCommand(r));
+  const fault = fc
+    .tuple(fc.constantFrom<FaultKind>('429', '500', 'timeout', 'drop'), fc.constantFrom('containerApps' as const, 'jobs' as const, 'any' as const), fc.integer({ min: 1, max: 3 }))
+    .map(([k, t, n]) => new FaultCommand(k, t, n));
+  const crash = fc.integer({ min: 0, max: 4000 }).map((ms) => new CrashCommand(ms));
+  const wait = fc.integer({ min: 500, max: 8000 }).map((ms) => new WaitCommand(ms));
+  // fast-check picks among the arbitraries uniformly: repeating one weighs it. Pushes start most
+  // of what is interesting; the rest acts on what they started.
   return fc.commands<Model, Real, false>(
-    [
-      fc.tuple(role, behaviour).map(([r, b]) => new PushCommand(r, b)),
-      fc.tuple(role, behaviour).map(([r, b]) => new PushCommand(r, b)),
-      fc.tuple(role, fc.boolean(), fc.nat(5)).map(([r, older, pick]) => new RedeliverCommand(r, older, pick)),
-      fc.tuple(role, fc.nat(5)).map(([r, pick]) => new ManualDeployCommand(r, pick)),
-      fc.tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean()).map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force)),
-      fc.boolean().map((approve) => new DecideCommand(approve)),
-      role.map((r) => new ResumeCommand(r)),
-      fc.tuple(fc.constantFrom<FaultKind>('429', '500', 'timeout', 'drop'), fc.constantFrom('containerApps' as const, 'jobs' as const, 'any' as const), fc.integer({ min: 1, max: 3 })).map(
-        ([k, t, n]) => new FaultCommand(k, t, n),
-      ),
-      fc.integer({ min: 0, max: 4000 }).map((ms) => new CrashCommand(ms)),
-      fc.integer({ min: 500, max: 8000 }).map((ms) => new WaitCommand(ms)),
-      fc.integer({ min: 500, max: 8000 }).map((ms) => new WaitCommand(ms)),
-    ],
+    [push, push, push, push, redeliver, redeliver, deploy, deploy, rollback, rollback, rollback, decide, decide, resume, fault, fault, crash, crash, wait, wait],
     { maxCommands: options.maxCommands, size: 'max', ...(options.replayPath ? { replayPath: options.replayPath } : {}) },
   );
 }
