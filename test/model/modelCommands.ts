@@ -266,15 +266,23 @@ class CrashCommand implements Cmd {
   }
 }
 
-/** Time passes: deployments move on. */
+/** Time passes: deployments move on, and the invariants are sampled every 1.5 s meanwhile. */
 class WaitCommand implements Cmd {
   constructor(readonly ms: number) {}
   check(): boolean {
     return true;
   }
   async run(_model: Model, real: Real): Promise<void> {
-    await sleep(this.ms);
-    await finish(real, this.toString(), 'waited');
+    const until = Date.now() + this.ms;
+    let samples = 0;
+    while (Date.now() < until) {
+      await sleep(Math.min(1500, until - Date.now()));
+      if (Date.now() < until) {
+        samples += 1;
+        await real.check(`${this.toString()} (sample ${samples}, after #${real.events})`);
+      }
+    }
+    await finish(real, this.toString(), `waited, ${samples} samples`);
   }
   toString(): string {
     return `wait(${this.ms} ms)`;
