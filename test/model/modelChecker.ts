@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { commandsArbitrary, initialModel, ModelViolation, type Model, type Real } from './modelCommands';
 import { ModelWorld, startSharedStack, type SharedStack } from './modelStack';
 import { observeWorld, type WorldObservation } from './modelObserver';
-import { checkObservation, InvariantTracker, TERMINAL, type Violation } from './invariants';
+import { checkObservation, InvariantTracker, servingRevision, TERMINAL, type AppObservation, type Violation } from './invariants';
 
 export interface ModelCheckOptions {
   seed: number;
@@ -224,6 +224,7 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
     quietLooks = quiet ? quietLooks + 1 : 0;
     if (quietLooks >= 2) {
       real.log.push(`quiet at +${((Date.now() - real.startedAt) / 1000).toFixed(1)}s`);
+      for (const o of observation.apps) real.log.push(`  ${describeApp(o)}`);
       return;
     }
     if (Date.now() > deadline + world.downMs) {
@@ -235,4 +236,12 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
     }
     await sleep(500);
   }
+}
+
+/** One line of what an app looks like: serving revision, the ledger's verdicts, job executions. */
+function describeApp(o: AppObservation): string {
+  const serving = o.arm ? servingRevision(o.arm) : undefined;
+  const releases = o.ledger && o.ledger !== 'absent' ? o.ledger.releases.map((r) => `${r.revisionName.replace(/^.*--/, '')}=${r.verdict}${r.forced ? '(forced)' : ''}`).join(' ') : 'no ledger';
+  const deployments = (o.deployments ?? []).map((d) => `${d.kind ?? 'deploy'}:${d.phase}`).join(' ');
+  return `${o.app}: serving ${serving?.name ?? '-'} ${serving?.digest?.slice(7, 19) ?? ''}; releases ${releases}; deployments ${deployments || '-'}; executions ${(o.executions ?? []).map((e) => `${e.runId}:${e.status}`).join(' ') || '-'}`;
 }
