@@ -3,7 +3,8 @@
 // What it creates, in one resource group: a Function app on Flex Consumption with one
 // user-assigned identity, its storage account (shared keys disabled), a Durable Task Scheduler,
 // Key Vault (RBAC), Log Analytics + Application Insights (Entra auth), the backup Container Apps
-// Job with its own identity, and an Event Grid system topic per followed registry.
+// Job with its own identity, and an Event Grid system topic per followed registry (or the
+// registry's existing topic: Azure allows one system topic per source).
 // What it grants: exactly the rows of src/adapters/azureOperations.ts, each scoped to the
 // resources that row targets (test/infra/rolesCoverOperations.test.ts keeps the two in step).
 // Every role assignment goes through infra/modules/roles/*.bicep.
@@ -19,8 +20,8 @@ param environmentName string
 @description('Region for Harbormaster\'s resources (must offer Flex Consumption and the Durable Task Scheduler).')
 param location string = resourceGroup().location
 
-@description('Resource ids of the resource groups holding the Container Apps Harbormaster deploys (Container Apps Contributor and Monitoring Reader there).')
-param managedAppResourceGroupIds array = []
+@description('Resource ids of the Container Apps Harbormaster deploys (Container Apps Contributor and Monitoring Reader on each app, not on its resource group).')
+param managedAppIds array = []
 
 @description('Resource ids of the managed environments of those apps (updates check their join permission).')
 param managedEnvironmentIds array = []
@@ -30,6 +31,12 @@ param migrationJobIds array = []
 
 @description('Resource ids of the container registries whose pushes Harbormaster follows (AcrPull, Event Grid system topic).')
 param registryIds array = []
+
+@description('Those of registryIds whose role assignment permissions mode is "RBAC Registry + ABAC Repository Permissions": AcrPull does not apply there, so Harbormaster gets Container Registry Repository Reader instead.')
+param abacRegistryIds array = []
+
+@description('Existing Event Grid system topics to reuse, keyed by registry resource id ({ "<registry id>": "<topic name>" }). Azure allows one system topic per registry; a registry that already has one must be listed here. The topic must be in the registry\'s resource group and have a system-assigned identity (it writes dead letters).')
+param registryTopicNames object = {}
 
 @description('Resource id of the Container Apps managed environment the backup job runs in.')
 param backupEnvironmentId string
@@ -43,16 +50,28 @@ param backupRunnerImage string
 @description('Resource id of the registry holding the runner image (empty for a public image).')
 param backupRunnerRegistryId string = ''
 
+@description('True when that registry uses ABAC repository permissions (Container Registry Repository Reader instead of AcrPull).')
+param backupRunnerRegistryUsesAbac bool = false
+
+@description('Key Vault secret names of the database connection strings the backup runner reads (databases[].connectionStringSecret). It gets Key Vault Secrets User on each of these secrets, not on the vault; each must exist before it is listed here.')
+param backupDatabaseSecretNames array = []
+
 @description('Create the Event Grid subscriptions. False on the first provision (the webhook must be deployed before Event Grid validates it); the postdeploy hook sets it.')
 param enableEventGridSubscriptions bool = false
 
+// The two webhook secrets have no default: azd generates each once (metadata type 'generate'),
+// keeps it in the environment's configuration and passes the same value on every provision, so a
+// provision does not change the secret (nor restart the app, nor break a hand-made ACR webhook).
+// Rotation is deliberate: see infra/README.md. Without azd, pass them (and keep them).
 @secure()
-@description('Event Grid webhook secret; a fresh one on every provision unless given.')
-param eventGridWebhookSecret string = newGuid()
+@metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
+@description('Event Grid webhook secret, sent by the subscriptions as Authorization: Bearer <secret>.')
+param eventGridWebhookSecret string
 
 @secure()
-@description('ACR webhook secret (for the optional ACR webhook); a fresh one on every provision unless given.')
-param acrWebhookSecret string = newGuid()
+@metadata({ azd: { type: 'generate', config: { length: 48, noSpecial: true } } })
+@description('ACR webhook secret (for the optional ACR webhook, configured by hand).')
+param acrWebhookSecret string
 
 @description('Key Vault secret name of the Docker Hub webhook secret; empty leaves that source disabled.')
 param dockerHubWebhookSecretName string = ''
@@ -64,19 +83,45 @@ param ghcrWebhookSecretName string = ''
 @allowed(['Consumption', 'Dedicated'])
 param durableTaskSchedulerSku string = 'Consumption'
 
+@description('Capacity units of a Dedicated Durable Task Scheduler (ignored for Consumption).')
+@minValue(1)
+param durableTaskSchedulerCapacity int = 1
+
+@description('Upper bound on Function app instances. Small on purpose: every instance can write to ARM for the apps it deploys, and ARM throttles per principal.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 10
+
+@description('Key Vault purge protection. Keep it on for production; once on it cannot be turned off, and a deleted vault keeps its name for the retention period (then set keyVaultRecover or keyVaultNameSalt).')
+param keyVaultPurgeProtection bool = true
+
+@description('Recover a soft-deleted vault of the same name (its secrets come back) instead of creating one: for `azd up` after `azd down` without purge.')
+param keyVaultRecover bool = false
+
+@description('Changes the vault\'s name (and only its name) to step around a soft-deleted vault that cannot be purged or recovered.')
+param keyVaultNameSalt string = ''
+
 // ---------------------------------------------------------------- names
 
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { 'azd-env-name': environmentName, application: 'harbormaster' }
 var functionAppName = 'func-hm-${resourceToken}'
+var backupJobName = 'job-hm-backup-${take(resourceToken, 10)}'
 var taskHubName = 'harbormaster'
 var deploymentContainerName = 'app-package-${resourceToken}'
 var backupsContainerName = 'backups'
 var deadLetterContainerName = 'eventgrid-deadletter'
+var keyVaultToken = empty(keyVaultNameSalt) ? resourceToken : toLower(uniqueString(resourceToken, keyVaultNameSalt))
+
+// Segments of the runner registry's id. ARM evaluates a module's scope and name even when its
+// condition is false, so a conditional module must never index into a string that may be empty:
+// without a registry, these are placeholders pointing at this resource group.
+var backupRunnerRegistrySegments = split(empty(backupRunnerRegistryId) ? '${resourceGroup().id}/providers/Microsoft.ContainerRegistry/registries/none' : backupRunnerRegistryId, '/')
 
 // Built-in role definition GUIDs (verified: see BUILT_IN_ROLES in src/adapters/azureOperations.ts).
 var roles = {
   acrPull: '7f951dda-4ed3-4680-a7ca-43fe172d538d'
+  containerRegistryRepositoryReader: 'b93aa761-3e63-49ed-ac28-beffa264f7ac'
   containerAppsContributor: '358470bc-b998-42bd-ab17-a7e34c199c0f'
   containerAppsJobsOperator: 'b9a307c4-5aa3-4b52-ba60-2b17c136cd7b'
   durableTaskDataContributor: '0ad04412-c4d5-4796-b79c-f76d14c8d402'
@@ -134,9 +179,12 @@ module storage 'modules/storage.bicep' = {
 module keyVault 'modules/keyVault.bicep' = {
   name: 'key-vault'
   params: {
-    name: 'kv-hm-${take(resourceToken, 17)}'
+    name: 'kv-hm-${take(keyVaultToken, 17)}'
     location: location
     tags: tags
+    purgeProtection: keyVaultPurgeProtection
+    recover: keyVaultRecover
+    workspaceId: monitoring.outputs.workspaceId
   }
 }
 
@@ -157,18 +205,19 @@ module durableTaskScheduler 'modules/durableTaskScheduler.bicep' = {
     location: location
     tags: tags
     skuName: durableTaskSchedulerSku
+    capacity: durableTaskSchedulerCapacity
   }
 }
 
 module backupJob 'modules/backupJob.bicep' = {
   name: 'backup-job'
   params: {
-    name: 'job-hm-backup-${take(resourceToken, 10)}'
+    name: backupJobName
     location: backupEnvironmentLocation
     tags: tags
     environmentId: backupEnvironmentId
     image: backupRunnerImage
-    registryServer: empty(backupRunnerRegistryId) ? '' : split(backupRunnerImage, '/')[0]
+    registryServer: empty(backupRunnerRegistryId) ? '' : first(split(backupRunnerImage, '/'))
     identityId: backupIdentity.outputs.id
     identityClientId: backupIdentity.outputs.clientId
     keyVaultUri: keyVault.outputs.uri
@@ -176,8 +225,10 @@ module backupJob 'modules/backupJob.bicep' = {
     tableEndpoint: storage.outputs.tableEndpoint
     backupsContainerName: storage.outputs.backupsContainerName
   }
-  // The job pulls its image at the first execution; AcrPull must exist by then.
-  dependsOn: [backupRunnerPull]
+  // The job pulls its image at each execution, the first one started by Harbormaster. The pull
+  // grant is made first, and the job waits for the Function app too (minutes on a first
+  // provision), which gives the assignment time to propagate before anything can start the job.
+  dependsOn: [backupRunnerPull, functionApp]
 }
 
 module functionApp 'modules/functionApp.bicep' = {
@@ -202,9 +253,12 @@ module functionApp 'modules/functionApp.bicep' = {
     acrWebhookSecretUri: webhookSecrets.outputs.acrSecretUri
     dockerHubWebhookSecretName: dockerHubWebhookSecretName
     ghcrWebhookSecretName: ghcrWebhookSecretName
-    backupJobName: backupJob.outputs.name
+    // By name, not from the job module: the job is created after the app (see its dependsOn).
+    backupJobName: backupJobName
     backupJobResourceGroup: resourceGroup().name
     backupJobSubscriptionId: subscription().subscriptionId
+    maximumInstanceCount: maximumInstanceCount
+    workspaceId: monitoring.outputs.workspaceId
   }
   // The host reads storage, the task hub and Key Vault at start: grant first.
   dependsOn: [hostBlobs, hostQueues, hostTables, taskHubAccess, secretsRead]
@@ -298,24 +352,27 @@ module backupJobOperate 'modules/roles/onContainerAppsJob.bicep' = {
 
 module backupRunnerPull 'modules/roles/onRegistry.bicep' = if (!empty(backupRunnerRegistryId)) {
   name: 'role-backup-pull'
-  scope: resourceGroup(split(backupRunnerRegistryId, '/')[2], split(backupRunnerRegistryId, '/')[4])
+  scope: resourceGroup(backupRunnerRegistrySegments[2], backupRunnerRegistrySegments[4])
   params: {
-    registryName: last(split(backupRunnerRegistryId, '/'))
+    registryName: last(backupRunnerRegistrySegments)
     principalId: backupIdentity.outputs.principalId
-    roleDefinitionGuid: roles.acrPull
+    roleDefinitionGuid: backupRunnerRegistryUsesAbac ? roles.containerRegistryRepositoryReader : roles.acrPull
     purpose: 'Backup runner: pull its image'
   }
 }
 
-module backupRunnerSecrets 'modules/roles/onKeyVault.bicep' = {
-  name: 'role-backup-secrets'
+// One grant per connection-string secret: the runner cannot read the webhook secrets or any
+// other secret in the vault.
+module backupRunnerSecrets 'modules/roles/onKeyVaultSecret.bicep' = [for secretName in backupDatabaseSecretNames: {
+  name: 'role-backup-secret-${uniqueString(secretName)}'
   params: {
     keyVaultName: keyVault.outputs.name
+    secretName: secretName
     principalId: backupIdentity.outputs.principalId
     roleDefinitionGuid: roles.keyVaultSecretsUser
-    purpose: 'Backup runner: database connection strings'
+    purpose: 'Backup runner: one database connection string'
   }
-}
+}]
 
 module backupRunnerBlobs 'modules/roles/onBlobContainer.bicep' = {
   name: 'role-backup-blobs'
@@ -340,23 +397,25 @@ module backupRunnerRecords 'modules/roles/onStorageAccount.bicep' = {
 
 // ---------------------------------------------------------------- the managed estate: grants
 
-module managedApps 'modules/roles/onResourceGroup.bicep' = [for rgId in managedAppResourceGroupIds: {
-  name: 'role-hm-apps-${uniqueString(rgId)}'
-  scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
+module managedApps 'modules/roles/onContainerApp.bicep' = [for appId in managedAppIds: {
+  name: 'role-hm-apps-${uniqueString(appId)}'
+  scope: resourceGroup(split(appId, '/')[2], split(appId, '/')[4])
   params: {
+    containerAppName: last(split(appId, '/'))
     principalId: harbormasterIdentity.outputs.principalId
     roleDefinitionGuid: roles.containerAppsContributor
-    purpose: 'Harbormaster: deploy, promote and roll back Container Apps'
+    purpose: 'Harbormaster: deploy, promote and roll back this Container App'
   }
 }]
 
-module managedAppMetrics 'modules/roles/onResourceGroup.bicep' = [for rgId in managedAppResourceGroupIds: {
-  name: 'role-hm-metrics-${uniqueString(rgId)}'
-  scope: resourceGroup(split(rgId, '/')[2], split(rgId, '/')[4])
+module managedAppMetrics 'modules/roles/onContainerApp.bicep' = [for appId in managedAppIds: {
+  name: 'role-hm-metrics-${uniqueString(appId)}'
+  scope: resourceGroup(split(appId, '/')[2], split(appId, '/')[4])
   params: {
+    containerAppName: last(split(appId, '/'))
     principalId: harbormasterIdentity.outputs.principalId
     roleDefinitionGuid: roles.monitoringReader
-    purpose: 'Harbormaster: read the apps\' metrics in sweeps'
+    purpose: 'Harbormaster: read this app\'s metrics in sweeps'
   }
 }]
 
@@ -388,7 +447,7 @@ module registryPull 'modules/roles/onRegistry.bicep' = [for registryId in regist
   params: {
     registryName: last(split(registryId, '/'))
     principalId: harbormasterIdentity.outputs.principalId
-    roleDefinitionGuid: roles.acrPull
+    roleDefinitionGuid: contains(abacRegistryIds, registryId) ? roles.containerRegistryRepositoryReader : roles.acrPull
     purpose: 'Harbormaster: read manifests to verify and reconcile pushes'
   }
 }]
@@ -401,6 +460,8 @@ module registryTopics 'modules/registryEventsTopic.bicep' = [for registryId in r
   params: {
     registryName: last(split(registryId, '/'))
     topicName: 'evgt-${last(split(registryId, '/'))}-harbormaster'
+    existingTopicName: contains(registryTopicNames, registryId) ? registryTopicNames[registryId] : ''
+    workspaceId: monitoring.outputs.workspaceId
     tags: tags
   }
 }]
@@ -416,13 +477,16 @@ module deadLetterWrite 'modules/roles/onBlobContainer.bicep' = [for (registryId,
   }
 }]
 
+// The endpoint carries no key: the webhook is anonymous at the Functions level and checks the
+// Event Grid secret itself, delivered in the Authorization header. A function or host key in
+// this URL would be readable by anyone who can read the subscription, and the host key opens
+// every function-key route (deploy, rollback, approve, backups).
 module registrySubscriptions 'modules/registryEventsSubscription.bicep' = [for (registryId, i) in registryIds: if (enableEventGridSubscriptions) {
   name: 'eventgrid-sub-${uniqueString(registryId)}'
   scope: resourceGroup(split(registryId, '/')[2], split(registryId, '/')[4])
   params: {
     topicName: registryTopics[i].outputs.name
-    // The function key is read here, after the app exists; it never appears in outputs.
-    endpointUrl: 'https://${functionApp.outputs.defaultHostName}/api/webhooks/eventgrid?code=${enableEventGridSubscriptions ? listKeys(resourceId('Microsoft.Web/sites/host', functionAppName, 'default'), '2024-04-01').functionKeys.default : ''}'
+    endpointUrl: 'https://${functionApp.outputs.defaultHostName}/api/webhooks/eventgrid'
     webhookSecret: eventGridWebhookSecret
     deadLetterStorageAccountId: storage.outputs.id
     deadLetterContainerName: storage.outputs.deadLetterContainerName
@@ -447,4 +511,5 @@ output STORAGE_ACCOUNT_NAME string = storage.outputs.name
 output DURABLE_TASK_SCHEDULER_ENDPOINT string = durableTaskScheduler.outputs.endpoint
 output HARBORMASTER_IDENTITY_CLIENT_ID string = harbormasterIdentity.outputs.clientId
 output HARBORMASTER_IDENTITY_PRINCIPAL_ID string = harbormasterIdentity.outputs.principalId
+output BACKUP_IDENTITY_PRINCIPAL_ID string = backupIdentity.outputs.principalId
 output EVENT_GRID_SUBSCRIPTIONS_ENABLED bool = enableEventGridSubscriptions

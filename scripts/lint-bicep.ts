@@ -10,7 +10,13 @@
  * - params declared but never used (warning);
  * - secret-looking params (…Secret, …Password, …Key, …Token, …ConnectionString) without @secure();
  * - parameter files (*.parameters.json): parameters the template does not declare, and values that
- *   look like secrets (account keys, passwords, connection strings, private keys, tokens).
+ *   look like secrets (account keys, passwords, connection strings, private keys, tokens);
+ * - conditional resources and modules whose `scope` or `name` indexes into a string that may be
+ *   empty (ARM evaluates both even when the condition is false), vars followed;
+ * - keys read during deployment (`listKeys(...)` and every other `list*` call) and `code=` in
+ *   any string: no function or host key may end up in an endpoint URL;
+ * - `newGuid()` as the default of a secret-like or @secure() param (a new secret on every deployment);
+ * - role assignments without an explicit `scope` (they would land on the whole resource group).
  *
  * Usage: `node dist/scripts/lint-bicep.js [infraDir]` (exit code 1 on errors).
  */
@@ -34,6 +40,8 @@ export interface BicepParam {
   line: number;
   decorators: string[];
   hasDefault: boolean;
+  /** Tokens of the default value joined by spaces (empty without a default). */
+  defaultText: string;
 }
 
 export interface BicepLoop {
@@ -280,7 +288,8 @@ export function parseBicep(text: string): ParsedBicep {
       const typeToken = tokens[k + 2];
       if (typeToken?.kind === 'ident') skip.add(k + 2);
       const hasDefault = tokens[k + 3]?.text === '=' && tokens[k + 3]?.line === t.line;
-      parsed.params.push({ name: next.text, type: typeToken?.text ?? '', line: t.line, decorators: pendingDecorators, hasDefault });
+      const defaultText = hasDefault ? tokens.slice(k + 4, statementEnd(tokens, k + 4) + 1).map((x) => x.text).join(' ') : '';
+      parsed.params.push({ name: next.text, type: typeToken?.text ?? '', line: t.line, decorators: pendingDecorators, hasDefault, defaultText });
     } else if (t.text === 'var' && next?.kind === 'ident') {
       skip.add(k + 1);
       const valueStart = k + 3;
@@ -490,6 +499,78 @@ function secretValueProblem(name: string, value: unknown): string | undefined {
   return undefined;
 }
 
+/**
+ * Params that may hold an empty string where a declaration is conditional: string params whose
+ * default is '' and params the condition tests with empty().
+ */
+function possiblyEmptyParams(parsed: ParsedBicep, condition: string): Set<string> {
+  const names = new Set(parsed.params.filter((p) => p.type === 'string' && p.defaultText.trim() === "''").map((p) => p.name));
+  for (const match of condition.matchAll(/empty\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*\)/g)) names.add(match[1]);
+  return names;
+}
+
+/** An expression with var references replaced by their values (a few levels deep). */
+function inlineVars(expression: string, parsed: ParsedBicep): string {
+  const values = new Map(parsed.vars.map((v) => [v.name, v.value.replace(/^\s*var\s+[A-Za-z_][A-Za-z0-9_]*\s*=\s*/, '')]));
+  let result = expression;
+  for (let depth = 0; depth < 4; depth++) {
+    const next = result.replace(/\b[A-Za-z_][A-Za-z0-9_]*\b/g, (name) => (values.has(name) ? `(${values.get(name)})` : name));
+    if (next === result) break;
+    result = next;
+  }
+  return result;
+}
+
+function conditionalIndexProblems(parsed: ParsedBicep): Array<{ line: number; message: string }> {
+  const problems: Array<{ line: number; message: string }> = [];
+  for (const decl of parsed.declarations) {
+    if (decl.condition === undefined) continue;
+    const props = objectProperties(decl.body);
+    for (const key of ['scope', 'name'] as const) {
+      const expression = props.get(key);
+      if (expression === undefined) continue;
+      const inlined = inlineVars(expression, parsed);
+      for (const param of possiblyEmptyParams(parsed, decl.condition)) {
+        const indexed = new RegExp(`split\\(\\s*${param}\\s*,[^()]*(\\([^()]*\\))?[^()]*\\)[\\s)]*\\[|\\b${param}\\s*\\[`);
+        if (indexed.test(inlined)) {
+          problems.push({
+            line: decl.line,
+            message: `'${decl.symbol}' is conditional but its ${key} indexes into '${param}', which may be empty: ARM evaluates ${key} even when the condition is false (guard it: empty(${param}) ? <placeholder> : ${param})`,
+          });
+        }
+      }
+    }
+  }
+  return problems;
+}
+
+/** A line split into its code (comment removed) and the text inside its string literals. */
+function splitLine(line: string): { code: string; strings: string } {
+  let inString = false;
+  let code = '';
+  let strings = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i];
+    if (!inString && ch === '/' && line[i + 1] === '/') break;
+    if (ch === "'" && line[i - 1] !== '\\') inString = !inString;
+    else if (inString) strings += ch;
+    code += ch;
+  }
+  return { code, strings };
+}
+
+/** `list*(...)` calls (listKeys, listSecrets, ...) and `code=` inside strings, with their lines. */
+function keyReadProblems(text: string): Array<{ line: number; rule: string; message: string }> {
+  const problems: Array<{ line: number; rule: string; message: string }> = [];
+  text.split('\n').forEach((raw, index) => {
+    const { code, strings } = splitLine(raw);
+    const call = /\b(list[A-Za-z]*)\s*\(/.exec(code);
+    if (call) problems.push({ line: index + 1, rule: 'list-keys', message: `${call[1]}() reads a key or secret during deployment; Harbormaster's deployment needs none` });
+    if (/[?&]code=/i.test(strings)) problems.push({ line: index + 1, rule: 'key-in-url', message: 'a URL carries code=: a function or host key in an endpoint is readable by anyone who can read that resource' });
+  });
+  return problems;
+}
+
 const normalize = (p: string) => path.posix.normalize(p.split(path.sep).join('/'));
 
 /** Lints in-memory sources: keys are paths relative to the infra folder. */
@@ -540,6 +621,23 @@ export function lintBicepSources(files: ReadonlyMap<string, string>): BicepFindi
         if (!param.hasDefault && !passed.has(param.name)) {
           add(decl.line, 'module-param', 'error', `module '${decl.symbol}' does not pass required param '${param.name}' of ${decl.target}`);
         }
+      }
+    }
+  }
+
+  for (const [file, parsed] of parsedByFile) {
+    const add = (line: number, rule: string, message: string) => findings.push({ file, line, rule, severity: 'error', message });
+    const text = files.get(file) ?? '';
+    for (const problem of conditionalIndexProblems(parsed)) add(problem.line, 'conditional-scope-index', problem.message);
+    for (const problem of keyReadProblems(text)) add(problem.line, problem.rule, problem.message);
+    for (const param of parsed.params) {
+      if (/\bnewGuid\s*\(/.test(param.defaultText) && (isSecretLikeParam(param.name) || param.decorators.includes('secure'))) {
+        add(param.line, 'generated-secret', `param '${param.name}' defaults to newGuid(): a new secret on every deployment; generate it once and keep it`);
+      }
+    }
+    for (const decl of parsed.declarations) {
+      if (decl.kind === 'resource' && !decl.existing && decl.target === 'Microsoft.Authorization/roleAssignments' && !objectProperties(decl.body).has('scope')) {
+        add(decl.line, 'role-scope', `role assignment '${decl.symbol}' has no scope: it would apply to the whole resource group`);
       }
     }
   }

@@ -118,7 +118,9 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
           environmentId: environmentIdFor(app),
           configuration: {
             triggerType: 'Manual',
-            replicaTimeout: app.migration.timeoutSeconds,
+            // The job's own limit is well past Harbormaster's deadline, as an operator would set
+            // it: stopping a migration that overruns is Harbormaster's job, not the platform's.
+            replicaTimeout: app.migration.timeoutSeconds * 4,
             replicaRetryLimit: 0,
             manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 },
             secrets,

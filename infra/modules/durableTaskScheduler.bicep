@@ -21,12 +21,16 @@ param tags object = {}
 @description('Consumption is pay-per-use; Dedicated for steady high throughput.')
 param skuName string = 'Consumption'
 
+@description('Capacity units of a Dedicated scheduler (Dedicated requires one or more; Consumption takes none).')
+@minValue(1)
+param capacity int = 1
+
 resource scheduler 'Microsoft.DurableTask/schedulers@2025-11-01' = {
   name: name
   location: location
   tags: tags
   properties: {
-    sku: { name: skuName }
+    sku: skuName == 'Dedicated' ? { name: skuName, capacity: capacity } : { name: skuName }
     // An empty list denies all traffic; access is still gated by Entra ID and RBAC.
     ipAllowlist: ['0.0.0.0/0']
   }

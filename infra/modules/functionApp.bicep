@@ -1,4 +1,4 @@
-// Harbormaster's Function app on Flex Consumption (Linux, Node 20), running as one user-assigned
+// Harbormaster's Function app on Flex Consumption (Linux, Node 22), running as one user-assigned
 // managed identity. Everything it talks to is reached with that identity: storage
 // (AzureWebJobsStorage__*), the Durable Task Scheduler, Key Vault (references below and
 // @azure/keyvault-secrets), Application Insights (Entra auth), ARM and the registries.
@@ -81,10 +81,13 @@ param backupJobSubscriptionId string
 @allowed([512, 2048, 4096])
 param instanceMemoryMB int = 2048
 
-@description('Upper bound on Flex Consumption instances.')
-@minValue(40)
+@description('Upper bound on Flex Consumption instances (Flex accepts 1 to 1000). Kept small: each instance may write to ARM for the apps it deploys.')
+@minValue(1)
 @maxValue(1000)
-param maximumInstanceCount int = 40
+param maximumInstanceCount int = 10
+
+@description('Log Analytics workspace receiving the app\'s function logs.')
+param workspaceId string
 
 // Settings every deployment has. Secrets are Key Vault references resolved with the app's identity
 // (keyVaultReferenceIdentity below); versioned URIs make a rotated secret restart the app with
@@ -166,7 +169,7 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       }
       runtime: {
         name: 'node'
-        version: '20'
+        version: '22'
       }
     }
     siteConfig: {
@@ -174,6 +177,31 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
       ftpsState: 'Disabled'
       appSettings: concat(coreAppSettings, dockerHubAppSettings, ghcrAppSettings)
     }
+  }
+}
+
+// Deployment goes through the deployment container with the app's identity (azd, zip deploy);
+// nothing needs a publishing user name and password, so basic authentication is off for both.
+resource scmBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'scm'
+  properties: { allow: false }
+}
+
+resource ftpBasicAuth 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+  parent: site
+  name: 'ftp'
+  properties: { allow: false }
+}
+
+resource logs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'harbormaster'
+  scope: site
+  properties: {
+    workspaceId: workspaceId
+    logs: [
+      { category: 'FunctionAppLogs', enabled: true }
+    ]
   }
 }
 

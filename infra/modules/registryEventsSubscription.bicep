@@ -10,12 +10,11 @@ param topicName string
 @description('Name of the subscription.')
 param subscriptionName string = 'harbormaster-image-pushed'
 
-@secure()
-@description('Webhook URL including the function key (?code=...).')
+@description('Webhook URL, without any key: the webhook authenticates deliveries by webhookSecret.')
 param endpointUrl string
 
 @secure()
-@description('Shared secret sent as the aeg-sas-key header (WEBHOOK_SECRET_EVENTGRID).')
+@description('Shared secret sent as Authorization: Bearer <secret> (WEBHOOK_SECRET_EVENTGRID).')
 param webhookSecret string
 
 @description('Resource id of the storage account holding the dead-letter container.')
@@ -44,12 +43,14 @@ resource subscription 'Microsoft.EventGrid/systemTopics/eventSubscriptions@2022-
         endpointUrl: endpointUrl
         maxEventsPerBatch: 10
         preferredBatchSizeInKilobytes: 64
+        // A static delivery property marked secret (hidden from readers of the subscription).
+        // Not an aeg-* header: that prefix belongs to Event Grid's own system headers.
         deliveryAttributeMappings: [
           {
-            name: 'aeg-sas-key'
+            name: 'Authorization'
             type: 'Static'
             properties: {
-              value: webhookSecret
+              value: 'Bearer ${webhookSecret}'
               isSecret: true
             }
           }

@@ -1,6 +1,7 @@
 // The shared secrets Harbormaster's webhooks check, stored in Key Vault. Values come in as
-// secure parameters (main.bicep generates fresh ones on each provision unless given), so the
-// vault, the app's Key Vault references and the Event Grid subscriptions change together.
+// secure parameters that azd generates once and then passes unchanged on every provision, so a
+// provision rewrites the same value (no new version, no restart). A deliberate rotation changes
+// the vault, the app's Key Vault references and the Event Grid subscriptions together.
 // AVM equivalent: the `secrets` input of br/public:avm/res/key-vault/vault.
 targetScope = 'resourceGroup'
 
@@ -8,7 +9,7 @@ targetScope = 'resourceGroup'
 param keyVaultName string
 
 @secure()
-@description('Secret Event Grid deliveries carry (aeg-sas-key header).')
+@description('Secret Event Grid deliveries carry (Authorization: Bearer header).')
 param eventGridWebhookSecret string
 
 @secure()

@@ -35,11 +35,12 @@ export type PrincipalName = 'harbormasterIdentity' | 'backupIdentity';
  * module symbol that creates them.
  */
 export type TargetSet =
-  | 'managedAppResourceGroupIds' // resource groups holding the Container Apps Harbormaster deploys
+  | 'managedAppIds' // the Container Apps Harbormaster deploys (roles on each app, not its resource group)
   | 'managedEnvironmentIds' // the managed environments of those apps
   | 'migrationJobIds' // each app's manual-trigger migration job
   | 'registryIds' // registries whose pushes Harbormaster follows
   | 'backupRunnerRegistryId' // the registry holding Harbormaster's backup runner image
+  | 'backupDatabaseSecretNames' // the vault secrets holding the connection strings the backup runner reads
   | 'backupJob' // Harbormaster's backup Container Apps Job
   | 'keyVault' // Harbormaster's vault
   | 'storage' // Harbormaster's own storage account (and its containers/tables/queues)
@@ -113,6 +114,13 @@ export const BUILT_IN_ROLES = {
     actions: ['Microsoft.ContainerRegistry/registries/pull/read'],
     dataActions: [],
     source: 'built-in roles reference (containers)',
+  },
+  // Registries in the "RBAC Registry + ABAC Repository Permissions" mode ignore AcrPull.
+  'Container Registry Repository Reader': {
+    id: 'b93aa761-3e63-49ed-ac28-beffa264f7ac',
+    actions: [],
+    dataActions: ['Microsoft.ContainerRegistry/registries/repositories/content/read', 'Microsoft.ContainerRegistry/registries/repositories/metadata/read'],
+    source: 'ACR built-in roles directory reference (ABAC-enabled roles); GUID as assigned in public Bicep templates',
   },
   'Storage Blob Data Contributor': {
     id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe',
@@ -195,7 +203,7 @@ export interface AzureOperation {
   usedBy: string;
 }
 
-const APP = { set: 'managedAppResourceGroupIds', resourceType: 'Microsoft.App/containerApps' } as const;
+const APP = { set: 'managedAppIds', resourceType: 'Microsoft.App/containerApps' } as const;
 const ENVIRONMENT = { set: 'managedEnvironmentIds', resourceType: 'Microsoft.App/managedEnvironments' } as const;
 const MIGRATION_JOB = { set: 'migrationJobIds', resourceType: 'Microsoft.App/jobs' } as const;
 const BACKUP_JOB = { set: 'backupJob', resourceType: 'Microsoft.App/jobs' } as const;
@@ -283,6 +291,15 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     target: { set: 'registryIds', resourceType: 'Microsoft.ContainerRegistry/registries' },
     role: 'AcrPull',
     usedBy: 'build-verify, reconcile timer (OciRegistryClient)',
+  },
+  {
+    id: 'registry.readManifestAbac',
+    action: 'Microsoft.ContainerRegistry/registries/repositories/content/read',
+    plane: 'data',
+    principal: 'harbormasterIdentity',
+    target: { set: 'registryIds', resourceType: 'Microsoft.ContainerRegistry/registries' },
+    role: 'Container Registry Repository Reader',
+    usedBy: 'the same reads on a registry with ABAC repository permissions (abacRegistryIds)',
   },
   // Key Vault: webhook secrets, notification URLs, database connection strings.
   {
@@ -372,13 +389,22 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     usedBy: 'Container Apps pulling the runner image',
   },
   {
+    id: 'backupRunner.pullImageAbac',
+    action: 'Microsoft.ContainerRegistry/registries/repositories/content/read',
+    plane: 'data',
+    principal: 'backupIdentity',
+    target: { set: 'backupRunnerRegistryId', resourceType: 'Microsoft.ContainerRegistry/registries' },
+    role: 'Container Registry Repository Reader',
+    usedBy: 'the same pull from a registry with ABAC repository permissions (backupRunnerRegistryUsesAbac)',
+  },
+  {
     id: 'backupRunner.getConnectionString',
     action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
     plane: 'data',
     principal: 'backupIdentity',
-    target: VAULT,
+    target: { set: 'backupDatabaseSecretNames', resourceType: 'Microsoft.KeyVault/vaults/secrets' },
     role: 'Key Vault Secrets User',
-    usedBy: 'runner reads the database connection string',
+    usedBy: 'runner reads the database connection string (and no other secret)',
   },
   ...(
     [

@@ -32,8 +32,8 @@ function highestDeclaredMajor(configText: string): number | undefined {
 describe('Dockerfile.backup', () => {
   const facts = readDockerfile(dockerfile);
 
-  it('builds on node:20-bookworm-slim and runs the backup runner CLI', () => {
-    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:20-bookworm-slim$/m);
+  it('builds on node:22-bookworm-slim and runs the backup runner CLI', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-bookworm-slim$/m);
     expect(dockerfile).toMatch(/npm ci[^\n]*\n[\s\S]*npm run build && npm prune --omit=dev/);
     // The same command the local stack's job runs (flags included).
     const entrypoint = /^ENTRYPOINT (\[.*\])$/m.exec(dockerfile)?.[1];

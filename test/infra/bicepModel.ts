@@ -54,6 +54,14 @@ function resolveRoleGuid(expression: string, vars: Map<string, string>): string 
   return undefined;
 }
 
+/** The role GUIDs an expression may take: one, or both branches of `condition ? a : b`. */
+function resolveRoleGuids(expression: string, vars: Map<string, string>): string[] | undefined {
+  const conditional = /^[^?]+\?\s*([^:?]+?)\s*:\s*([^:?]+)$/.exec(expression.trim());
+  const branches = conditional ? [conditional[1], conditional[2]] : [expression];
+  const guids = branches.map((branch) => resolveRoleGuid(branch, vars));
+  return guids.every((g): g is string => g !== undefined) ? guids : undefined;
+}
+
 /** The ARM type a role module's assignment is scoped to. */
 function scopeTypeOf(moduleText: string): string {
   const parsed = parseBicep(moduleText);
@@ -72,31 +80,38 @@ export function extractRoleGrants(files: ReadonlyMap<string, string>, mainFile =
   const main = parseBicep(mainText);
   const vars = new Map(main.vars.map((v) => [v.name, v.value.slice(v.value.indexOf('{'), v.value.lastIndexOf('}') + 1)]));
   const grants: RoleGrant[] = [];
+  // A var standing for a param (e.g. the segments of a resource id) names the param's set.
+  const varValues = new Map(main.vars.map((v) => [v.name, v.value.replace(/^\s*var\s+[A-Za-z_][A-Za-z0-9_]*\s*=\s*/, '')]));
+  const throughVars = (symbol: string | undefined): string | undefined => {
+    let current = symbol;
+    for (let depth = 0; current !== undefined && varValues.has(current) && depth < 4; depth++) current = rootSymbol(varValues.get(current) ?? '');
+    return current;
+  };
   for (const decl of main.declarations) {
     if (decl.kind !== 'module' || !decl.target.startsWith(ROLE_MODULE_PREFIX)) continue;
     const moduleText = files.get(path.posix.normalize(path.posix.join(path.posix.dirname(mainFile), decl.target)));
     if (moduleText === undefined) throw new Error(`role module ${decl.target} missing`);
     const params = objectProperties(propertyObject(decl.body, 'params') ?? '{}');
-    const roleGuid = resolveRoleGuid(params.get('roleDefinitionGuid') ?? '', vars);
+    const roleGuids = resolveRoleGuids(params.get('roleDefinitionGuid') ?? '', vars);
     const principal = rootSymbol(params.get('principalId') ?? '');
-    if (!roleGuid || !principal) throw new Error(`module ${decl.symbol}: cannot read roleDefinitionGuid or principalId`);
-    const targetExpression = [...params.entries()].find(([name]) => !NON_TARGET_PARAMS.has(name))?.[1];
+    if (!roleGuids || !principal) throw new Error(`module ${decl.symbol}: cannot read roleDefinitionGuid or principalId`);
+    const targetExpressions = [...params.entries()].filter(([name]) => !NON_TARGET_PARAMS.has(name)).map(([, value]) => value);
     const scopeExpression = objectProperties(decl.body).get('scope');
     const loopVariable = decl.loop?.item;
     const usesLoopItem = (expression: string | undefined) =>
       expression !== undefined && loopVariable !== undefined && identifiers(expression).includes(loopVariable);
     let set: string | undefined;
-    if (targetExpression !== undefined) {
+    if (targetExpressions.length > 0) {
       // A named resource: the loop's collection when named per item, else the symbol naming it.
-      set = usesLoopItem(targetExpression) && decl.loop ? decl.loop.collection : rootSymbol(targetExpression);
+      set = decl.loop && targetExpressions.some(usesLoopItem) ? decl.loop.collection : throughVars(rootSymbol(targetExpressions[0]));
     } else if (scopeExpression !== undefined) {
       // A whole resource group: the collection it iterates over, or the expression naming it.
-      set = usesLoopItem(scopeExpression) && decl.loop ? decl.loop.collection : rootSymbol(scopeExpression);
+      set = usesLoopItem(scopeExpression) && decl.loop ? decl.loop.collection : throughVars(rootSymbol(scopeExpression));
     } else {
       set = 'deploymentResourceGroup';
     }
     if (!set) throw new Error(`module ${decl.symbol}: cannot tell what it targets`);
-    grants.push({ module: decl.symbol, line: decl.line, roleGuid, principal, set, scopeType: scopeTypeOf(moduleText) });
+    for (const roleGuid of roleGuids) grants.push({ module: decl.symbol, line: decl.line, roleGuid, principal, set, scopeType: scopeTypeOf(moduleText) });
   }
   return grants;
 }

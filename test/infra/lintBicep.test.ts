@@ -80,3 +80,41 @@ describe('lint-bicep', () => {
     expect(findings.map((f) => `${f.rule} ${f.message.split(' ')[1]}`).sort()).toEqual(["parameters-secret 'acrWebhookSecret'", "parameters-undeclared 'colour'"]);
   });
 });
+
+describe('lint-bicep: deployment-time mistakes', () => {
+  it('catches a conditional module whose scope indexes a possibly-empty id, directly or through a var', () => {
+    const direct = lintWith('main.bicep', (t) =>
+      t.replace(
+        'scope: resourceGroup(backupRunnerRegistrySegments[2], backupRunnerRegistrySegments[4])',
+        "scope: resourceGroup(split(backupRunnerRegistryId, '/')[2], split(backupRunnerRegistryId, '/')[4])",
+      ),
+    );
+    expect(direct.map((f) => f.rule)).toEqual(['conditional-scope-index']);
+    const throughVar = lintWith('main.bicep', (t) =>
+      t.replace(/var backupRunnerRegistrySegments = [^\n]*/, "var backupRunnerRegistrySegments = split(backupRunnerRegistryId, '/')"),
+    );
+    expect(throughVar.map((f) => `${f.rule} ${f.message.split(' ')[0]}`)).toEqual(["conditional-scope-index 'backupRunnerPull'"]);
+  });
+
+  it('catches a function key read into an endpoint URL', () => {
+    const findings = lintWith('main.bicep', (t) =>
+      t.replace(
+        "endpointUrl: 'https://${functionApp.outputs.defaultHostName}/api/webhooks/eventgrid'",
+        "endpointUrl: 'https://${functionApp.outputs.defaultHostName}/api/webhooks/eventgrid?code=${listKeys(resourceId('Microsoft.Web/sites/host', functionAppName, 'default'), '2024-04-01').functionKeys.default}'",
+      ),
+    );
+    expect(findings.map((f) => f.rule).sort()).toEqual(['key-in-url', 'list-keys']);
+  });
+
+  it('catches a secret param that defaults to newGuid()', () => {
+    const findings = lintWith('main.bicep', (t) => t.replace('param acrWebhookSecret string\n', 'param acrWebhookSecret string = newGuid()\n'));
+    expect(findings.map((f) => f.message)).toEqual([
+      "param 'acrWebhookSecret' defaults to newGuid(): a new secret on every deployment; generate it once and keep it",
+    ]);
+  });
+
+  it('catches a role assignment without a scope (the whole resource group)', () => {
+    const findings = lintWith('modules/roles/onContainerApp.bicep', (t) => t.replace('  scope: app\n', ''));
+    expect(findings.map((f) => f.rule)).toEqual(['role-scope']);
+  });
+});

@@ -27,6 +27,40 @@ function removeModule(main: string, symbol: string): string {
   return lines.join('\n');
 }
 
+function unneededGrants(list: readonly RoleGrant[]): string[] {
+  return list
+    .filter((g) => (PRINCIPALS as readonly string[]).includes(g.principal))
+    .filter((g) => !AZURE_OPERATIONS.some((op) => grantCovers(g, op)))
+    .map((g) => `${g.module}: ${roleNameForId(g.roleGuid)} on ${g.set} (${g.scopeType})`);
+}
+
+/** Grants whose scope is wider than every resource type the operations they cover target. */
+function widerThanNeeded(list: readonly RoleGrant[]): string[] {
+  return list
+    .filter((g) => (PRINCIPALS as readonly string[]).includes(g.principal))
+    .filter((g) => {
+      const targets = AZURE_OPERATIONS.filter((op) => grantCovers(g, op)).map((op) => op.target.resourceType.toLowerCase());
+      return targets.length > 0 && !targets.includes(g.scopeType.toLowerCase());
+    })
+    .map((g) => `${g.module}: ${roleNameForId(g.roleGuid)} on ${g.scopeType} for ${g.set}`);
+}
+
+/** The shape main.bicep had before: a role module granting on the whole resource group. */
+const RESOURCE_GROUP_ROLE_MODULE = `targetScope = 'resourceGroup'
+param principalId string
+param roleDefinitionGuid string
+param purpose string
+resource assignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(resourceGroup().id, principalId, roleDefinitionGuid)
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid)
+    principalId: principalId
+    principalType: 'ServicePrincipal'
+    description: purpose
+  }
+}
+`;
+
 describe('role assignments in infra/ cover src/adapters/azureOperations.ts', () => {
   it('reads the grants out of main.bicep', () => {
     expect(grants.length).toBeGreaterThanOrEqual(15);
@@ -34,7 +68,11 @@ describe('role assignments in infra/ cover src/adapters/azureOperations.ts', () 
     expect(grants).toContainEqual(
       expect.objectContaining({ module: 'migrationJobs', set: 'migrationJobIds', scopeType: 'Microsoft.App/jobs', principal: 'harbormasterIdentity' }),
     );
-    expect(grants).toContainEqual(expect.objectContaining({ module: 'managedApps', set: 'managedAppResourceGroupIds', scopeType: 'resourceGroup' }));
+    expect(grants).toContainEqual(expect.objectContaining({ module: 'managedApps', set: 'managedAppIds', scopeType: 'Microsoft.App/containerApps' }));
+    expect(grants).toContainEqual(expect.objectContaining({ module: 'backupRunnerPull', set: 'backupRunnerRegistryId', principal: 'backupIdentity' }));
+    expect(grants).toContainEqual(
+      expect.objectContaining({ module: 'backupRunnerSecrets', set: 'backupDatabaseSecretNames', scopeType: 'Microsoft.KeyVault/vaults/secrets' }),
+    );
     expect(grants).toContainEqual(
       expect.objectContaining({ module: 'backupsManage', set: 'storage', scopeType: 'Microsoft.Storage/storageAccounts/blobServices/containers' }),
     );
@@ -50,11 +88,19 @@ describe('role assignments in infra/ cover src/adapters/azureOperations.ts', () 
   });
 
   it('grants Harbormaster\'s identities nothing no operation needs (least privilege)', () => {
-    const unneeded = grants
-      .filter((g) => (PRINCIPALS as readonly string[]).includes(g.principal))
-      .filter((g) => !AZURE_OPERATIONS.some((op) => grantCovers(g, op)))
-      .map((g: RoleGrant) => `${g.module}: ${roleNameForId(g.roleGuid)} on ${g.set} (${g.scopeType})`);
-    expect(unneeded).toEqual([]);
+    expect(unneededGrants(grants)).toEqual([]);
+  });
+
+  it('scopes every grant to the resource its operations target, never to a resource group or a parent where the resource works', () => {
+    expect(widerThanNeeded(grants)).toEqual([]);
+  });
+
+  it('gives the registries\' ABAC mode its own role: Container Registry Repository Reader where AcrPull does not apply', () => {
+    const reader = BUILT_IN_ROLES['Container Registry Repository Reader'].id;
+    expect(grants.filter((g) => g.roleGuid === reader).map((g) => [g.module, g.set]).sort()).toEqual([
+      ['backupRunnerPull', 'backupRunnerRegistryId'],
+      ['registryPull', 'registryIds'],
+    ]);
   });
 
   it('grants other principals only Event Grid\'s dead-letter write', () => {
@@ -92,12 +138,38 @@ describe('role assignments in infra/ cover src/adapters/azureOperations.ts', () 
       expect(uncovered).toEqual(expect.arrayContaining(['keyVault.getSecret', 'keyVault.listSecrets', 'backupRunner.getConnectionString']));
     });
 
-    it('reports metrics reads when Monitoring Reader is scoped to Harbormaster\'s own resource group instead', () => {
+    it('reports a Container Apps Contributor grant on the apps\' resource groups (the earlier shape) as wider than needed', () => {
       const edited = withMain((m) =>
-        m.replace(/module managedAppMetrics [^\n]*\n  name: [^\n]*\n  scope: [^\n]*\n/, (block) => block.replace(/  scope: [^\n]*\n/, '')),
+        m.replace(
+          /module managedApps 'modules\/roles\/onContainerApp\.bicep'[^\n]*\n  name: [^\n]*\n  scope: [^\n]*\n  params: \{\n    containerAppName: [^\n]*\n/,
+          (block) => block.replace("'modules/roles/onContainerApp.bicep'", "'modules/roles/onResourceGroup.bicep'").replace(/    containerAppName: [^\n]*\n/, ''),
+        ),
       );
-      const uncovered = findUncoveredOperations(AZURE_OPERATIONS, extractRoleGrants(edited));
-      expect(uncovered.map((u) => u.operation.id)).toEqual(['metrics.list']);
+      edited.set('modules/roles/onResourceGroup.bicep', RESOURCE_GROUP_ROLE_MODULE);
+      expect(widerThanNeeded(extractRoleGrants(edited))).toEqual(['managedApps: Container Apps Contributor on resourceGroup for managedAppIds']);
+    });
+
+    it('reports a backup runner grant on the whole vault (it could read the webhook secrets) as unneeded', () => {
+      const edited = withMain(
+        (m) =>
+          `${m}
+module backupRunnerVault 'modules/roles/onKeyVault.bicep' = {
+  name: 'role-backup-vault'
+  params: {
+    keyVaultName: keyVault.outputs.name
+    principalId: backupIdentity.outputs.principalId
+    roleDefinitionGuid: roles.keyVaultSecretsUser
+    purpose: 'Backup runner: every secret'
+  }
+}
+`,
+      );
+      expect(unneededGrants(extractRoleGrants(edited))).toEqual(['backupRunnerVault: Key Vault Secrets User on keyVault (Microsoft.KeyVault/vaults)']);
+    });
+
+    it('reports ABAC registry reads when the registry grant is AcrPull only', () => {
+      const edited = withMain((m) => m.replace('contains(abacRegistryIds, registryId) ? roles.containerRegistryRepositoryReader : roles.acrPull', 'roles.acrPull'));
+      expect(findUncoveredOperations(AZURE_OPERATIONS, extractRoleGrants(edited)).map((u) => u.operation.id)).toEqual(['registry.readManifestAbac']);
     });
   });
 });

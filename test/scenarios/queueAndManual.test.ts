@@ -14,6 +14,7 @@ import {
   postWebhook,
   pushWithoutWebhook,
   startScenarioStack,
+  stepOutcomes,
   waitForDeploymentOf,
   waitForPhase,
   waitUntilIdle,
@@ -112,15 +113,22 @@ describe('queueing, duplicates and manual control', () => {
     expect(deployed.id).toBe(requested.body.deploymentId);
     await waitUntilIdle(stack, 'manual-app');
 
-    // Roll back: a traffic switch, not a pipeline.
-    const started = Date.now();
+    // Roll back by hand: a recorded deployment of kind rollback that checks the target first.
     const rolled = await stack.api('POST', '/apps/manual-app/rollback', { reason: 'customers report 500s' });
-    expect(rolled.status).toBe(200);
-    expect(Date.now() - started).toBeLessThan(10_000);
-    expect(rolled.body).toMatchObject({ from: deployed.newRevision, to: before.activeRevision, paused: true });
-    const { body: paused } = await stack.api('GET', '/apps/manual-app');
+    expect(rolled.status).toBe(202);
+    expect(rolled.body).toMatchObject({ kind: 'rollback', from: deployed.newRevision, to: before.activeRevision, paused: true });
+    const rollback = await eventually('the rollback finished', async () => {
+      const { body } = await stack.api('GET', `/deployments/${rolled.body.deploymentId}`);
+      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
+    });
+    expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded', previousRevision: deployed.newRevision, newRevision: before.activeRevision });
+    expect(stepOutcomes(rollback)).toMatchObject({ plan: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
+    const { body: paused } = await waitUntilIdle(stack, 'manual-app').then(() => stack.api('GET', '/apps/manual-app'));
     expect(paused.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
     expect(paused.paused).toMatchObject({ reason: 'customers report 500s' });
+    expect(paused.deployedDigest).toBe(paused.servingDigest);
+    const { body: ledger } = await stack.api('GET', '/apps/manual-app/releases');
+    expect(ledger.releases.find((r: any) => r.revisionName === deployed.newRevision)).toMatchObject({ verdict: 'rolled-back', reason: 'customers report 500s' });
 
     // The next push of the bad build is not shipped while paused.
     const ignored = stack.push('manual-app', 'main-8');

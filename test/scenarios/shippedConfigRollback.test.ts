@@ -93,6 +93,7 @@ describe('the shipped config/apps.json under bad releases', () => {
       return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
     }, 120_000);
     expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
+    await waitUntilIdle(stack, 'sound-forge', 60_000);
     expect(stepOutcomes(rollback)).toMatchObject({ plan: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
     // 4.2.0 ran a migration that stays applied: the record names it and the backup to restore.
     expect(rollback.reason).toMatch(/4\.2\.0.*stays applied.*pre-migration backup/);

@@ -5,10 +5,11 @@
  *
  * - `acr`: ACR adds only the custom headers configured on the webhook, so configure
  *   `Authorization: Bearer <secret>` (or `Authorization: <secret>`). A `Bearer ` prefix is removed.
- * - `eventgrid`: the event subscription's delivery can carry a static header
- *   `aeg-sas-key: <secret>` (delivery properties, marked secret), or the endpoint URL can carry
- *   `?secret=<secret>`. `?code=` is accepted last because an anonymous-level function may
- *   use it; with function-key auth the Functions host consumes `code` itself.
+ * - `eventgrid`: the event subscription delivers a static header (delivery properties, marked
+ *   secret): `Authorization: Bearer <secret>` as infra/ configures it, or the older
+ *   `aeg-sas-key: <secret>`; or the endpoint URL can carry `?secret=<secret>`. `?code=` is
+ *   accepted last because an anonymous-level function may use it; with function-key auth the
+ *   Functions host consumes `code` itself.
  * - `dockerhub`: Docker Hub has no header settings, so the secret is in the webhook URL:
  *   `?secret=<secret>` (or `?code=`).
  * The first place that holds a non-empty value wins; the others are not consulted.
@@ -28,6 +29,7 @@ export function getPresentedSecret(source: SharedSecretSource, request: Presente
       return nonEmpty(stripBearer(headerValue(request.headers, 'authorization')));
     case 'eventgrid':
       return (
+        nonEmpty(stripBearer(headerValue(request.headers, 'authorization'))) ??
         nonEmpty(headerValue(request.headers, 'aeg-sas-key')) ??
         nonEmpty(queryValue(request.query, 'secret')) ??
         nonEmpty(queryValue(request.query, 'code'))

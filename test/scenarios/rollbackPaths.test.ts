@@ -1,0 +1,100 @@
+/**
+ * The one rollback path, end to end: a manual rollback during a deployment aborts it (its own
+ * compensation restores what served), a forced rollback onto a release that was rolled back is
+ * recorded and announced, the `down` migration policy runs the release's down migration once
+ * after traffic moved back, `block` refuses a rollback across a migration, and a migration
+ * past its deadline is stopped before the deployment ends.
+ */
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { QUIET_TIMERS, eventually, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+
+async function releasesOf(stack: LocalStack, app: string): Promise<{ serving: any; releases: any[] }> {
+  const { body } = await stack.api('GET', `/apps/${app}/releases`);
+  return body;
+}
+
+describe('rollback paths', () => {
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.rollback.json', { settings: QUIET_TIMERS });
+  }, 180_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('a manual rollback during a deployment aborts it; forcing traffic back onto that release is recorded and announced', async () => {
+    const before = await releasesOf(stack, 'gate-app');
+    const pushed = stack.push('gate-app', 'main-2');
+    const waiting = await waitForPhase(stack, 'gate-app', pushed.digest, 'awaiting-approval', 90_000);
+
+    const rolled = await stack.api('POST', '/apps/gate-app/rollback', { reason: 'wrong build', by: 'on-call' });
+    expect(rolled.status).toBe(202);
+    expect(rolled.body).toMatchObject({ aborted: waiting.id, paused: true });
+    const ended = await waitForDeploymentOf(stack, 'gate-app', pushed.digest, 90_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(ended.reason).toMatch(/aborted: wrong build \(by on-call\)/);
+    expect(stepOutcomes(ended)).toMatchObject({ approval: 'failed', rollback: 'succeeded' });
+    await waitUntilIdle(stack, 'gate-app');
+    const after = await releasesOf(stack, 'gate-app');
+    expect(after.serving.revisionName).toBe(before.serving.revisionName);
+    const aborted = after.releases.find((r) => r.digest === pushed.digest);
+    expect(aborted.verdict).toBe('rolled-back');
+
+    // Without force the gate refuses it; with force and a reason it goes, and says so.
+    const refused = await stack.api('POST', '/apps/gate-app/rollback', { revision: aborted.revisionName });
+    expect(refused.status).toBe(409);
+    const forced = await stack.api('POST', '/apps/gate-app/rollback', { revision: aborted.revisionName, force: true, reason: 'the fix is in this build after all' });
+    expect(forced.status).toBe(202);
+    expect(forced.body).toMatchObject({ kind: 'rollback', to: aborted.revisionName, forced: true });
+    const rollback = await eventually('the forced rollback finished', async () => {
+      const { body } = await stack.api('GET', `/deployments/${forced.body.deploymentId}`);
+      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
+    }, 90_000);
+    expect(rollback.phase).toBe('succeeded');
+    expect(stepOutcomes(rollback)).toMatchObject({ reactivate: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
+    const ledger = await releasesOf(stack, 'gate-app');
+    expect(ledger.serving.revisionName).toBe(aborted.revisionName);
+    expect(ledger.releases.find((r) => r.revisionName === aborted.revisionName).forced).toMatchObject({ reason: 'the fix is in this build after all' });
+    const announced = await eventually('the forced-traffic notification', async () =>
+      stack.simulator.notifications.received.find((n) => (n.body as any)?.event === 'traffic.forced' && (n.body as any)?.app === 'gate-app'),
+    );
+    expect(JSON.stringify(announced.body)).toMatch(/rolled-back/);
+  }, 300_000);
+
+  it('migration.rollback down: the failed release runs its own down migration once, after traffic moved back', async () => {
+    const startsBefore = succeededCalls(stack, 'Jobs_Start');
+    const pushed = stack.push('down-app', 'main-2', 'unhealthy');
+    const ended = await waitForDeploymentOf(stack, 'down-app', pushed.digest, 120_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(stepOutcomes(ended)).toMatchObject({ migration: 'succeeded', rollback: 'succeeded', 'down-migration': 'succeeded' });
+    const rollbackEnd = ended.steps.find((s: any) => s.step === 'rollback').endedAt;
+    const downStart = ended.steps.find((s: any) => s.step === 'down-migration').startedAt;
+    expect(Date.parse(downStart)).toBeGreaterThanOrEqual(Date.parse(ended.steps.find((s: any) => s.step === 'health-wait').endedAt));
+    expect(rollbackEnd).toBeDefined();
+    // The migration and its down migration: two job starts, no more.
+    expect(succeededCalls(stack, 'Jobs_Start', startsBefore)).toBe(2);
+    const failed = (await releasesOf(stack, 'down-app')).releases.find((r) => r.digest === pushed.digest);
+    expect(failed).toMatchObject({ verdict: 'failed', migration: { down: { outcome: 'Succeeded' } } });
+  }, 300_000);
+
+  it('migration.rollback block: a manual rollback across a migration is refused unless forced', async () => {
+    const pushed = stack.push('block-app', 'main-2');
+    expect((await waitForDeploymentOf(stack, 'block-app', pushed.digest, 120_000)).phase).toBe('succeeded');
+    await waitUntilIdle(stack, 'block-app');
+    const refused = await stack.api('POST', '/apps/block-app/rollback', {});
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/crosses the migration of main-2.*block/);
+  }, 300_000);
+
+  it('a migration past its deadline is stopped before the deployment ends', async () => {
+    const stopsBefore = succeededCalls(stack, 'Jobs_StopExecution');
+    const pushed = stack.push('hang-app', 'main-2', 'migrate-hang');
+    const ended = await waitForDeploymentOf(stack, 'hang-app', pushed.digest, 120_000);
+    expect(ended.phase).toBe('failed');
+    expect(ended.reason).toMatch(/did not finish within 8 s; stopped/);
+    expect(succeededCalls(stack, 'Jobs_StopExecution', stopsBefore)).toBe(1);
+    expect(ended.steps.some((s: any) => s.step === 'deploy')).toBe(false);
+  }, 300_000);
+});
