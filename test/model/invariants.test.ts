@@ -99,12 +99,22 @@ describe('status, ledger and ARM agree when the app is idle', () => {
   const armView = arm({ 'a--1': 100, 'a--0': 0 }, { 'a--1': DIGEST_A, 'a--0': DIGEST_B });
   it('agreeing sources pass', () => {
     const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
-    const o = observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], ledger: { serving: { revisionName: 'a--1', digest: DIGEST_A }, releases: [] } });
+    const o = observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true, ledger: { serving: { revisionName: 'a--1', digest: DIGEST_A }, releases: [] } });
     expect(checkAgreement(o)).toEqual([]);
   });
 
   it('a status naming another digest fails', () => {
     const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_B };
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true }))).toHaveLength(1);
+  });
+
+  it('a status that could not read ARM says nothing', () => {
+    const status = { ...idleStatus, platformError: 'Container Apps unreachable (429)' };
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true }))).toEqual([]);
+  });
+
+  it('without serving fields (older builds) deployedDigest is compared', () => {
+    const status = { ...idleStatus, deployedDigest: DIGEST_B };
     expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [] }))).toHaveLength(1);
   });
 

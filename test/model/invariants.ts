@@ -65,6 +65,8 @@ export interface StatusAppView {
   deployedDigest?: string;
   servingRevision?: string;
   servingDigest?: string;
+  /** The status could not read ARM (`error` in its answer): it says nothing about what serves. */
+  platformError?: string;
 }
 
 export interface RevisionView {
@@ -100,6 +102,8 @@ export interface AppObservation {
   executions?: ExecutionView[];
   deploymentsAfter?: DeploymentView[];
   statusAfter?: StatusAppView;
+  /** This build's status API has `servingRevision`/`servingDigest` (else `deployedDigest` is compared). */
+  statusHasServingFields?: boolean;
 }
 
 export function digestOfImage(image: string | undefined): string | undefined {
@@ -235,11 +239,13 @@ export function checkAgreement(observation: AppObservation): Violation[] {
       });
     }
   };
-  if (status!.servingRevision !== undefined || status!.servingDigest !== undefined) says('GET /api/status servingRevision/servingDigest', status!.servingRevision, status!.servingDigest);
-  else if (status!.deployedDigest !== undefined) says('GET /api/status deployedDigest', undefined, status!.deployedDigest);
-  if (observation.ledger && observation.ledger !== 'absent') {
-    if (observation.ledger.serving) says('the ledger (releases.serving)', observation.ledger.serving.revisionName, observation.ledger.serving.digest);
-    else violations.push({ invariant: 'status-ledger-arm-agree', app: observation.app, detail: `the ledger names no serving release; ARM serves ${serving.name}` });
+  if (status!.platformError === undefined) {
+    if (observation.statusHasServingFields) says('GET /api/status servingRevision/servingDigest', status!.servingRevision ?? '(none)', status!.servingDigest ?? '(none)');
+    else if (status!.deployedDigest !== undefined) says('GET /api/status deployedDigest', undefined, status!.deployedDigest);
+  }
+  // `serving` is optional in the releases answer (absent when its own ARM read failed).
+  if (observation.ledger && observation.ledger !== 'absent' && observation.ledger.serving) {
+    says('the ledger (releases.serving)', observation.ledger.serving.revisionName, observation.ledger.serving.digest);
   }
   return violations;
 }

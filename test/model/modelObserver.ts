@@ -43,7 +43,14 @@ async function statusOf(world: ModelWorld): Promise<Map<string, StatusAppView> |
   if (answer.status !== 200 || !Array.isArray(answer.body?.apps)) return undefined;
   const map = new Map<string, StatusAppView>();
   for (const a of answer.body.apps as any[]) {
-    map.set(a.app, { running: a.running ?? undefined, queued: a.queued ?? [], deployedDigest: a.deployedDigest, servingRevision: a.servingRevision, servingDigest: a.servingDigest });
+    map.set(a.app, {
+      running: a.running ?? undefined,
+      queued: a.queued ?? [],
+      deployedDigest: a.deployedDigest,
+      servingRevision: a.servingRevision,
+      servingDigest: a.servingDigest,
+      platformError: typeof a.error === 'string' ? a.error : undefined,
+    });
   }
   return map;
 }
@@ -83,7 +90,9 @@ export async function observeWorld(world: ModelWorld): Promise<WorldObservation>
   // ...then records and status again, so agreement is judged only when nothing moved meanwhile.
   const after = await Promise.all(world.apps.map((app) => deploymentsOf(world, app)));
   const statusAfter = await statusOf(world);
+  const statusHasServingFields = [...(status?.values() ?? [])].some((s) => s.servingDigest !== undefined || s.servingRevision !== undefined);
   const apps = before.map(({ app, deployments, ledger }, i): AppObservation => ({
+    statusHasServingFields,
     app: app.name,
     hasIngress: app.hasIngress,
     deployments,
@@ -98,6 +107,6 @@ export async function observeWorld(world: ModelWorld): Promise<WorldObservation>
     apps,
     reachable: before.every((b) => b.deployments !== undefined) && status !== undefined,
     ledgerPresent: before.some((b) => b.ledger !== undefined && b.ledger !== 'absent'),
-    servingFieldsPresent: [...(status?.values() ?? [])].some((s) => s.servingDigest !== undefined || s.servingRevision !== undefined),
+    servingFieldsPresent: statusHasServingFields,
   };
 }
