@@ -5,6 +5,7 @@
 import {
   checkAgreement,
   checkMigrationsOnce,
+  checkOneMigrationRunning,
   checkNoTrafficOnBadReleases,
   checkOneRunning,
   checkTrafficSums,
@@ -85,6 +86,16 @@ describe('each migration run at most once', () => {
   });
 });
 
+describe('one migration running at a time', () => {
+  it.each([
+    [['Succeeded', 'Running'], 0],
+    [['Running', 'Running'], 1],
+  ])('%j', (statuses, expected) => {
+    const o = observation({ executions: statuses.map((status, i) => ({ job: 'j', name: `e${i}`, runId: `migration-d${i}`, status })) });
+    expect(checkOneMigrationRunning(o)).toHaveLength(expected);
+  });
+});
+
 describe('traffic sums to 100', () => {
   it.each([
     [{ x: 100 }, 0],
@@ -106,6 +117,14 @@ describe('status, ledger and ARM agree when the app is idle', () => {
   it('a status naming another digest fails', () => {
     const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_B };
     expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true }))).toHaveLength(1);
+  });
+
+  it('a release its ended deployment left pending disagrees', () => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
+    const deployments = [{ id: 'd1', phase: 'rolled-back', newRevision: 'a--0' }];
+    const ledger = { releases: [{ revisionName: 'a--0', verdict: 'pending' }] };
+    const o = observation({ arm: armView, status, statusAfter: status, deployments, deploymentsAfter: deployments, statusHasServingFields: true, ledger });
+    expect(checkAgreement(o).map((v) => v.detail)).toEqual([expect.stringContaining('pending')]);
   });
 
   it('a status that could not read ARM says nothing', () => {

@@ -16,6 +16,7 @@ export type InvariantName =
   | 'one-running-deployment'
   | 'deployment-deadline'
   | 'migration-at-most-once'
+  | 'one-migration-running'
   | 'traffic-sums-to-100'
   | 'status-ledger-arm-agree'
   | 'no-lost-deployment'
@@ -187,6 +188,13 @@ export function checkMigrationsOnce(observation: AppObservation): Violation[] {
   return violations;
 }
 
+/** At most one execution of an app's migration job runs at a time (a migration must not outlive its deployment into the next one's). */
+export function checkOneMigrationRunning(observation: AppObservation): Violation[] {
+  const running = (observation.executions ?? []).filter((e) => e.status === 'Running' || e.status === 'Processing');
+  if (running.length <= 1) return [];
+  return [{ invariant: 'one-migration-running', app: observation.app, detail: `${running.length} executions running at once: ${running.map((e) => `${e.name} (${e.runId ?? 'no run id'})`).join(', ')}` }];
+}
+
 /** ARM traffic sums to 100 (ingress configuration and effective revision weights). */
 export function checkTrafficSums(observation: AppObservation): Violation[] {
   const arm = observation.arm;
@@ -243,6 +251,16 @@ export function checkAgreement(observation: AppObservation): Violation[] {
     if (observation.statusHasServingFields) says('GET /api/status servingRevision/servingDigest', status!.servingRevision ?? '(none)', status!.servingDigest ?? '(none)');
     else if (status!.deployedDigest !== undefined) says('GET /api/status deployedDigest', undefined, status!.deployedDigest);
   }
+  // A deployment that ended has judged its release: nothing it created stays `pending`.
+  if (observation.ledger && observation.ledger !== 'absent') {
+    const byRevision = new Map(observation.ledger.releases.map((r) => [r.revisionName, r]));
+    for (const d of observation.deployments ?? []) {
+      const release = d.newRevision ? byRevision.get(d.newRevision) : undefined;
+      if (release?.verdict === 'pending') {
+        violations.push({ invariant: 'status-ledger-arm-agree', app: observation.app, detail: `${d.id} ended ${d.phase} but the ledger still has its release ${release.revisionName} pending` });
+      }
+    }
+  }
   // `serving` is optional in the releases answer (absent when its own ARM read failed).
   if (observation.ledger && observation.ledger !== 'absent' && observation.ledger.serving) {
     says('the ledger (releases.serving)', observation.ledger.serving.revisionName, observation.ledger.serving.digest);
@@ -256,6 +274,7 @@ export function checkObservation(observation: AppObservation): Violation[] {
     ...checkNoTrafficOnBadReleases(observation),
     ...checkOneRunning(observation),
     ...checkMigrationsOnce(observation),
+    ...checkOneMigrationRunning(observation),
     ...checkTrafficSums(observation),
     ...checkAgreement(observation),
   ];

@@ -11,8 +11,8 @@ import { deploymentIdsIn, type InvariantTracker, type Violation } from './invari
 
 export const ROLES: readonly AppRole[] = ['web', 'api', 'wrk'];
 
-/** Image behaviours (simulators/imageCatalog.ts) and, for the app with a migration, a failing one. */
-export const BEHAVIOURS = ['healthy', 'unhealthy', 'slow-start:3', 'flapping:1', 'hanging', 'crash-loop', 'migrate-fail'] as const;
+/** Image behaviours (simulators/imageCatalog.ts) and, for the app with a migration, a failing and a hanging migration. */
+export const BEHAVIOURS = ['healthy', 'unhealthy', 'slow-start:3', 'flapping:1', 'hanging', 'crash-loop', 'migrate-fail', 'migrate-hang'] as const;
 export type Behaviour = (typeof BEHAVIOURS)[number];
 
 export interface PushRecord {
@@ -96,7 +96,7 @@ type Cmd = fc.AsyncCommand<Model, Real, false>;
 class PushCommand implements Cmd {
   constructor(readonly role: AppRole, readonly behaviour: Behaviour) {}
   check(): boolean {
-    return this.behaviour !== 'migrate-fail' || this.role === 'web';
+    return !this.behaviour.startsWith('migrate-') || this.role === 'web';
   }
   async run(model: Model, real: Real): Promise<void> {
     const app = appOf(real, this.role);
