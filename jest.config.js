@@ -1,14 +1,56 @@
 // Tests are written in TypeScript and compiled by `tsc` with the rest of the project
 // (one type-check for everything); jest runs the compiled output with source maps.
-/** @type {import('jest').Config} */
-module.exports = {
+//
+// Two projects:
+// - `unit`: suites that start nothing (pure rules, configuration, infra files): in parallel.
+// - `stack`: every other suite (Azurite, PostgreSQL, simulators, devhost, child processes): one at a
+//   time, since each runs a local stack and two at once on 2 cores starve each other. They share
+//   one Azurite and one PostgreSQL, started once for the run (test/support/sharedServices.ts);
+//   each suite claims its own storage account and database there.
+// A new suite is a stack suite unless it is listed in UNIT.
+const UNIT = [
+  'domain/**',
+  'architecture/**',
+  'infra/**',
+  'functions/**',
+  'orchestrators/**',
+  'config/appsConfig',
+  'config/jsonSchema',
+  'config/settings',
+  'devhost/routeTemplate',
+  'devhost/timerSchedule',
+  'sweep/sweepPolicies',
+].map((p) => `<rootDir>/dist/test/${p}${p.endsWith('**') ? '/*.test.js' : '.test.js'}`);
+
+const common = {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist/test'],
-  testMatch: ['**/*.test.js'],
-  testTimeout: 60000,
-  // One suite at a time: scenario, backup and durable suites each run a whole local stack
-  // (Azurite, PostgreSQL, simulators, revision processes); two at once on 2 cores starve each other.
-  maxWorkers: 1,
   // devhost provides `@azure/functions-core`; jest resolves modules itself, so name it here too.
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/dist/devhost/functionsCoreModule.js' },
 };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testTimeout: 60000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: UNIT },
+    {
+      ...common,
+      displayName: 'stack',
+      testMatch: ['<rootDir>/dist/test/**/*.test.js'],
+      testPathIgnorePatterns: UNIT.map(globToRegex),
+      runner: '<rootDir>/scripts/serial-runner.js',
+      globalSetup: '<rootDir>/dist/test/support/globalSetup.js',
+      globalTeardown: '<rootDir>/dist/test/support/globalTeardown.js',
+    },
+  ],
+};
+
+function globToRegex(glob) {
+  const body = glob
+    .replace('<rootDir>', __dirname)
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*\*\//g, '(?:.*/)?')
+    .replace(/\*/g, '[^/]*');
+  return `^${body}$`;
+}

@@ -23,10 +23,19 @@ export interface StartAzuriteOptions {
   host?: string;
   /** Give up starting after this long; default 30 s. */
   startTimeoutMs?: number;
+  /** Keep everything in memory (no data folder; `location` must then be left out). */
+  inMemory?: boolean;
+  /**
+   * More storage accounts beside the development one, with the same well-known key: each is a
+   * separate namespace of containers, queues and tables (tests give each suite its own).
+   */
+  accounts?: readonly string[];
 }
 
 export interface RunningAzurite {
   readonly connectionString: string;
+  /** The connection string of one of the `accounts` it was started with (or the development one). */
+  connectionStringFor(account: string): string;
   readonly blobEndpoint: string;
   readonly queueEndpoint: string;
   readonly tableEndpoint: string;
@@ -42,10 +51,10 @@ function azuriteScript(): string {
   return path.join(path.dirname(require.resolve('azurite/package.json')), 'dist', 'src', 'azurite.js');
 }
 
-export function azuriteConnectionString(endpoints: Record<Service, string>): string {
+export function azuriteConnectionString(endpoints: Record<Service, string>, account: string = DEVSTORE_ACCOUNT_NAME): string {
   return [
     'DefaultEndpointsProtocol=http',
-    `AccountName=${DEVSTORE_ACCOUNT_NAME}`,
+    `AccountName=${account}`,
     `AccountKey=${DEVSTORE_ACCOUNT_KEY}`,
     `BlobEndpoint=${endpoints.Blob}`,
     `QueueEndpoint=${endpoints.Queue}`,
@@ -91,16 +100,24 @@ async function answers(url: string): Promise<boolean> {
 }
 
 export async function startAzurite(options: StartAzuriteOptions = {}): Promise<RunningAzurite> {
-  const ownsLocation = options.location === undefined;
-  const location = options.location ?? (await mkdtemp(path.join(os.tmpdir(), 'azurite-')));
-  await mkdir(location, { recursive: true });
+  if (options.inMemory && options.location !== undefined) throw new Error('Azurite cannot keep its data in memory and in a folder at once');
+  const accounts = options.accounts ?? [];
+  for (const account of accounts) {
+    if (!/^[a-z0-9]{3,24}$/.test(account)) throw new Error(`"${account}" is not a storage account name (3 to 24 lower-case letters and digits)`);
+  }
+  const ownsLocation = options.location === undefined && !options.inMemory;
+  const location = options.inMemory ? '' : (options.location ?? (await mkdtemp(path.join(os.tmpdir(), 'azurite-'))));
+  if (location) await mkdir(location, { recursive: true });
   const host = options.host ?? '127.0.0.1';
-  const args = [azuriteScript(), '--location', location, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry'];
+  const args = [azuriteScript(), ...(location ? ['--location', location] : ['--inMemoryPersistence']), '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry'];
   for (const service of SERVICES) {
     const lower = service.toLowerCase();
     args.push(`--${lower}Host`, host, `--${lower}Port`, '0');
   }
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = { ...process.env };
+  delete env.AZURITE_ACCOUNTS;
+  if (accounts.length > 0) env.AZURITE_ACCOUNTS = [DEVSTORE_ACCOUNT_NAME, ...accounts].map((a) => `${a}:${DEVSTORE_ACCOUNT_KEY}`).join(';');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'], env });
   const cleanUp = async (): Promise<void> => {
     await stopChild(child);
     if (ownsLocation) await rm(location, { recursive: true, force: true });
@@ -147,8 +164,15 @@ export async function startAzurite(options: StartAzuriteOptions = {}): Promise<R
     child.stdout?.removeAllListeners('data');
     child.stdout?.resume();
     let stopping: Promise<void> | undefined;
+    const known = new Set([DEVSTORE_ACCOUNT_NAME, ...accounts]);
+    const forAccount = (account: string): Record<Service, string> => {
+      if (!known.has(account)) throw new Error(`Azurite was not started with the account "${account}"`);
+      const swap = (endpoint: string) => endpoint.replace(new RegExp(`/${DEVSTORE_ACCOUNT_NAME}$`), `/${account}`);
+      return { Blob: swap(ready.Blob), Queue: swap(ready.Queue), Table: swap(ready.Table) };
+    };
     return {
       connectionString: azuriteConnectionString(ready),
+      connectionStringFor: (account) => azuriteConnectionString(forAccount(account), account),
       blobEndpoint: ready.Blob,
       queueEndpoint: ready.Queue,
       tableEndpoint: ready.Table,

@@ -32,6 +32,8 @@ export interface LocalStackOptions {
   ca?: CertificateAuthority;
   /** Start a throwaway PostgreSQL for migrations and backups (default true). */
   withPostgres?: boolean;
+  /** Use this PostgreSQL database instead of starting one (the caller stops it). */
+  postgres?: TestPostgres;
   /** Settings that win over the stack's own (e.g. a test's shorter schedules). */
   settings?: Record<string, string | undefined>;
   clock?: Clock;
@@ -85,8 +87,12 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   };
   try {
     const apps = loadAppsConfig(options.configPath);
-    const postgres = options.withPostgres === false ? undefined : await startPostgres();
-    if (postgres) stops.push(() => postgres.stop());
+    let postgres = options.postgres;
+    if (!postgres && options.withPostgres !== false) {
+      const started = await startPostgres();
+      stops.push(() => started.stop());
+      postgres = started;
+    }
 
     const caCertPath = path.join(options.stateDir, 'sim-ca.pem');
     const simulator = await startAzureSimulator({

@@ -7,8 +7,11 @@
  *   Single mode: the new revision takes all traffic and the others are deactivated. Multiple mode:
  *   traffic stays as configured (`latestRevision` entries follow the newest revision).
  * - Revision states come from the real processes in RevisionRuntime.
+ * - Optimistic concurrency as ARM does it: GET and PUT answer with an `ETag` header that changes with
+ *   every write; a PUT, PATCH or DELETE with `If-Match` other than the current tag (or `*` on a missing
+ *   app) is refused with 412 PreconditionFailed, and `If-None-Match: *` refuses a PUT over an existing app.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { SimModule, SimRequest, SimResponse } from '../module';
 import type { RevisionRuntime } from '../revisions/revisionRuntime';
 import { ArmError, armError, notFound } from './errors';
@@ -158,7 +161,11 @@ export class ContainerAppsModule implements SimModule {
           ? this.list((a) => a.subscriptionId.toLowerCase() === m[1].toLowerCase() && a.resourceGroup.toLowerCase() === m[2].toLowerCase())
           : methodNotAllowed(method);
       case 'ContainerApps':
-        if (method === 'GET') return { status: 200, body: this.renderApp(this.getApp(m[1], m[2], m[3])) };
+        if (method === 'GET') {
+          const app = this.getApp(m[1], m[2], m[3]);
+          return { status: 200, headers: { ETag: this.etagOf(app) }, body: this.renderApp(app) };
+        }
+        checkPreconditions(request, this.state.apps.get(appKey(m[1], m[2], m[3])), (app) => this.etagOf(app));
         if (method === 'PUT') return this.put(request, m[1], m[2], m[3]);
         if (method === 'PATCH') return this.patch(request, m[1], m[2], m[3]);
         if (method === 'DELETE') return this.remove(request, m[1], m[2], m[3]);
@@ -200,6 +207,12 @@ export class ContainerAppsModule implements SimModule {
 
   private list(filter: (app: AppRecord) => boolean): SimResponse {
     return { status: 200, body: { value: [...this.state.apps.values()].filter(filter).map((a) => this.renderApp(a)), nextLink: null } };
+  }
+
+  /** The app's tag; apps loaded from an older state file get one on first use. */
+  private etagOf(app: AppRecord): string {
+    app.etag ??= newEtag();
+    return app.etag;
   }
 
   private getApp(sub: string, rg: string, name: string): AppRecord {
@@ -292,6 +305,7 @@ export class ContainerAppsModule implements SimModule {
     this.validateTraffic(app, single);
 
     app.provisioningState = 'InProgress';
+    app.etag = newEtag();
     this.state.apps.set(appKey(app.subscriptionId, app.resourceGroup, app.name), app);
     this.state.save();
     const operation = this.lro.begin({
@@ -312,7 +326,7 @@ export class ContainerAppsModule implements SimModule {
       },
     });
     if (kind === 'patch') return { status, headers: operation.allHeaders() };
-    return { status, headers: operation.asyncOperationHeaders(), body: this.renderApp(app) };
+    return { status, headers: { ...operation.asyncOperationHeaders(), ETag: app.etag }, body: this.renderApp(app) };
   }
 
   private remove(request: SimRequest, sub: string, rg: string, name: string): SimResponse {
@@ -624,6 +638,35 @@ export class ContainerAppsModule implements SimModule {
 }
 
 // ---- helpers ---------------------------------------------------------------------------------
+
+function newEtag(): string {
+  return `"${randomUUID()}"`;
+}
+
+/** `If-Match` / `If-None-Match` on a write to an app (`existing` undefined when there is none). */
+function checkPreconditions(request: SimRequest, existing: AppRecord | undefined, etagOf: (app: AppRecord) => string): void {
+  const ifMatch = headerOf(request, 'if-match');
+  const ifNoneMatch = headerOf(request, 'if-none-match');
+  if (ifMatch !== undefined) {
+    const current = existing ? etagOf(existing) : undefined;
+    const accepted = ifMatch.split(',').map((t) => t.trim());
+    const ok = current !== undefined && (accepted.includes('*') || accepted.includes(current));
+    if (!ok) {
+      throw new ArmError(412, 'PreconditionFailed', `The condition specified using HTTP conditional header(s) is not met: If-Match ${ifMatch} does not match the resource's current ETag.`);
+    }
+  }
+  if (ifNoneMatch !== undefined && existing && request.method === 'PUT') {
+    const refused = ifNoneMatch.split(',').map((t) => t.trim());
+    if (refused.includes('*') || refused.includes(etagOf(existing))) {
+      throw new ArmError(412, 'PreconditionFailed', 'The condition specified using HTTP conditional header(s) is not met: the resource already exists.');
+    }
+  }
+}
+
+function headerOf(request: SimRequest, name: string): string | undefined {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
 
 function validateTemplate(template: Json): void {
   const containers = template.containers;

@@ -39,6 +39,8 @@ export interface AppRecord {
   latestRevisionName?: string;
   provisioningState: 'InProgress' | 'Succeeded' | 'Failed' | 'Canceled' | 'Deleting';
   createdTime: string;
+  /** Quoted entity tag of the app's current definition; a new one with every PUT or PATCH. */
+  etag?: string;
 }
 
 interface PersistedState {

@@ -61,17 +61,20 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
   const blobName = backupBlobName(spec.database, spec.backupId);
   const existing = await deps.records.get(spec.database, spec.backupId);
   if (existing?.state === 'Complete') return existing; // a retried execution of a finished backup
-  await deps.records.update(spec.database, spec.backupId, {
+  const running = await deps.records.transition(spec.database, spec.backupId, 'Running', {
     database: spec.database,
     backupId: spec.backupId,
     trigger: spec.trigger,
     deploymentId: spec.deploymentId,
-    state: 'Running',
     // The id encodes when the backup was requested; a record the orchestration created first keeps its own.
     createdAt: existing?.createdAt ?? backupIdTime(spec.backupId)?.toISOString() ?? started.toISOString(),
     blobName,
     executionName: spec.executionName,
   });
+  if (!running.moved) {
+    if (running.current === 'Complete') return (await deps.records.get(spec.database, spec.backupId))!;
+    throw new BackupFailure(`the backup is already ${running.current}${running.reason ? ` (${running.reason})` : ''}: it is not run again`);
+  }
 
   let secrets: readonly string[] = [];
   try {
@@ -80,7 +83,7 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
     secrets = connection.secrets;
     const dumped = await dumpToBlob(spec, blobName, connection, deps);
     await ensureNotAbandoned(spec, deps);
-    await deps.records.update(spec.database, spec.backupId, { state: 'Verifying' });
+    await moveOrStop(spec, deps, 'Verifying');
     const verifyStarted = Date.now();
     const header = await verifyBlob(blobName, dumped.sha256, dumped.sizeBytes, deps);
     const verifyMs = Date.now() - verifyStarted;
@@ -109,8 +112,7 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
         ...(spec.deploymentId ? { deploymentId: tagValue(spec.deploymentId) } : {}),
       },
     );
-    const complete: Partial<BackupRecord> = {
-      state: 'Complete',
+    const complete: Omit<Partial<BackupRecord>, 'state'> = {
       finishedAt: finished.toISOString(),
       sizeBytes: dumped.sizeBytes,
       sha256: dumped.sha256,
@@ -121,21 +123,24 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
       tableRowCounts: dumped.tableRowCounts,
       stderr: dumped.stderr ? scrubSecrets(tail(dumped.stderr, STDERR_KEEP_CHARS), secrets) : undefined,
     };
-    await deps.records.update(spec.database, spec.backupId, complete);
+    // Conditional on the record as it is now: if the orchestration failed it meanwhile (and removed
+    // the blob), Complete is refused and the failure path below runs instead.
+    await moveOrStop(spec, deps, 'Complete', complete);
     deps.log({ msg: 'backup complete', database: spec.database, backupId: spec.backupId, sizeBytes: dumped.sizeBytes, dumpMs: dumped.dumpMs, verifyMs });
     return { ...(await deps.records.get(spec.database, spec.backupId))! };
   } catch (error) {
     const reason = scrubSecrets(reasonOf(error, deps.abortSignal), secrets);
     const stderr = error instanceof BackupFailure && error.stderr ? scrubSecrets(tail(error.stderr, STDERR_KEEP_CHARS), secrets) : undefined;
     deps.log({ msg: 'backup failed', database: spec.database, backupId: spec.backupId, reason });
+    // Another execution of this backup completed it: its blob is the backup, leave both alone.
+    if ((await deps.records.get(spec.database, spec.backupId).catch(() => undefined))?.state === 'Complete') throw new BackupFailure(reason, stderr);
     // Nothing partial remains: a committed-but-unverified blob is removed; an uncommitted one never appeared.
     const removal = await deps.blobs.delete(blobName).then(
       () => undefined,
       (e: unknown) => `; removing the blob also failed (${describeStorageError(e)}), retention or the orchestration will retry`,
     );
     const current = await deps.records.get(spec.database, spec.backupId).catch(() => undefined);
-    await deps.records.update(spec.database, spec.backupId, {
-      state: 'Failed',
+    await deps.records.transition(spec.database, spec.backupId, 'Failed', {
       finishedAt: deps.now().toISOString(),
       // The orchestration's verdict, when it came first, stays the reason.
       reason: current?.state === 'Failed' && current.reason ? current.reason : reason + (removal ?? ''),
@@ -147,12 +152,22 @@ export async function runBackup(spec: BackupJobSpec, deps: RunnerDeps): Promise<
 
 /**
  * The orchestration may have given up on this backup (its deadline passed) while we were still
- * running: never resurrect it. Checked before each state change; the remaining window is the few
- * milliseconds between this read and the update.
+ * running: stop early rather than verify an abandoned backup. The state changes themselves are
+ * conditional (`transition`), so this is an early exit, not the guard.
  */
 async function ensureNotAbandoned(spec: BackupJobSpec, deps: RunnerDeps): Promise<void> {
   if ((await deps.records.get(spec.database, spec.backupId))?.state === 'Failed') {
     throw new BackupFailure('the orchestration had already failed this backup (it ran past its deadline)');
+  }
+}
+
+/** Moves the record forward, or stops the backup when its stored state no longer allows it. */
+async function moveOrStop(spec: BackupJobSpec, deps: RunnerDeps, to: 'Verifying' | 'Complete', changes: Omit<Partial<BackupRecord>, 'state'> = {}): Promise<void> {
+  const moved = await deps.records.transition(spec.database, spec.backupId, to, changes);
+  if (!moved.moved) {
+    throw new BackupFailure(
+      moved.current === 'Failed' ? 'the orchestration had already failed this backup (it ran past its deadline)' : `the backup is already ${moved.current}; it cannot become ${to}`,
+    );
   }
 }
 

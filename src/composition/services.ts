@@ -26,8 +26,8 @@ import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthS
 import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
 import { MonitorMetricsReader } from '../adapters/metrics/monitorMetricsReader';
 import { HealthHistoryStore } from '../adapters/storage/healthHistoryStore';
-import { BackupRecordStore } from '../adapters/backupStore/backupRecordStore';
-import { newestVerifiedBackupAgeHours } from '../domain/backup';
+import { BackupIndex } from '../adapters/backupStore/backupIndex';
+import { createBackupAgeReader } from '../activities/sweep/backupAges';
 
 export interface Services {
   config: HarbormasterConfig;
@@ -84,7 +84,6 @@ export function createServices(config: HarbormasterConfig): Services {
   const jobs = new ArmJobsGateway(credential, azureOptions);
   const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
   const healthHistory = new HealthHistoryStore(tables);
-  const backupRecords = new BackupRecordStore(tables);
   const healthSweep = createHealthSweep({
     apps: apps.apps,
     channels: apps.notifications,
@@ -93,7 +92,7 @@ export function createServices(config: HarbormasterConfig): Services {
     metricsFacts: new ArmMetricsFacts(credential, azureOptions),
     probe: createHealthEndpointProbe(http),
     runningDeployment: async (name) => (await appState.get(name)).running,
-    backupAgeHours: async (app) => newestVerifiedBackupAgeHours(await backupRecords.list(app.database!), new Date()),
+    readBackupAges: createBackupAgeReader({ index: new BackupIndex(tables), databases: apps.databases, now: () => new Date() }),
     history: healthHistory,
     notify: (channels, notification) => notifications.send(channels, notification),
     options: { concurrency: settings.sweepConcurrency, alertReminderMinutes: settings.alertReminderMinutes },

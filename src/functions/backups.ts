@@ -36,6 +36,7 @@ import {
 import { backupDrillOrchestrator } from '../orchestrators/backupDrillOrchestrator';
 import { backupOrchestrator } from '../orchestrators/backupOrchestrator';
 import { json, problem } from './http/problem';
+import { parseQuery } from './http/queryParameters';
 
 type ActivityName = keyof typeof BackupActivityNames;
 
@@ -88,8 +89,9 @@ function view(record: BackupRecord, now: number) {
 
 export async function listBackups(request: HttpRequest): Promise<HttpResponseInit> {
   const configured = getConfig().apps.databases.map((d) => d.name);
-  const database = request.query.get('database') ?? undefined;
-  if (database !== undefined && !configured.includes(database)) return problem(404, 'Unknown database', `database "${database}" is not in the configuration`, 'database');
+  const parsed = parseQuery(request, { database: { kind: 'oneOf', values: configured } });
+  if ('response' in parsed) return parsed.response;
+  const { database } = parsed.query;
   const { records } = getBackupServices();
   const now = Date.now();
   const lists = await Promise.all((database ? [database] : configured).map((d) => records.list(d)));

@@ -1,17 +1,22 @@
 /**
- * Health sweep triggers (issue 7):
- *   timer  healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
- *   GET    /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
- *   POST   /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")
- *   DELETE /api/apps/{app}/silences[?id=]   end the app's API silences (configured windows stay)
+ * Health sweep triggers:
+ *   timer     healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
+ *   activity  sweepApp                         one app now, for an orchestration after a promotion
+ *                                              (input SweepAppInput, result SweepAppResult: src/domain/health/sweepContracts.ts)
+ *   GET       /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
+ *   POST      /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")
+ *   DELETE    /api/apps/{app}/silences[?id=]   end the app's API silences (configured windows stay)
  * `getHealthSummary(app)` is what `GET /api/status` shows per app.
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext, type Timer } from '@azure/functions';
+import * as df from 'durable-functions';
 import type { HealthSweep } from '../activities/sweep/healthSweep';
 import type { HealthSummary } from '../activities/sweep/sweepRecords';
 import { getServices } from '../composition/services';
 import { getConfig } from '../config';
+import { SweepActivityNames, type SweepAppInput, type SweepAppResult } from '../domain/health';
 import { json, problem } from './http/problem';
+import { parseQuery } from './http/queryParameters';
 import { parseJson, readBodyCapped } from './http/readBody';
 
 const DEFAULT_HISTORY = 50;
@@ -23,6 +28,7 @@ export type HttpHandler = (request: HttpRequest, context: InvocationContext) => 
 
 export interface HealthSweepHandlers {
   sweep: (timer: Timer, context: InvocationContext) => Promise<void>;
+  sweepApp: (input: unknown, context: InvocationContext) => Promise<SweepAppResult>;
   getAppHealth: HttpHandler;
   addSilence: HttpHandler;
   clearSilences: HttpHandler;
@@ -38,13 +44,23 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
       for (const f of failed) context.warn(`health sweep: ${f.app} not swept: ${f.error ?? ''}`);
     },
 
+    async sweepApp(input, context) {
+      const request = parseSweepAppInput(input);
+      const outcome = await sweep.sweepApp(request.app, { afterDeploymentId: request.afterDeploymentId });
+      if (outcome.error) context.warn(`sweep of ${outcome.app}: not swept: ${outcome.error}`);
+      return {
+        app: outcome.app,
+        ...(outcome.verdict ? { verdict: outcome.verdict } : {}),
+        ...(outcome.notified ? { notified: outcome.notified } : {}),
+        ...(outcome.error ? { error: outcome.error } : {}),
+      };
+    },
+
     async getAppHealth(request) {
       const name = request.params.app;
-      const limitText = request.query.get('limit');
-      const limit = limitText === null ? DEFAULT_HISTORY : Number(limitText);
-      if (!Number.isInteger(limit) || limit < 1 || limit > MAX_HISTORY) {
-        return problem(400, 'Invalid limit', `limit must be an integer from 1 to ${MAX_HISTORY}`, 'limit');
-      }
+      const parsed = parseQuery(request, { limit: { kind: 'integer', min: 1, max: MAX_HISTORY } });
+      if ('response' in parsed) return parsed.response;
+      const limit = parsed.query.limit ?? DEFAULT_HISTORY;
       const [current, history] = await Promise.all([sweep.getSummary(name), sweep.listHistory(name, limit)]);
       if (!current || !history) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
       return json(200, { app: name, current, history });
@@ -72,6 +88,14 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
       return json(200, { removed });
     },
   };
+}
+
+/** An orchestration's input is ours, but it crosses a serialisation boundary: check its shape. */
+function parseSweepAppInput(input: unknown): SweepAppInput {
+  const i = input as Partial<SweepAppInput> | null;
+  if (typeof i !== 'object' || i === null || typeof i.app !== 'string' || i.app === '') throw new TypeError('sweepApp needs { app: string, afterDeploymentId?: string }');
+  if (i.afterDeploymentId !== undefined && typeof i.afterDeploymentId !== 'string') throw new TypeError('sweepApp: afterDeploymentId must be a string');
+  return { app: i.app, ...(i.afterDeploymentId ? { afterDeploymentId: i.afterDeploymentId } : {}) };
 }
 
 function parseSilence(body: unknown, now: Date): { silence: { start: string; end: string; reason?: string } } | { response: HttpResponseInit } {
@@ -114,6 +138,7 @@ const registered = (): HealthSweepHandlers => (handlers ??= createHealthSweepHan
 
 export function registerHealthSweep(): void {
   app.timer('healthSweep', { schedule: getConfig().settings.sweepSchedule, runOnStartup: false, handler: (t, c) => registered().sweep(t, c) });
+  df.app.activity(SweepActivityNames.sweepApp, { handler: (input: unknown, c: InvocationContext) => registered().sweepApp(input, c) });
   app.http('getAppHealth', { route: 'apps/{app}/health', methods: ['GET'], authLevel: 'function', handler: (r, c) => registered().getAppHealth(r, c) });
   app.http('addSilence', { route: 'apps/{app}/silences', methods: ['POST'], authLevel: 'function', handler: (r, c) => registered().addSilence(r, c) });
   app.http('clearSilences', { route: 'apps/{app}/silences', methods: ['DELETE'], authLevel: 'function', handler: (r, c) => registered().clearSilences(r, c) });

@@ -3,7 +3,7 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../composition/services';
 import { getConfig } from '../config';
-import { reconcileApps } from '../activities/push/reconcileApps';
+import { parseImageReference, reconcileApps } from '../activities/push/reconcileApps';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 
@@ -23,10 +23,8 @@ export async function reconcile(_timer: Timer, context: InvocationContext): Prom
   const findings = await reconcileApps(
     { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher, now: () => new Date() },
     starter,
-    async (app) => {
-      const view = await services.containerApps.getApp(app.containerApp);
-      return /@(sha256:[a-f0-9]{64})$/.exec(view.image ?? '')?.[1];
-    },
+    async (app) => parseImageReference((await services.containerApps.getApp(app.containerApp)).image),
+    (app) => services.ledger.list(app),
   );
   for (const finding of findings) context.info(`reconcile ${finding.app}: ${finding.outcome}`);
 }

@@ -5,7 +5,9 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
+import type { DeploymentPhase } from '../domain/deployment';
 import { json, problem } from './http/problem';
+import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
 import { digestOfImage, servingRevision } from '../domain/rollout';
@@ -44,7 +46,9 @@ async function appSummary(name: string) {
   };
 }
 
-export async function getStatus(): Promise<HttpResponseInit> {
+export async function getStatus(request: Pick<HttpRequest, 'query'>): Promise<HttpResponseInit> {
+  const parsed = parseQuery(request, {});
+  if ('response' in parsed) return parsed.response;
   const services = getServices();
   const apps = await Promise.all(
     services.config.apps.apps.map(async (a) => {
@@ -96,17 +100,30 @@ export async function getDeployment(request: HttpRequest): Promise<HttpResponseI
   return json(200, record);
 }
 
+/** Every phase, for `?status=` (a record over the union, so the compiler keeps the list whole). */
+const PHASE_NAMES: Record<DeploymentPhase, true> = {
+  queued: true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
+  promoting: true, 'rolling-back': true, succeeded: true, 'rolled-back': true, failed: true, superseded: true, rejected: true,
+};
+const PHASES = Object.keys(PHASE_NAMES);
+
+/** `?app=` of a list: one of the configured apps. */
+export function appFilter(): QueryRule {
+  return { kind: 'oneOf', values: getServices().config.apps.apps.map((a) => a.name) };
+}
+
 export async function listDeployments(request: HttpRequest): Promise<HttpResponseInit> {
-  const app = request.query.get('app') ?? undefined;
-  const status = request.query.get('status') ?? undefined;
-  if (app && !getServices().config.apps.apps.some((a) => a.name === app)) return problem(404, 'Unknown app', `no app named "${app}"`, 'app');
+  const parsed = parseQuery(request, { app: appFilter(), status: { kind: 'oneOf', values: PHASES } });
+  if ('response' in parsed) return parsed.response;
+  const { app, status } = parsed.query;
   const deployments = await getServices().deployments.list({ app, phase: status, limit: 100 });
   return json(200, { deployments });
 }
 
 export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const app = request.query.get('app') ?? undefined;
-  const events = await getServices().deliveries.list({ app, limit: 200 });
+  const parsed = parseQuery(request, { app: appFilter() });
+  if ('response' in parsed) return parsed.response;
+  const events = await getServices().deliveries.list({ app: parsed.query.app, limit: 200 });
   return json(200, { events });
 }
 

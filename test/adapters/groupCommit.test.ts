@@ -6,7 +6,8 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
+import type { RunningAzurite } from '../../devhost/azurite';
+import { claimStorage } from '../support/sharedServices';
 import { batchesByPartition, GroupCommitWriter } from '../../src/adapters/storage/groupCommit';
 import { DeliveryStore } from '../../src/adapters/storage/deliveryStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
@@ -40,7 +41,7 @@ describe('GroupCommitWriter on Azurite', () => {
   let failNext = 0;
 
   beforeAll(async () => {
-    azurite = await startAzurite();
+    azurite = await claimStorage();
     // A pass-through in front of Azurite's Table endpoint: counts requests, can fail one.
     const target = new URL(azurite.tableEndpoint);
     proxy = http.createServer((req, res) => {
@@ -60,7 +61,7 @@ describe('GroupCommitWriter on Azurite', () => {
     });
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
     const port = (proxy.address() as AddressInfo).port;
-    const endpoint = `http://127.0.0.1:${port}/devstoreaccount1`;
+    const endpoint = `http://127.0.0.1:${port}${target.pathname}`;
     tables = new TableProvider({ connectionString: azurite.connectionString.replace(/TableEndpoint=[^;]+/, `TableEndpoint=${endpoint}`) });
   });
 

@@ -1,13 +1,16 @@
 /**
- * Real pieces for backup tests: a throwaway PostgreSQL (with a password-authenticated role, so
- * PGPASSWORD is really exercised), Azurite, and the HTTPS simulator with Key Vault and Jobs.
+ * Real pieces for backup tests: PostgreSQL (with a password-authenticated role, so PGPASSWORD is
+ * really exercised), Azurite, and the HTTPS simulator with Key Vault and Jobs. PostgreSQL and
+ * Azurite are the test run's shared ones (test/support/sharedServices.ts): the suite's databases
+ * carry a prefix of its own (`kit.db(name)`), its role a name of its own, its storage an account of its own.
  */
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
+import { randomBytes } from 'node:crypto';
+import type { RunningAzurite } from '../../devhost/azurite';
 import { createJobsModule, type JobsModule } from '../../simulators/arm/jobs';
 import { createKeyVaultModule, type KeyVaultModule } from '../../simulators/keyvault/keyVaultModule';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
@@ -15,7 +18,8 @@ import { BackupBlobStore } from '../../src/adapters/backupStore/backupBlobStore'
 import { BackupRecordStore } from '../../src/adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
 import { RunnerEnv } from '../../src/domain/backup';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import type { TestPostgres } from '../support/postgres';
+import { claimDatabase, claimStorage } from '../support/sharedServices';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const RUNNER = path.join(REPO_ROOT, 'dist', 'src', 'backup', 'runnerCli.js');
@@ -30,17 +34,24 @@ export interface BackupKit {
   blobs: BackupBlobStore;
   records: BackupRecordStore;
   tables: TableProvider;
-  /** A role with a password (scram), CREATEDB, and the connection string using it. */
+  /** A role with a password (scram), CREATEDB, and the connection string using it (to `kit.db(db)`). */
   role: { name: string; password: string; connectionString: (db: string) => string };
+  /** The PostgreSQL name of this suite's database `name`. */
+  db(name: string): string;
+  /** The superuser's connection string to this suite's database `name`. */
+  adminConnectionString(name: string): string;
   stop(): Promise<void>;
 }
 
 export async function startBackupKit(): Promise<BackupKit> {
-  const [pg, azurite] = await Promise.all([startPostgres(), startAzurite()]);
+  const [pg, azurite] = await Promise.all([claimDatabase(), claimStorage()]);
   const keyVault = createKeyVaultModule();
   const jobs = createJobsModule({ lro: { retryAfterSeconds: 0 } });
   const sim = await startSimulator({ modules: [keyVault, jobs] });
-  const role = { name: 'hm_backup', password: 'S3cret-pa55word-xyzzy', connectionString: (db: string) => `postgres://hm_backup:S3cret-pa55word-xyzzy@127.0.0.1:${pg.port}/${db}` };
+  const suffix = randomBytes(3).toString('hex');
+  const db = (name: string): string => `${name}_${suffix}`;
+  const roleName = `hm_backup_${suffix}`;
+  const role = { name: roleName, password: 'S3cret-pa55word-xyzzy', connectionString: (name: string) => `postgres://${roleName}:S3cret-pa55word-xyzzy@127.0.0.1:${pg.port}/${db(name)}` };
   await requirePassword(pg, role.name, role.password);
   const tables = new TableProvider({ connectionString: azurite.connectionString });
   return {
@@ -53,10 +64,16 @@ export async function startBackupKit(): Promise<BackupKit> {
     blobs: new BackupBlobStore({ connectionString: azurite.connectionString }, CONTAINER),
     records: new BackupRecordStore(tables),
     role,
+    db,
+    adminConnectionString: (name) => `postgres://${pg.user}@${pg.host}:${pg.port}/${db(name)}`,
     async stop() {
       await sim.stop().catch(() => undefined);
       await azurite.stop().catch(() => undefined);
+      const created = await sql(pg.connectionString, `SELECT datname FROM pg_database WHERE datname LIKE '%\\_${suffix}'`).catch(() => []);
+      for (const row of created) await sql(pg.connectionString, `DROP DATABASE IF EXISTS ${String(row.datname)} WITH (FORCE)`).catch(() => undefined);
+      await sql(pg.connectionString, `DROP OWNED BY ${roleName}`).catch(() => undefined);
       await pg.stop().catch(() => undefined);
+      await sql(`postgres://${pg.user}@${pg.host}:${pg.port}/postgres`, `DROP ROLE IF EXISTS ${roleName}`).catch(() => undefined);
     },
   };
 }
@@ -86,9 +103,10 @@ export async function sql(connectionString: string, text: string): Promise<Array
   }
 }
 
-export async function createDatabase(kit: BackupKit, name: string, seedSql: string): Promise<void> {
-  await sql(kit.pg.connectionString, `CREATE DATABASE ${name} OWNER ${kit.role.name}`);
-  await sql(kit.role.connectionString(name), seedSql);
+/** Creates this suite's database `name` (`kit.db(name)` in PostgreSQL), owned by the role; seeds it unless `seedSql` is empty. */
+export async function createDatabase(kit: BackupKit, name: string, seedSql = ''): Promise<void> {
+  await sql(kit.pg.connectionString, `CREATE DATABASE ${kit.db(name)} OWNER ${kit.role.name}`);
+  if (seedSql) await sql(kit.role.connectionString(name), seedSql);
 }
 
 export const SEED_SQL = `

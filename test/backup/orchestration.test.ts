@@ -18,6 +18,7 @@ import { createDurableExtension } from '../../devhost/durable';
 import { durableClientBindingData } from '../../devhost/durable/clientBinding';
 import { backupJobContainer } from '../../src/backup/backupJobContainer';
 import { backupBlobName, RunnerEnv } from '../../src/domain/backup';
+import { ControllableClock } from '../../devhost/clock';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
 
@@ -44,6 +45,8 @@ async function startAlertReceiver(): Promise<typeof alerts> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 let host: RunningDevhost;
+/** Runs with real time; a test skips what is only a wait (a deadline) by moving it forward. */
+const clock = new ControllableClock();
 const FUNCTION_KEY = `fk-${randomUUID()}`;
 let hubName: string;
 const durableLog: string[] = [];
@@ -98,7 +101,7 @@ function runnerPid(backupId: string): number | undefined {
 
 /** Holds an ACCESS EXCLUSIVE lock on a table: pg_dump waits for it, so the backup "never finishes". */
 async function lockTable(): Promise<Client> {
-  const client = new Client({ connectionString: kit.pg.connectionString.replace(/\/postgres$/, '/shop') });
+  const client = new Client({ connectionString: kit.adminConnectionString('shop') });
   await client.connect();
   await client.query('BEGIN');
   await client.query('LOCK TABLE orders IN ACCESS EXCLUSIVE MODE');
@@ -171,6 +174,7 @@ beforeAll(async () => {
     entry: ENTRY,
     port: 0,
     settings,
+    clock,
     storage: { connectionString: kit.azurite.connectionString },
     extensions: [createDurableExtension({ hubName, log: (m) => durableLog.push(m) })],
     hostJsonPath: path.join(REPO_ROOT, 'host.json'),
@@ -204,9 +208,10 @@ describe('backup orchestration end to end', () => {
     expect(await kit.records.getClaim('shop')).toBeUndefined();
   });
 
-  it('unknown database: 404 naming the field, for POST and GET', async () => {
+  it('unknown database: 404 for POST, 400 naming the query parameter and the allowed values for the list', async () => {
     expect(await api('POST', 'backups/nope')).toMatchObject({ status: 404, body: { field: 'database' } });
-    expect(await api('GET', 'backups?database=nope')).toMatchObject({ status: 404, body: { field: 'database' } });
+    expect(await api('GET', 'backups?database=nope')).toMatchObject({ status: 400, body: { field: 'database', detail: 'database must be one of: shop' } });
+    expect(await api('GET', 'backups?db=shop')).toMatchObject({ status: 400, body: { field: 'db', detail: expect.stringContaining('accepted: database') } });
     expect((await api('GET', 'backups/20990101T000000Z-000000')).status).toBe(404);
   });
 
@@ -250,6 +255,9 @@ describe('backup orchestration end to end', () => {
         instanceId: second,
         input: { database: 'shop', trigger: 'pre-migration', deploymentId: 'dep-8b', timing: { deadlineMinutes: 0.2, minPollSeconds: 1, maxPollSeconds: 2, graceSeconds: 60 } },
       });
+      // Both wait for a record that never comes: once the joiner is in, skip to past their 12 s deadline.
+      await eventually('the joiner to cover its migration', async () => ((await kit.records.get('shop', claim.backupId))?.coversMigration ? true : undefined));
+      clock.advanceBy(15_000);
       expect(await orchestrationOutput(second)).toMatchObject({ backupId: claim.backupId, joined: true, state: 'Failed' });
       expect(await kit.records.get('shop', claim.backupId)).toMatchObject({ coversMigration: true });
 

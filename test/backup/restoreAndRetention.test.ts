@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { createBackupActivities } from '../../src/activities/backup/createBackupActivities';
+import { BackupIndex } from '../../src/adapters/backupStore/backupIndex';
 import { backupBlobName } from '../../src/domain/backup';
 import { CONTAINER, createDatabase, REPO_ROOT, runnerEnv, runRunner, SEED_SQL, sql, startBackupKit, tableContents, type BackupKit } from './backupTestKit';
 
@@ -41,7 +42,7 @@ describe('restore CLI', () => {
   const storageEnv = () => ({ AzureWebJobsStorage: kit.azurite.connectionString, HARBORMASTER_BACKUP_CONTAINER: CONTAINER });
 
   it('restores a backup into a new database with --target; the password never reaches pg_restore\'s argv or the output', async () => {
-    await sql(kit.pg.connectionString, `CREATE DATABASE shop_copy OWNER ${kit.role.name}`);
+    await createDatabase(kit, 'shop_copy');
     const run = await restoreCli(['shop', ids[2], '--target', kit.role.connectionString('shop_copy')], storageEnv());
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
@@ -51,7 +52,7 @@ describe('restore CLI', () => {
   });
 
   it('--target-env reads the connection string from the environment', async () => {
-    await sql(kit.pg.connectionString, `CREATE DATABASE shop_copy2 OWNER ${kit.role.name}`);
+    await createDatabase(kit, 'shop_copy2');
     const run = await restoreCli(['shop', ids[1], '--target-env', 'RESTORE_TARGET'], { ...storageEnv(), RESTORE_TARGET: kit.role.connectionString('shop_copy2') });
     expect(run.code).toBe(0);
     expect((await sql(kit.role.connectionString('shop_copy2'), 'SELECT count(*)::int AS n FROM orders'))[0].n).toBe(2000);
@@ -73,6 +74,7 @@ describe('retention applied', () => {
     const activities = createBackupActivities({
       databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 1, daily: 0, weekly: 0, monthly: 0, preMigrationMinAgeDays: 7 } }],
       records: kit.records,
+      index: new BackupIndex(kit.tables),
       blobs: kit.blobs,
       launcher: { start: () => Promise.reject(new Error('retention starts no job')), get: () => Promise.resolve(undefined), stop: () => Promise.resolve() },
       channelsFor: () => [],
@@ -99,6 +101,7 @@ describe('freshness alerts', () => {
     const activities = createBackupActivities({
       databases: [{ name: 'shop', connectionStringSecret: 'shop-db', schedule: '0 0 2 * * *', retention: { keepLast: 7, daily: 7, weekly: 4, monthly: 6, preMigrationMinAgeDays: 7 } }],
       records: kit.records,
+      index: new BackupIndex(kit.tables),
       blobs: kit.blobs,
       launcher: { start: () => Promise.reject(new Error('no job')), get: () => Promise.resolve(undefined), stop: () => Promise.resolve() },
       channelsFor: () => ['ops'],

@@ -3,12 +3,14 @@
  * streamed into Azurite, verified, recorded; and its failures leave nothing partial.
  */
 import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { parseConnectionString } from '../../src/backup/pgConnection';
 import { restoreArchive } from '../../src/backup/restoreArchive';
 import { backupBlobName } from '../../src/domain/backup';
-import { createDatabase, killedMidStreamBinDir, runnerEnv, runRunner, SEED_SQL, sql, startBackupKit, tableContents, type BackupKit } from './backupTestKit';
+import { createDatabase, killedMidStreamBinDir, runnerEnv, runRunner, SEED_SQL, startBackupKit, tableContents, type BackupKit } from './backupTestKit';
 
 let kit: BackupKit;
 
@@ -58,7 +60,7 @@ describe('backup runner', () => {
     const backupId = '20250115T030000Z-bbbbbb';
     expect((await runRunner(runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' }))).code).toBe(0);
     const record = await kit.records.get('shop', backupId);
-    await sql(kit.pg.connectionString, `CREATE DATABASE shop_restored OWNER ${kit.role.name}`);
+    await createDatabase(kit, 'shop_restored');
     const outcome = await restoreArchive(kit.blobs, record!.blobName!, record!.sha256, { connection: parseConnectionString(kit.role.connectionString('shop_restored')) });
     expect(outcome.checksumMatches).toBe(true);
     expect(await tableContents(kit.role.connectionString('shop_restored'))).toEqual(await tableContents(kit.role.connectionString('shop')));
@@ -112,16 +114,29 @@ describe('backup runner', () => {
 
   it('storage errors: with the blob service refusing, the runner exits 1 and leaves no blob', async () => {
     const backupId = '20250115T080000Z-abcdef';
-    // Table storage works (the record is written), blob storage points at a closed port.
-    const env = runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' });
-    env.AzureWebJobsStorage = env.AzureWebJobsStorage.replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, 'BlobEndpoint=http://127.0.0.1:1');
-    const run = await runRunner(env);
-    expect(run.code).toBe(1);
-    const record = await kit.records.get('shop', backupId);
-    expect(record?.state).toBe('Failed');
-    expect(record?.reason).toMatch(/uploading the archive failed|ECONNREFUSED/);
-    expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
-  }, 120_000);
+    // Table storage works (the record is written); the blob service refuses every request with a
+    // 403, as a storage account whose key or role no longer allows writes does (not retried, so
+    // the failure is immediate; a closed port fails the same way after the SDK's retries).
+    const refusing = http.createServer((req, res) => {
+      req.resume();
+      res.writeHead(403, { 'content-type': 'application/xml', 'x-ms-error-code': 'AuthorizationPermissionMismatch' });
+      res.end('<?xml version="1.0" encoding="utf-8"?><Error><Code>AuthorizationPermissionMismatch</Code><Message>This request is not authorized to perform this operation using this permission.</Message></Error>');
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    try {
+      const env = runnerEnv(kit, { database: 'shop', backupId, secret: 'shop-db' });
+      const { port } = refusing.address() as AddressInfo;
+      env.AzureWebJobsStorage = env.AzureWebJobsStorage.replace(/BlobEndpoint=http:\/\/127\.0\.0\.1:\d+/, `BlobEndpoint=http://127.0.0.1:${port}`);
+      const run = await runRunner(env);
+      expect(run.code).toBe(1);
+      const record = await kit.records.get('shop', backupId);
+      expect(record?.state).toBe('Failed');
+      expect(record?.reason).toMatch(/uploading the archive failed: .*403|AuthorizationPermissionMismatch/);
+      expect(await kit.blobs.exists(backupBlobName('shop', backupId))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+  });
 
   it('bad settings exit 2 naming the variable', async () => {
     const env = runnerEnv(kit, { database: 'shop', backupId: 'x', secret: 'shop-db' });

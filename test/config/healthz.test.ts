@@ -1,13 +1,17 @@
 import net from 'node:net';
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { startAzurite, DEVSTORE_ACCOUNT_KEY, DEVSTORE_ACCOUNT_NAME, type RunningAzurite } from '../../devhost/azurite';
+import { DEVSTORE_ACCOUNT_KEY, DEVSTORE_ACCOUNT_NAME, type RunningAzurite } from '../../devhost/azurite';
+import { claimStorage } from '../support/sharedServices';
 import { createTableStorageProbe } from '../../src/adapters/storage/storageProbe';
 import { loadAppsConfig, readSettings, type HarbormasterConfig } from '../../src/config';
 import { createHealthzHandler, type HealthzBody } from '../../src/functions/healthz';
 import { EXAMPLE_CONFIG } from './configFiles';
 
+/** The account is the last segment of an Azurite endpoint (path-style). */
+const accountOf = (endpoint: string): string => endpoint.slice(endpoint.lastIndexOf('/') + 1);
+
 function tableConnectionString(tableEndpoint: string): string {
-  return `DefaultEndpointsProtocol=http;AccountName=${DEVSTORE_ACCOUNT_NAME};AccountKey=${DEVSTORE_ACCOUNT_KEY};TableEndpoint=${tableEndpoint};`;
+  return `DefaultEndpointsProtocol=http;AccountName=${accountOf(tableEndpoint)};AccountKey=${DEVSTORE_ACCOUNT_KEY};TableEndpoint=${tableEndpoint};`;
 }
 
 /** A port nothing listens on: bind one, note it, close it. */
@@ -30,7 +34,7 @@ function invoke(handler: ReturnType<typeof createHealthzHandler>) {
 describe('GET /api/healthz', () => {
   let azurite: RunningAzurite;
   beforeAll(async () => {
-    azurite = await startAzurite();
+    azurite = await claimStorage();
   });
   afterAll(async () => {
     await azurite?.stop();
@@ -50,7 +54,7 @@ describe('GET /api/healthz', () => {
     });
     const text = JSON.stringify(body);
     expect(text).not.toContain(DEVSTORE_ACCOUNT_KEY);
-    expect(text).not.toContain(DEVSTORE_ACCOUNT_NAME);
+    expect(text).not.toContain(accountOf(azurite.tableEndpoint));
     expect(response.headers).toEqual({ 'cache-control': 'no-store' });
   });
 
@@ -85,7 +89,7 @@ describe('GET /api/healthz', () => {
 
   it('reports an HTTP refusal by status and storage error code only (wrong account key)', async () => {
     const wrongKey = Buffer.from('not-the-account-key-at-all-0123456789').toString('base64');
-    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${DEVSTORE_ACCOUNT_NAME};AccountKey=${wrongKey};TableEndpoint=${azurite.tableEndpoint};`;
+    const connectionString = `DefaultEndpointsProtocol=http;AccountName=${accountOf(azurite.tableEndpoint)};AccountKey=${wrongKey};TableEndpoint=${azurite.tableEndpoint};`;
     const response = await invoke(createHealthzHandler({ storage: createTableStorageProbe({ connectionString }), config }));
     expect(response.status).toBe(503);
     const storage = (response.jsonBody as HealthzBody).checks.storage;

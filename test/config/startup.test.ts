@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { HttpRequest, InvocationContext } from '@azure/functions';
-import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
+import type { RunningAzurite } from '../../devhost/azurite';
+import { claimStorage } from '../support/sharedServices';
 import { loadApp, type RegisteredFunction } from '../../devhost/functionsCore';
 import { healthz, type HealthzBody } from '../../src/functions/healthz';
 import { REPO_ROOT, exampleDocument, makeTempDir, writeTempConfig } from './configFiles';
@@ -52,7 +53,7 @@ describe('start-up with a valid configuration', () => {
   let azurite: RunningAzurite;
   const saved = { ...process.env };
   beforeAll(async () => {
-    azurite = await startAzurite();
+    azurite = await claimStorage();
     Object.assign(process.env, localValues, { AzureWebJobsStorage: azurite.connectionString });
   });
   afterAll(async () => {

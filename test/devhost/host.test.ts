@@ -12,6 +12,7 @@ import type { DevhostExtension, HostContext } from '../../devhost/extension';
 import type { CoreBinding, RegisteredFunction } from '../../devhost/functionsCore';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { FIXTURE_APPS, LogCapture, waitFor } from './devhostTestSupport';
+import { claimStorage } from '../support/sharedServices';
 
 const FUNCTION_KEY = 'fn-key-1234567890';
 const MASTER_KEY = 'master-key-0987654321';
@@ -68,6 +69,7 @@ beforeAll(async () => {
     entry: path.join(FIXTURE_APPS, 'httpTimerApp', 'index.js'),
     port: 0,
     settings: { DEVHOST_FUNCTION_KEY: FUNCTION_KEY, DEVHOST_MASTER_KEY: MASTER_KEY, FIXTURE_SETTING: 'from-settings' },
+    storage: { connectionString: (await claimStorage()).connectionString },
     clock,
     extensions: [extension],
     hostJsonPath: path.resolve(__dirname, '..', '..', '..', 'host.json'),

@@ -14,7 +14,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { Agent, request } from 'undici';
-import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
 import { LOCAL_BACKUP_JOB, LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
 import { ENTRY, QUIET_TIMERS, eventually, startScenarioStack, succeededCalls } from './scenarioKit';
 
@@ -33,23 +32,20 @@ function freePort(): Promise<number> {
 }
 
 describe('devhost killed mid-pipeline and restarted', () => {
-  let azurite: RunningAzurite;
   let stack: LocalStack;
   let dir: string;
   const children: ChildProcess[] = [];
 
   beforeAll(async () => {
-    azurite = await startAzurite();
     dir = mkdtempSync(path.join(tmpdir(), 'hm-crash-'));
     // The stack's simulator, PostgreSQL and settings; its in-process devhost steps aside for the child.
-    stack = await startScenarioStack('scenarios.crash.json', { settings: { ...QUIET_TIMERS, AzureWebJobsStorage: azurite.connectionString } });
+    stack = await startScenarioStack('scenarios.crash.json', { settings: { ...QUIET_TIMERS } });
     await stack.devhost.stop();
   }, 120_000);
 
   afterAll(async () => {
     for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     await stack?.stop();
-    await azurite?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -107,7 +103,7 @@ describe('devhost killed mid-pipeline and restarted', () => {
   it('completes the deployment; the backup and the migration ran once and one revision was created', async () => {
     const hubName = `crash${Date.now().toString(36)}`;
     const settingsFile = path.join(dir, 'settings.json');
-    writeFileSync(settingsFile, JSON.stringify({ ...stack.settings, AzureWebJobsStorage: azurite.connectionString }), { mode: 0o600 });
+    writeFileSync(settingsFile, JSON.stringify(stack.settings), { mode: 0o600 });
     const port = await freePort();
     const first = await startChild(settingsFile, hubName, port);
 

@@ -1,9 +1,10 @@
 /**
  * Failure cases of the pipeline on the local stack: a migration that fails, an image built for
  * the wrong platform, ARM throttling and server errors in bursts, and a push whose webhook was
- * lost (caught by the reconcile timer). The unhealthy image rolled back is phoenixApp's.
+ * lost (caught by the reconcile timer, for exact and glob policies). The unhealthy image rolled back is phoenixApp's.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
+import { initialTagFor } from '../../devhost/localStack/seedLocalAzure';
 import {
   QUIET_TIMERS,
   deploymentsOf,
@@ -13,14 +14,22 @@ import {
   stepOutcomes,
   succeededCalls,
   waitForDeploymentOf,
+  waitUntilIdle,
 } from './scenarioKit';
 
 describe('pipeline failure cases', () => {
   let stack: LocalStack;
+  const userLogs: string[] = [];
 
   beforeAll(async () => {
     // The backup job named by the settings, as a settings file would (the stack seeds it there).
-    stack = await startScenarioStack('scenarios.failures.json', { settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' } });
+    stack = await startScenarioStack('scenarios.failures.json', {
+      settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' },
+      log: (line) => {
+        const l = line as { category?: string; msg?: string };
+        if (l.category === 'user' && typeof l.msg === 'string') userLogs.push(l.msg);
+      },
+    });
   }, 120_000);
 
   afterAll(async () => {
@@ -136,6 +145,23 @@ describe('pipeline failure cases', () => {
     expect((body.events as any[]).filter((e) => e.digest === digest).map((e) => [e.source, e.decision])).toEqual([['reconcile', 'started']]);
   });
 
+  it('never reconciles a digest the release ledger knows failed, even one the delivery log never heard of', async () => {
+    // Deployed by hand (no webhook, so no delivery), failed, rolled back: only the ledger knows.
+    const bad = pushWithoutWebhook(stack, 'reconcile-app', 'stable', 'unhealthy');
+    const requested = await stack.api('POST', '/apps/reconcile-app/deploy', { digest: bad.digest });
+    expect(requested.status).toBe(202);
+    expect((await waitForDeploymentOf(stack, 'reconcile-app', bad.digest)).phase).toBe('rolled-back');
+    await waitUntilIdle(stack, 'reconcile-app');
+    const { body: events } = await stack.api('GET', '/events?app=reconcile-app');
+    expect((events.events as any[]).some((e) => e.digest === bad.digest)).toBe(false);
+    const { body: ledger } = await stack.api('GET', '/apps/reconcile-app/releases');
+    expect(ledger.releases.find((r: any) => r.digest === bad.digest).verdict).toBe('failed');
+
+    await stack.devhost.fire('reconcile');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect((await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === bad.digest)).toHaveLength(1);
+  });
+
   it('does not redeploy, on the reconcile timer, an image that was rolled back', async () => {
     const bad = stack.push('reconcile-app', 'stable', 'unhealthy');
     const failed = await waitForDeploymentOf(stack, 'reconcile-app', bad.digest);
@@ -150,5 +176,22 @@ describe('pipeline failure cases', () => {
       const { body } = await stack.api('GET', '/apps/reconcile-app');
       return body.running === undefined ? true : undefined;
     });
+  });
+
+  it('reconciles a glob app before its first deployment: the tag it runs is tracked, and a lost re-push of that tag is deployed', async () => {
+    // fail-platform (glob "main-*") was never deployed by Harbormaster: its pushes were refused at verify.
+    const reconciled = async (): Promise<string> => {
+      const from = userLogs.length;
+      await stack.devhost.fire('reconcile');
+      return eventually('the reconcile finding of fail-platform', async () => userLogs.slice(from).find((m) => m.startsWith('reconcile fail-platform:')));
+    };
+    expect(await reconciled()).toBe('reconcile fail-platform: up to date');
+
+    const { digest } = pushWithoutWebhook(stack, 'fail-platform', initialTagFor(stack.apps.apps.find((a) => a.name === 'fail-platform')!));
+    expect(await reconciled()).toMatch(/^reconcile fail-platform: started/);
+    const deployment = await waitForDeploymentOf(stack, 'fail-platform', digest);
+    expect(deployment).toMatchObject({ phase: 'succeeded', source: 'reconcile', image: { tag: 'main-initial' } });
+    await waitUntilIdle(stack, 'fail-platform');
+    expect(await reconciled()).toBe('reconcile fail-platform: up to date');
   });
 });

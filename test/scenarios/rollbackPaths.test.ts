@@ -6,7 +6,7 @@
  * past its deadline is stopped before the deployment ends.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, eventually, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 async function releasesOf(stack: LocalStack, app: string): Promise<{ serving: any; releases: any[] }> {
   const { body } = await stack.api('GET', `/apps/${app}/releases`);
@@ -65,14 +65,19 @@ describe('rollback paths', () => {
 
   it('migration.rollback down: the failed release runs its own down migration once, after traffic moved back', async () => {
     const startsBefore = succeededCalls(stack, 'Jobs_Start');
+    const since = stack.simulator.requests.length;
+    const traffic = recordTrafficChanges(stack, 'down-app');
     const pushed = stack.push('down-app', 'main-2', 'unhealthy');
     const ended = await waitForDeploymentOf(stack, 'down-app', pushed.digest, 120_000);
     expect(ended.phase).toBe('rolled-back');
     expect(stepOutcomes(ended)).toMatchObject({ migration: 'succeeded', rollback: 'succeeded', 'down-migration': 'succeeded' });
-    const rollbackEnd = ended.steps.find((s: any) => s.step === 'rollback').endedAt;
-    const downStart = ended.steps.find((s: any) => s.step === 'down-migration').startedAt;
-    expect(Date.parse(downStart)).toBeGreaterThanOrEqual(Date.parse(ended.steps.find((s: any) => s.step === 'health-wait').endedAt));
-    expect(rollbackEnd).toBeDefined();
+    expect(ended.steps.find((s: any) => s.step === 'rollback').detail).toMatch(/down migration of .* ran/);
+    // The down migration started after traffic was back on the previous revision.
+    const restored = traffic.find((t) => t.traffic.length === 1 && t.traffic[0].weight === 100 && !String(t.traffic[0].revisionName).includes('hm-'));
+    const jobStarts = stack.simulator.requests.slice(since).filter((r) => r.operation === 'Jobs_Start' && r.status < 300);
+    expect(restored).toBeDefined();
+    expect(jobStarts).toHaveLength(2);
+    expect(jobStarts[1].at).toBeGreaterThanOrEqual(restored!.at);
     // The migration and its down migration: two job starts, no more.
     expect(succeededCalls(stack, 'Jobs_Start', startsBefore)).toBe(2);
     const failed = (await releasesOf(stack, 'down-app')).releases.find((r) => r.digest === pushed.digest);

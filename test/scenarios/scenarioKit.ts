@@ -8,19 +8,45 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../devhost/localStack/localStack';
 import { parseBehaviour } from '../../simulators/imageCatalog';
+import { claimDatabase, claimStorage } from '../support/sharedServices';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
 
+/**
+ * The local stack of one scenario suite. Storage is a storage account of the suite's own and
+ * PostgreSQL a database of its own, both in the services the test run shares
+ * (test/support/sharedServices.ts), unless `options` says otherwise.
+ */
 export async function startScenarioStack(configFile: string, options: Partial<LocalStackOptions> = {}): Promise<LocalStack> {
-  return startLocalStack({
-    entry: ENTRY,
-    configPath: path.join(REPO_ROOT, 'test', 'fixtures', 'config', configFile),
-    stateDir: mkdtempSync(path.join(tmpdir(), 'hm-scenario-')),
-    hubName: `scenario${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
-    log: () => undefined,
-    ...options,
-  });
+  const storage = options.settings?.AzureWebJobsStorage ? undefined : await claimStorage();
+  const database = options.postgres || options.withPostgres === false ? undefined : await claimDatabase();
+  const release = async (): Promise<void> => {
+    await database?.stop();
+    await storage?.stop();
+  };
+  try {
+    const stack = await startLocalStack({
+      entry: ENTRY,
+      configPath: path.join(REPO_ROOT, 'test', 'fixtures', 'config', configFile),
+      stateDir: mkdtempSync(path.join(tmpdir(), 'hm-scenario-')),
+      hubName: `scenario${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
+      log: () => undefined,
+      ...options,
+      ...(database ? { postgres: database } : {}),
+      settings: { ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}), ...options.settings },
+    });
+    return {
+      ...stack,
+      stop: async () => {
+        await stack.stop();
+        await release();
+      },
+    };
+  } catch (error) {
+    await release();
+    throw error;
+  }
 }
 
 /** Polls `check` until it returns a value, or fails with the last thing seen. */

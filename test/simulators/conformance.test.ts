@@ -1,5 +1,5 @@
 /**
- * Conformance with the official Microsoft.App examples (/work/shared/fixtures/arm, see SOURCES.md): the same
+ * Conformance with the official Microsoft.App examples (test/fixtures/samples/arm, see its SOURCES.md): the same
  * request, sent through the real @azure/arm-appcontainers client, gets the example's status code, LRO headers
  * and response shape (every property path of the example exists in the answer with the same JSON type).
  * Revision names differ from the examples on purpose: Azure names revisions `<app>--<suffix>`; the older
@@ -14,7 +14,7 @@ import { waitFor } from './simHelpers';
 
 jest.setTimeout(120_000);
 
-const FIXTURES = process.env.HARBORMASTER_FIXTURES ?? path.resolve(__dirname, '../../../../shared/fixtures/arm');
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'arm');
 type Json = Record<string, unknown>;
 interface Example { parameters: Json; responses: Record<string, { headers?: Record<string, string>; body?: Json }> }
 const example = (name: string): Example => JSON.parse(fs.readFileSync(path.join(FIXTURES, name), 'utf8')) as Example;

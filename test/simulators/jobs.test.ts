@@ -9,7 +9,8 @@ import { createJobsModule, type JobsModule } from '../../simulators/arm/jobs';
 import { InMemoryImageCatalog } from '../../simulators/imageCatalog';
 import { JOB_BEHAVIOUR_METADATA_KEY } from '../../simulators/jobs/jobBehaviour';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
-import { startPostgres, type TestPostgres } from '../support/postgres';
+import type { TestPostgres } from '../support/postgres';
+import { claimDatabase } from '../support/sharedServices';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
 const RG = 'rg-jobs';
@@ -62,7 +63,7 @@ function logsOf(job: string, execution: string): Promise<{ status: string; exitC
 }
 
 beforeAll(async () => {
-  postgres = await startPostgres();
+  postgres = await claimDatabase();
   jobs = createJobsModule({ imageCatalog: catalog, lro: { retryAfterSeconds: 0 } });
   sim = await startSimulator({ modules: [jobs] });
   client = new ContainerAppsAPIClient(sim.credential, SUBSCRIPTION, { endpoint: sim.url, tlsOptions: sim.tlsOptions });

@@ -11,7 +11,7 @@ import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { createJobsModule } from '../../simulators/arm/jobs';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
 
-const FIXTURES = '/work/shared/fixtures/arm';
+const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'arm');
 
 interface Example {
   parameters: Record<string, any>;

@@ -15,12 +15,16 @@ import { MonitorMetricsReader } from '../../src/adapters/metrics/monitorMetricsR
 import { NotificationDispatcher } from '../../src/adapters/notify/notificationDispatcher';
 import { AppStateStore } from '../../src/adapters/storage/appStateStore';
 import { HealthHistoryStore } from '../../src/adapters/storage/healthHistoryStore';
+import { BackupIndex } from '../../src/adapters/backupStore/backupIndex';
+import { BackupRecordStore } from '../../src/adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
+import { createBackupAgeReader } from '../../src/activities/sweep/backupAges';
 import { createHealthSweep, type HealthSweep, type SweepReport } from '../../src/activities/sweep/healthSweep';
 import type { SweepHistoryRecord } from '../../src/activities/sweep/sweepRecords';
 import { parseAppsConfig, type AppsConfigInput } from '../../src/config';
 import { createHealthSweepHandlers, type HealthSweepHandlers } from '../../src/functions/healthSweep';
-import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
+import type { RunningAzurite } from '../../devhost/azurite';
+import { claimStorage } from '../support/sharedServices';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
 import { appModel, armClient, getText, RG, SUB, waitFor, waitForRevision } from '../simulators/simHelpers';
 
@@ -42,6 +46,8 @@ let agent: ReturnType<typeof createHttpAgent>;
 let sweep: HealthSweep;
 let handlers: HealthSweepHandlers;
 let appState: AppStateStore;
+let tables: TableProvider;
+let sweepDeps: Parameters<typeof createHealthSweep>[0];
 /** The test's clock runs with real time (metrics are recorded in real time) plus the time it skipped. */
 let skippedMs = 0;
 const clock = (): Date => new Date(Date.now() + skippedMs);
@@ -62,7 +68,7 @@ function withMemory(model: ReturnType<typeof appModel>, memory: string): ReturnT
 }
 
 beforeAll(async () => {
-  [sim, azurite] = await Promise.all([startAzureSimulator({ lroRetryAfterSeconds: 0, gaugeIntervalMs: 200 }), startAzurite()]);
+  [sim, azurite] = await Promise.all([startAzureSimulator({ lroRetryAfterSeconds: 0, gaugeIntervalMs: 200 }), claimStorage()]);
   receiver = http.createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
@@ -100,11 +106,11 @@ beforeAll(async () => {
   });
   const sdk = { endpoint: sim.url, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 }, tlsOptions: { ca: [sim.caCertPem] } };
   agent = createHttpAgent({ connectTo: sim.ingress.connectToRule(), caCertPath: sim.caCertPath });
-  const tables = new TableProvider({ connectionString: azurite.connectionString });
+  tables = new TableProvider({ connectionString: azurite.connectionString });
   appState = new AppStateStore(tables);
   const secrets: Record<string, string> = { 'oncall-url': `${hookBase}/oncall`, 'chat-url': `${hookBase}/chat` };
   const dispatcher = new NotificationDispatcher(config.notifications, (name) => Promise.resolve(secrets[name]), agent);
-  sweep = createHealthSweep({
+  sweepDeps = {
     apps: config.apps,
     channels: config.notifications,
     containerApps: new ArmContainerAppsGateway(sim.credential, { sdk }),
@@ -116,7 +122,8 @@ beforeAll(async () => {
     notify: (channels, n) => dispatcher.send(channels, n),
     clock,
     options: { concurrency: 4, alertReminderMinutes: 1, metricsTimeoutMs: 1_500 },
-  });
+  };
+  sweep = createHealthSweep(sweepDeps);
   handlers = createHealthSweepHandlers(sweep, clock);
 
   // Traffic for the metrics: the unhealthy app answers 503, which Monitor counts as 5xx.
@@ -235,7 +242,13 @@ test('a silence mutes alerts but not checks; recovery sends resolved to the chan
   const cleared = await handlers.clearSilences(new HttpRequest({ method: 'DELETE', url: 'http://localhost/api/apps/fat/silences', params: { app: 'fat' } }), new InvocationContext());
   expect(cleared).toMatchObject({ status: 200, jsonBody: { removed: [expect.objectContaining({ reason: 'resizing' })] } });
 
+  // Hysteresis: the first two healthy sweeps do not end the spell; the third does.
   received = [];
+  for (let i = 0; i < 2; i++) {
+    const healthyAgain = await sweep.sweepAll();
+    expect(outcome(healthyAgain, 'fat').verdict).toBe('healthy');
+    expect(outcome(healthyAgain, 'fat').notified).toBeUndefined();
+  }
   const recovered = await sweep.sweepAll();
   expect(outcome(recovered, 'fat')).toMatchObject({ verdict: 'healthy', notified: 'resolved' });
   await waitFor('resolved', async () => (received.some((r) => r.app === 'fat') ? true : undefined));
@@ -282,4 +295,82 @@ test('the health API: bounded history, unknown apps and bad input named', async 
   const unknown = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: 'http://localhost/api/apps/nope/health', params: { app: 'nope' } }), new InvocationContext());
   expect(unknown).toMatchObject({ status: 404, jsonBody: { field: 'app' } });
   expect(await sweep.getSummary('nope')).toBeUndefined();
+});
+
+test('the sweepApp activity sweeps one app now, judged, recorded and alerted like a scheduled sweep', async () => {
+  // `good` still serves the unhealthy revision its running deployment dep-1 rolled out (test above).
+  const before = { good: (await history('good')).history.length, sick: (await history('sick')).history.length };
+  const since = sim.requests.length;
+  received = [];
+
+  // Called by dep-1's own orchestration after it promoted: its `running` entry is not a rollout in progress.
+  const after = await handlers.sweepApp({ app: 'good', afterDeploymentId: 'dep-1' }, new InvocationContext());
+  // The endpoint answers 503 (and Monitor may already count those answers as 5xx): not healthy either way.
+  expect(after).toMatchObject({ app: 'good', notified: 'worse' });
+  expect(['degraded', 'unhealthy']).toContain(after.verdict);
+  const good = await history('good');
+  expect(good.history).toHaveLength(before.good + 1);
+  expect(good.history[0]).toMatchObject({ verdict: after.verdict, deploymentRunning: false });
+  expect(signal(good.history[0], 'endpoint')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/HTTP 503/) });
+  expect(good.current).toMatchObject({ verdict: after.verdict });
+  await waitFor('the alert of the one-app sweep', async () => (received.some((r) => r.app === 'good' && r.event === 'health.worse') ? true : undefined));
+
+  // Only that app was read and recorded.
+  const armPaths = sim.requests.slice(since).map((r) => r.path).filter((p) => /\/containerApps\//i.test(p));
+  expect(armPaths.length).toBeGreaterThan(0);
+  expect(armPaths.every((p) => /\/containerApps\/good(\/|$)/i.test(p))).toBe(true);
+  expect((await history('sick')).history).toHaveLength(before.sick);
+
+  // Another deployment still running: its revisions are the pipeline's to judge.
+  const during = await handlers.sweepApp({ app: 'good', afterDeploymentId: 'dep-0' }, new InvocationContext());
+  expect(during.error).toBeUndefined();
+  const judgedByPipeline = (await history('good')).history[0];
+  expect(judgedByPipeline).toMatchObject({ deploymentRunning: true });
+  expect(signal(judgedByPipeline, 'endpoint')).toMatchObject({ status: 'unknown', reason: expect.stringMatching(/^deployment running, judged by the pipeline/) });
+
+  expect(await handlers.sweepApp({ app: 'nope' }, new InvocationContext())).toEqual({ app: 'nope', error: 'no app named "nope"' });
+  await expect(handlers.sweepApp({ afterDeploymentId: 'x' }, new InvocationContext())).rejects.toThrow(/sweepApp needs \{ app: string/);
+});
+
+test('backups in the sweep: one read of the backup index per sweep; awaiting the first backup is information, a late one a warning', async () => {
+  const config = parseAppsConfig({
+    apps: [
+      app('shop-web', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'shop-db', notify: [] }),
+      app('shop-api', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'shop-db', notify: [] }),
+      app('ledger-web', { containerApp: { subscriptionId: SUB, resourceGroup: RG, name: 'fat' }, database: 'ledger-db', notify: [] }),
+    ],
+    databases: [
+      { name: 'shop-db', connectionStringSecret: 'shop-db', serverMajorVersion: 15, schedule: '0 0 2 * * *' },
+      { name: 'ledger-db', connectionStringSecret: 'ledger-db', serverMajorVersion: 15, schedule: '0 0 2 * * *' },
+    ],
+  });
+  const index = new BackupIndex(tables);
+  const reader = createBackupAgeReader({ index, databases: config.databases, now: clock });
+  let reads = 0;
+  const withBackups = createHealthSweep({ ...sweepDeps, apps: config.apps, channels: [], readBackupAges: () => (reads++, reader()) });
+
+  // First run: nothing backed up, nothing due yet (the databases are first watched now).
+  const first = await withBackups.sweepAll();
+  expect(reads).toBe(1);
+  expect(first.apps.map((a) => a.verdict)).toEqual(['healthy', 'healthy', 'healthy']);
+  const shop = (await history('shop-web')).history[0];
+  expect(signal(shop, 'backup-age')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup: no backup yet; the first scheduled one is due at \d{4}-\d\d-\d\dT02:00:00.000Z/) });
+  expect(await index.getWatchedSince('shop-db')).toBeDefined();
+
+  // ledger-db's newest verified backup is 30 h old: above the 26 h default, a warning.
+  const records = new BackupRecordStore(tables);
+  const createdAt = new Date(clock().getTime() - 30 * 3_600_000).toISOString();
+  await records.transition('ledger-db', '20250101T000000Z-0000aa', 'Complete', { backupId: '20250101T000000Z-0000aa', database: 'ledger-db', trigger: 'schedule', createdAt });
+  await withBackups.sweepAll();
+  expect(reads).toBe(2);
+  const ledger = (await history('ledger-web')).history[0];
+  expect(ledger.verdict).toBe('degraded');
+  expect(signal(ledger, 'backup-age')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/newest verified backup is 30\.\d h old \(above 26 h\)/) });
+  expect(signal((await history('shop-api')).history[0], 'backup-age')).toMatchObject({ status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup/) });
+
+  // The backup index unreadable: unknown, never an alarm, and the sweep goes on.
+  const broken = createHealthSweep({ ...sweepDeps, apps: config.apps, channels: [], readBackupAges: () => Promise.reject(new Error('table service down')) });
+  const report = await broken.sweepAll();
+  expect(report.apps.filter((a) => a.error)).toEqual([]);
+  expect(signal((await history('shop-web')).history[0], 'backup-age')).toMatchObject({ status: 'unknown', reason: 'could not read backups: table service down' });
 });

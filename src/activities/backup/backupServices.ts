@@ -7,6 +7,7 @@ import { createAzureClientOptions } from '../../adapters/azure/clientOptions';
 import { createCredential } from '../../adapters/azure/credential';
 import { BackupBlobStore, type BlobTarget } from '../../adapters/backupStore/backupBlobStore';
 import { ArmBackupJobLauncher, type BackupJobLauncher } from '../../adapters/backupStore/backupJobLauncher';
+import { BackupIndex } from '../../adapters/backupStore/backupIndex';
 import { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
 import { ArmJobsGateway } from '../../adapters/jobs/armJobsGateway';
 import { createBackupActivities, type BackupActivities } from './createBackupActivities';
@@ -46,6 +47,7 @@ export function createBackupServices(services: Services): BackupServices {
   const activities = createBackupActivities({
     databases: apps.databases,
     records,
+    index: new BackupIndex(services.tables),
     blobs,
     launcher,
     channelsFor: (database) => [...new Set(apps.apps.filter((a) => a.database === database).flatMap((a) => a.notify))],

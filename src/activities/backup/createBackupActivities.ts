@@ -4,6 +4,7 @@
  * (they need no pg_dump).
  */
 import type { BackupBlobStore } from '../../adapters/backupStore/backupBlobStore';
+import { watchedSinceOf, type BackupIndex } from '../../adapters/backupStore/backupIndex';
 import type { BackupJobLauncher } from '../../adapters/backupStore/backupJobLauncher';
 import type { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
 import type { Notification } from '../../adapters/notify/notification';
@@ -11,6 +12,7 @@ import {
   BACKUP_DEADLINE_MINUTES,
   backupBlobName,
   isTerminalBackupState,
+  isVerifiedBackup,
   judgeBackupFreshness,
   planRetention,
   RunnerEnv,
@@ -43,6 +45,8 @@ export interface BackupDatabase {
 export interface BackupActivityDeps {
   readonly databases: readonly BackupDatabase[];
   readonly records: BackupRecordStore;
+  /** When each database was first watched (its first scheduled backup is owed from then). */
+  readonly index: Pick<BackupIndex, 'getWatchedSince' | 'watch'>;
   readonly blobs: BackupBlobStore;
   readonly launcher: BackupJobLauncher;
   /** Channels told about a database's backups: those of the apps using it. */
@@ -57,14 +61,19 @@ const RUNNING_EXECUTION = new Set(['Running', 'Processing']);
 export function createBackupActivities(deps: BackupActivityDeps) {
   const database = (name: string) => deps.databases.find((d) => d.name === name);
 
-  async function freshness(name: string): Promise<{ verdict: FreshnessVerdict; newest?: BackupRecord }> {
+  /**
+   * `record`: write the "first watched" row when missing (the hourly check does; a GET only reads,
+   * and a database nobody watched yet counts as watched from now).
+   */
+  async function freshness(name: string, options: { record?: boolean } = {}): Promise<{ verdict: FreshnessVerdict; newest?: BackupRecord }> {
     const db = database(name);
     if (!db) throw new Error(`database "${name}" is not in the configuration`);
-    const records = await deps.records.list(db.name);
-    const newest = records.filter((r) => r.state === 'Complete').sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
-    // The oldest record marks when Harbormaster started backing this database up.
-    const watchedSince = records.map((r) => r.createdAt).sort()[0];
-    return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now: deps.now(), watchedSince }), newest };
+    const now = deps.now();
+    const [records, watched] = await Promise.all([deps.records.list(db.name), deps.index.getWatchedSince(db.name)]);
+    if (watched === undefined && options.record) await deps.index.watch(db.name, now);
+    const newest = records.filter(isVerifiedBackup).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+    const watchedSince = watchedSinceOf({ watchedSince: watched ?? now.toISOString(), oldestRecordAt: records.map((r) => r.createdAt).sort()[0] });
+    return { verdict: judgeBackupFreshness({ schedule: db.schedule, newestVerifiedAt: newest?.createdAt, now, watchedSince }), newest };
   }
 
   /** A held claim still holds while its backup is in progress and not past the orchestration's deadline. */
@@ -91,10 +100,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       }
       const existing = await deps.records.get(input.database, input.backupId);
       if (!existing) {
-        await deps.records.put({
+        // Conditional: a runner that already moved it on is never set back to Pending.
+        await deps.records.transition(input.database, input.backupId, 'Pending', {
           backupId: input.backupId,
           database: input.database,
-          state: 'Pending',
           trigger: input.trigger,
           deploymentId: input.deploymentId,
           createdAt: input.at,
@@ -129,8 +138,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async failBackup(input: FailBackupInput): Promise<void> {
       const record = await deps.records.get(input.database, input.backupId);
       if (record?.state === 'Complete') return;
-      // Failed first: a runner still going sees it and will not complete the backup.
-      await deps.records.update(input.database, input.backupId, { state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
+      // Failed first: a runner still going sees it and will not complete the backup. Conditional: a
+      // runner that completed it since the read above wins, and its blob stays.
+      const failed = await deps.records.transition(input.database, input.backupId, 'Failed', { reason: input.reason, finishedAt: deps.now().toISOString() });
+      if (!failed.moved && failed.current === 'Complete') return;
       if (record?.executionName) {
         const execution = await deps.launcher.get(record.executionName).catch(() => undefined);
         if (executionRunning(execution?.status)) {
@@ -161,7 +172,7 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     async prepareDrill(input: BackupDrillInput): Promise<PrepareDrillResult> {
       const db = database(input.database);
       if (!db) return { ok: false, reason: `database "${input.database}" is not in the configuration` };
-      const newest = (await deps.records.list(db.name)).filter((r) => r.state === 'Complete').sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
+      const newest = (await deps.records.list(db.name)).filter(isVerifiedBackup).sort((a, b) => b.backupId.localeCompare(a.backupId))[0];
       if (!newest) return { ok: false, reason: `database "${db.name}" has no verified backup to drill` };
       await deps.records.putDrill({ database: db.name, drillId: input.drillId, backupId: newest.backupId, state: 'Running', createdAt: deps.now().toISOString() });
       const execution = await deps.launcher.start(`drill-${input.drillId}`, {
@@ -185,12 +196,15 @@ export function createBackupActivities(deps: BackupActivityDeps) {
       if (input.state === 'Failed' && record?.state !== 'Failed') {
         await deps.records.putDrill({ database: input.database, drillId: input.drillId, backupId: input.backupId, state: 'Failed', reason: input.reason, finishedAt: deps.now().toISOString() });
       }
+      // The drill's verdict is the backup's: a backup that did not restore is no longer verified.
+      if (input.backupId) await deps.records.update(input.database, input.backupId, { drillState: input.state, drillId: input.drillId });
       if (input.state === 'Failed') {
+        const demoted = input.backupId ? `; backup ${input.backupId} no longer counts as verified` : '';
         await alert(input.database, {
           event: 'backup.drill-failed',
           severity: 'critical',
           title: `Restore drill of ${input.database} failed`,
-          text: input.reason ?? 'the restore drill failed',
+          text: `${input.reason ?? 'the restore drill failed'}${demoted}`,
           facts: { database: input.database, drillId: input.drillId, backupId: input.backupId ?? '-' },
           dedupKey: `backup-drill-${input.database}`,
         });
@@ -213,11 +227,11 @@ export function createBackupActivities(deps: BackupActivityDeps) {
     },
 
     /** Read only (the status API): the verdict and the newest verified backup, no alert. */
-    freshness,
+    freshness: (name: string) => freshness(name),
 
     /** The verdict, alerting when it changed since the last check (stale → alert, fresh again → resolve). */
     async checkFreshness(name: string): Promise<FreshnessVerdict> {
-      const { verdict } = await freshness(name);
+      const { verdict } = await freshness(name, { record: true });
       const previous = await deps.records.getAlertState(name, 'freshness');
       const current = verdict.verdict === 'stale' ? 'stale' : 'ok';
       if (current !== (previous ?? 'ok')) {

@@ -74,6 +74,13 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
       if (summary.digest !== image.digest) {
         return { ok: false, reason: `registry resolved ${image.digest} to ${summary.digest}` };
       }
+      // A late or replayed push must not deploy what its tag no longer names.
+      if (image.tag) {
+        const named = await registry.getManifestSummary(image.registry, image.repository, image.tag);
+        if (named?.digest !== image.digest) {
+          return { ok: false, reason: `stale: tag ${image.tag} ${named ? `now names ${named.digest}` : 'is no longer in the registry'}, not ${image.digest}` };
+        }
+      }
       if (!summary.platforms.includes(input.platform)) {
         return { ok: false, reason: `image has platforms [${summary.platforms.join(', ')}], app needs ${input.platform}` };
       }

@@ -39,6 +39,8 @@ export interface LaunchRequest {
   digest: string;
   source: RequestSource;
   deliveryId: string;
+  /** The registry's time of the push, when the sender says. */
+  pushedAt?: string;
 }
 
 export interface LauncherDeps {
@@ -201,6 +203,7 @@ export class DeploymentLauncher {
       source: push.source,
       deliveryId: push.deliveryId,
       receivedAt: now.toISOString(),
+      ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
     };
   }
 

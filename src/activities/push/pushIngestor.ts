@@ -9,7 +9,8 @@ import type { RegistryPort } from '../../adapters/registry/registryPort';
 import type { DeliveryRecord, DeliveryStore } from '../../adapters/storage/deliveryStore';
 import type { AppStateStore } from '../../adapters/storage/appStateStore';
 import type { ImagePushed } from '../../domain/push/imagePushed';
-import { matchPush } from '../../domain/push/matchPush';
+import { matchPush, type PushMatch } from '../../domain/push/matchPush';
+import { DELIVERY_REPLAY_HORIZON_MS, judgeReplay } from '../../domain/push/replayWindow';
 import type { DeploymentLauncher, OrchestrationStarter } from '../deployment/deploymentLauncher';
 
 export interface IngestDeps {
@@ -51,6 +52,37 @@ export async function ingestPush(deps: IngestDeps, push: ImagePushed, starter: O
     return outcome;
   }
 
+  // Replay protection, for deliveries that would deploy: too old (signed) → rejected; an id seen
+  // within the horizon → duplicate. The id is forgotten again when processing fails, so the
+  // sender's retry is not mistaken for a duplicate.
+  const replay = judgeReplay(push, deps.now());
+  if (replay.kind === 'too-old') return decideAll(deps, push, matches, base, outcome, 'rejected', replay.reason);
+  if (replay.kind === 'check-id') {
+    const seen = await deps.deliveries.rememberDeliveryId(push.source, push.deliveryId, deps.now(), DELIVERY_REPLAY_HORIZON_MS);
+    if (!seen.first) return decideAll(deps, push, matches, base, outcome, 'duplicate', `duplicate: delivery ${push.deliveryId} was already received at ${seen.firstSeenAt}`);
+    try {
+      return await deploy(deps, push, matches, base, outcome, starter);
+    } catch (error) {
+      await deps.deliveries.forgetDeliveryId(push.source, push.deliveryId).catch(() => undefined);
+      throw error;
+    }
+  }
+  return deploy(deps, push, matches, base, outcome, starter);
+}
+
+type DeliveryBase = Omit<DeliveryRecord, 'decision' | 'reason'>;
+
+/** Records one decision for every match that would deploy (the others stay ignored). */
+async function decideAll(deps: IngestDeps, push: ImagePushed, matches: PushMatch[], base: DeliveryBase, outcome: IngestOutcome, decision: 'rejected' | 'duplicate', reason: string): Promise<IngestOutcome> {
+  for (const m of matches) {
+    const taken = m.decision === 'deploy' ? { decision, reason } : { decision: 'ignored' as const, reason: m.reason };
+    outcome.matched.push({ app: m.app, ...taken });
+    await deps.deliveries.add({ ...base, app: m.app, ...taken });
+  }
+  return outcome;
+}
+
+async function deploy(deps: IngestDeps, push: ImagePushed, matches: PushMatch[], base: DeliveryBase, outcome: IngestOutcome, starter: OrchestrationStarter): Promise<IngestOutcome> {
   // A webhook is a hint: the digest is what the registry says the tag is now.
   let digest = push.digest;
   if (!digest && push.tag) {
@@ -69,7 +101,7 @@ export async function ingestPush(deps: IngestDeps, push: ImagePushed, starter: O
       await deps.deliveries.add({ ...base, app: m.app, decision: 'rejected', reason });
       continue;
     }
-    const decision = await deps.launcher.request(m.app, { registry: push.registry, repository: push.repository, tag: push.tag, digest, source: push.source, deliveryId: push.deliveryId }, starter);
+    const decision = await deps.launcher.request(m.app, { registry: push.registry, repository: push.repository, tag: push.tag, digest, source: push.source, deliveryId: push.deliveryId, pushedAt: push.pushedAt }, starter);
     const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
     outcome.matched.push({ app: m.app, decision: decision.decision, reason: decision.reason, deploymentId });
     await deps.deliveries.add({ ...base, digest, app: m.app, decision: decision.decision, reason: decision.reason, deploymentId });

@@ -4,12 +4,14 @@
  * now; a difference becomes a push with source `reconcile`, deduplicated like any other.
  *
  * Which tag is tracked: exact → that tag; semver → the highest tag in the registry that
- * satisfies the range and is an upgrade; glob → the tag last deployed (a re-push of it is
- * caught; a new tag name under a glob cannot be ordered without push times, so only
- * webhooks deploy those).
+ * satisfies the range and is an upgrade; glob → the tag last deployed, or before Harbormaster's
+ * first deployment of the app, the tag the app runs now (named in its image, or the matching tag
+ * whose digest is the one it runs). A re-push of that tag is caught; a new tag name under a glob
+ * cannot be ordered without push times, so only its webhook deploys it.
  */
 import { parseVersionTag, tagMatches, isUpgrade } from '../../domain/push/tagPolicy';
 import type { ImagePushed } from '../../domain/push/imagePushed';
+import { UNSAFE_VERDICTS, type Release } from '../../domain/rollout';
 import type { OrchestrationStarter } from '../deployment/deploymentLauncher';
 import { ingestPush, type IngestDeps } from './pushIngestor';
 
@@ -20,29 +22,66 @@ export interface ReconcileFinding {
   outcome: string;
 }
 
-/** The digest the container app runs now, when its image is pinned by digest. */
-export type CurrentDigestReader = (app: IngestDeps['apps'][number]) => Promise<string | undefined>;
+/** What the container app runs now: its image's digest (when pinned) and tag (when named). */
+export interface RunningImage {
+  digest?: string;
+  tag?: string;
+}
 
-export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStarter, currentDigestOf: CurrentDigestReader): Promise<ReconcileFinding[]> {
+export type RunningImageReader = (app: IngestDeps['apps'][number]) => Promise<RunningImage>;
+
+/** Tags of a glob looked up by digest at most, before the app's first deployment. */
+const MAX_GLOB_TAGS_RESOLVED = 50;
+
+/** The digest and tag of an image reference `registry/repository[:tag][@digest]`. */
+export function parseImageReference(image: string | undefined): RunningImage {
+  if (!image) return {};
+  const digest = /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
+  const name = digest ? image.slice(0, image.length - digest.length - 1) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  return { ...(digest ? { digest } : {}), ...(colon > 0 ? { tag: name.slice(colon + 1) } : {}) };
+}
+
+/** An app's releases as the ledger knows them: a digest whose release failed or was rolled back is never reconciled. */
+export type KnownReleasesReader = (app: string) => Promise<ReadonlyArray<Pick<Release, 'digest' | 'verdict' | 'revisionName'>>>;
+
+export async function reconcileApps(
+  deps: IngestDeps,
+  starter: OrchestrationStarter,
+  runningImageOf: RunningImageReader,
+  releasesOf: KnownReleasesReader = () => Promise.resolve([]),
+): Promise<ReconcileFinding[]> {
   const findings: ReconcileFinding[] = [];
   for (const app of deps.apps) {
     try {
       const state = await deps.appState.get(app.name);
-      const tag = await trackedTag(deps, app.image, state.deployedTag);
-      if (!tag) {
-        findings.push({ app: app.name, outcome: 'no tracked tag yet' });
+      // Read at most once per app, and only when needed.
+      let running: Promise<RunningImage> | undefined;
+      const runningImage = (): Promise<RunningImage> => (running ??= runningImageOf(app));
+      const tracked = await trackedTag(deps, app.image, state.deployedTag, runningImage);
+      if ('none' in tracked) {
+        findings.push({ app: app.name, outcome: tracked.none });
         continue;
       }
+      const tag = tracked.tag;
       const summary = await deps.registry.getManifestSummary(app.image.registry, app.image.repository, tag);
       if (!summary) {
         findings.push({ app: app.name, tag, outcome: 'tag not in the registry' });
         continue;
       }
       // Before Harbormaster's first deployment of an app, what the app runs now counts as deployed.
-      const deployed = state.deployedDigest ?? (await currentDigestOf(app));
+      const deployed = state.deployedDigest ?? (await runningImage()).digest;
       const known = [deployed, state.running?.digest, ...state.queued.map((q) => q.digest)];
       if (known.includes(summary.digest)) {
         findings.push({ app: app.name, tag, digest: summary.digest, outcome: 'up to date' });
+        continue;
+      }
+      // The ledger remembers every release for good (the delivery log below keeps the last 200):
+      // a digest that failed its checks or was rolled back is not shipped again by a timer.
+      const bad = (await releasesOf(app.name)).find((r) => r.digest === summary.digest && UNSAFE_VERDICTS.has(r.verdict));
+      if (bad) {
+        findings.push({ app: app.name, tag, digest: summary.digest, outcome: `known bad: release ${bad.revisionName} is ${bad.verdict}; not redeployed` });
         continue;
       }
       // A digest some delivery already brought (and that failed, was rolled back or was
@@ -71,12 +110,29 @@ export async function reconcileApps(deps: IngestDeps, starter: OrchestrationStar
   return findings;
 }
 
-async function trackedTag(deps: IngestDeps, image: IngestDeps['apps'][number]['image'], deployedTag: string | undefined): Promise<string | undefined> {
+async function trackedTag(
+  deps: IngestDeps,
+  image: IngestDeps['apps'][number]['image'],
+  deployedTag: string | undefined,
+  runningImage: () => Promise<RunningImage>,
+): Promise<{ tag: string } | { none: string }> {
   const policy = image.tagPolicy;
-  if (policy.kind === 'exact') return policy.tag;
-  if (policy.kind === 'glob') return deployedTag;
+  if (policy.kind === 'exact') return { tag: policy.tag };
+  if (policy.kind === 'glob') {
+    if (deployedTag) return { tag: deployedTag };
+    const running = await runningImage();
+    if (running.tag !== undefined && tagMatches(policy, running.tag)) return { tag: running.tag };
+    if (!running.digest) return { none: `not deployed by Harbormaster yet, and the image it runs names no tag matching "${policy.pattern}" and no digest` };
+    const candidates = (await deps.registry.listTags(image.registry, image.repository)).filter((t) => tagMatches(policy, t)).slice(0, MAX_GLOB_TAGS_RESOLVED);
+    for (const candidate of candidates) {
+      const summary = await deps.registry.getManifestSummary(image.registry, image.repository, candidate);
+      if (summary?.digest === running.digest) return { tag: candidate };
+    }
+    return { none: `not deployed by Harbormaster yet, and no tag matching "${policy.pattern}" points at the image it runs; a new tag under a glob is deployed by its webhook` };
+  }
   const tags = await deps.registry.listTags(image.registry, image.repository);
   const candidates = tags.filter((t) => tagMatches(policy, t) && isUpgrade(policy, t, deployedTag));
   candidates.sort((a, b) => (parseVersionTag(b)?.compare(parseVersionTag(a) ?? '0.0.0') ?? 0));
-  return candidates[0] ?? deployedTag;
+  const tag = candidates[0] ?? deployedTag;
+  return tag ? { tag } : { none: `no tag in the registry satisfies "${policy.range}" yet` };
 }

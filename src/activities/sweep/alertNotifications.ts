@@ -28,6 +28,18 @@ export function alertNotification(app: string, kind: AlertNotification, verdict:
       return { event: 'health.worse', app, severity: verdict.severity, title: `${app} is ${verdict.verdict}`, text: summary(failing), facts, dedupKey };
     case 'reminder':
       return { event: 'health.reminder', app, severity: verdict.severity, title: `${app} is still ${verdict.verdict} (since ${since})`, text: summary(failing), facts, dedupKey };
+    case 'flapping': {
+      const severity = SEVERITY_OF[announced ?? verdict.verdict];
+      return {
+        event: 'health.flapping',
+        app,
+        severity,
+        title: `${app} is flapping between healthy and ${announced ?? verdict.verdict}`,
+        text: `It keeps turning bad again after healthy sweeps. No further alert until it resolves (several healthy sweeps in a row).\n${summary(failing)}`,
+        facts,
+        dedupKey,
+      };
+    }
     case 'resolved': {
       const severity = SEVERITY_OF[announced ?? 'unhealthy'];
       return { event: 'health.resolved', app, severity, title: `${app} is healthy again`, text: 'Every signal is back within its threshold.', facts, dedupKey, resolved: true };

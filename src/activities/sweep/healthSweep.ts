@@ -14,6 +14,7 @@
  */
 import { servingRevision } from '../../domain/rollout';
 import type { ManagedApp, NotificationChannel } from '../../config';
+import type { BackupAge } from '../../domain/backup';
 import type { ContainerAppsPort, RevisionView, AppView } from '../../adapters/containerApps/containerAppsPort';
 import type { HealthEndpointProbe } from '../../adapters/health/healthEndpointProbe';
 import type { MetricsPort, MetricsReading } from '../../adapters/metrics/metricsPort';
@@ -48,6 +49,8 @@ export interface HealthSweepOptions {
   /** Health probes in flight at once (default 256). */
   probeConcurrency?: number;
   alertReminderMinutes: number;
+  /** Consecutive healthy sweeps that end an announced spell (default 3: one good sweep is not recovery). */
+  resolveAfterHealthySweeps?: number;
   /** Timeout of each ARM call (default 10 s). */
   armTimeoutMs?: number;
   /** Timeout of each Monitor batch call (default 15 s). */
@@ -70,10 +73,10 @@ export interface HealthSweepDependencies {
   history: HealthHistoryStore;
   notify: (channels: readonly string[], notification: Notification) => Promise<ChannelDelivery[]>;
   /**
-   * Age in hours of the newest verified backup of the app's database (Infinity: none). Absent until
-   * the backups issue lands; apps with a database then show `unknown: backups not available`.
+   * Every database's backup age (see judgeBackupAge), read once per sweep. Absent: apps with a
+   * database show `unknown: backups not available`.
    */
-  backupAgeHours?: (app: ManagedApp) => Promise<number>;
+  readBackupAges?: () => Promise<ReadonlyMap<string, BackupAge>>;
   clock?: () => Date;
   log?: (line: Record<string, unknown>) => void;
   options: HealthSweepOptions;
@@ -94,8 +97,18 @@ export interface SweepReport {
   apps: AppSweepOutcome[];
 }
 
+export interface SweepAppOptions {
+  /**
+   * The deployment that just promoted this app, when the caller is its orchestration: its own
+   * entry in the app's state does not count as a rollout in progress.
+   */
+  afterDeploymentId?: string;
+}
+
 export interface HealthSweep {
   sweepAll(): Promise<SweepReport>;
+  /** One app now, exactly as a sweep judges, records and alerts it (after a promotion). Unknown app: an outcome with `error`. */
+  sweepApp(app: string, options?: SweepAppOptions): Promise<AppSweepOutcome>;
   getSummary(app: string): Promise<HealthSummary | undefined>;
   listHistory(app: string, limit: number): Promise<SweepHistoryRecord[] | undefined>;
   addSilence(app: string, silence: Omit<Silence, 'id' | 'createdAt'>): Promise<Silence | undefined>;
@@ -116,6 +129,9 @@ interface PlatformRead {
 
 const HOUR_MS = 3_600_000;
 
+/** The backup ages of one sweep by database, or why they could not be read. */
+type BackupAgesRead = ReadonlyMap<string, BackupAge> | SignalReadError;
+
 export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
   const clock = deps.clock ?? (() => new Date());
   const log = deps.log ?? (() => undefined);
@@ -124,10 +140,11 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
   const probes = new Semaphore(o.probeConcurrency ?? 256);
   const find = (name: string): ManagedApp | undefined => deps.apps.find((a) => a.name === name);
 
-  async function readPlatform(app: ManagedApp): Promise<PlatformRead> {
+  async function readPlatform(app: ManagedApp, afterDeploymentId?: string): Promise<PlatformRead> {
     let deployment: PlatformRead['deployment'];
     try {
       deployment = await deps.runningDeployment(app.name);
+      if (deployment && deployment.deploymentId === afterDeploymentId) deployment = undefined;
     } catch (error) {
       // Without knowing whether a rollout runs, judging could raise a false alarm: skip the app.
       return { judged: [], limits: [], error: `could not read the deployment state: ${errorText(error)}` };
@@ -184,7 +201,15 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     return out;
   }
 
-  async function judgeAndRecord(app: ManagedApp, read: PlatformRead, metrics: MetricsReading | undefined, previous: AppSweepState | undefined, silences: Silence[], startedMs: number): Promise<AppSweepOutcome> {
+  async function judgeAndRecord(
+    app: ManagedApp,
+    read: PlatformRead,
+    metrics: MetricsReading | undefined,
+    backups: BackupAgesRead,
+    previous: AppSweepState | undefined,
+    silences: Silence[],
+    startedMs: number,
+  ): Promise<AppSweepOutcome> {
     if (read.error) return { app: app.name, error: read.error };
     const now = clock();
     const deploymentRunning = read.deployment !== undefined;
@@ -196,13 +221,13 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
       ...(read.platform ? { platform: read.platform } : {}),
       ...(endpoint ? { endpoint } : {}),
       metrics: metricsSignal(metrics, read),
-      ...(await backupSignal(app)),
+      ...backupSignal(app, backups),
     };
     const judged = judgeApp(signals, toDomainThresholds(app.alerts), { deploymentRunning });
     const verdict: AppVerdict = { ...judged, signals: judged.signals.map(explainResponseTime) };
 
     const silence = silenceAt(app.maintenanceWindows, silences, now);
-    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced }, now);
+    const alert = decideAlert(previous?.alert, { verdict: verdict.verdict, severity: verdict.severity }, { reminderMinutes: o.alertReminderMinutes, silenced: silence.silenced, resolveAfterHealthySweeps: o.resolveAfterHealthySweeps }, now);
     let deliveries: SweepHistoryRecord['deliveries'];
     if (alert.notify) {
       const message = alertNotification(app.name, alert.notify, verdict, previous?.alert.notifiedVerdict, alert.nextState.since);
@@ -277,35 +302,62 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     return summarizeAppMetrics(reading, read.limits);
   }
 
-  async function backupSignal(app: ManagedApp): Promise<Pick<AppSignals, 'backupAgeHours'>> {
-    if (!app.database) return {};
-    if (!deps.backupAgeHours) return { backupAgeHours: { error: 'backups not available' } };
+  /** Once per sweep: one read of the backup index for every app, whatever their number. */
+  async function readBackupAges(apps: readonly ManagedApp[]): Promise<BackupAgesRead> {
+    if (!apps.some((a) => a.database)) return new Map();
+    if (!deps.readBackupAges) return { error: 'backups not available' };
     try {
-      return { backupAgeHours: await deps.backupAgeHours(app) };
+      return await deps.readBackupAges();
     } catch (error) {
-      return { backupAgeHours: { error: errorText(error) } };
+      return { error: errorText(error) };
     }
+  }
+
+  function backupSignal(app: ManagedApp, backups: BackupAgesRead): Pick<AppSignals, 'backupAgeHours'> {
+    if (!app.database) return {};
+    if ('error' in backups) return { backupAgeHours: backups };
+    const age = backups.get(app.database);
+    if (!age) return { backupAgeHours: { error: `no backup facts for database ${app.database}` } };
+    return { backupAgeHours: 'ageHours' in age ? age.ageHours : age };
+  }
+
+  /** Reads, judges, records and alerts `apps`: the body of every sweep, of all apps or of one. */
+  async function sweep(apps: readonly ManagedApp[], afterDeploymentId?: string): Promise<SweepReport> {
+    const started = clock();
+    const startedMs = performance.now();
+    const one = apps.length === 1 ? apps[0].name : undefined;
+    const [states, silences, backups] = await Promise.all([
+      one ? deps.history.getState<AppSweepState>(one).then((s) => new Map(s ? [[one, s]] : [])) : deps.history.loadStates<AppSweepState>(),
+      one ? deps.history.getSilences(one).then((s) => new Map([[one, s]])) : deps.history.loadSilences(),
+      readBackupAges(apps),
+    ]);
+    const reads = await mapWithConcurrency(apps, o.concurrency, async (app) => ({ app, read: await readPlatform(app, afterDeploymentId) }));
+    const metrics = await readMetrics(reads);
+    const outcomes = await mapWithConcurrency(reads, o.concurrency, async ({ app, read }) => {
+      try {
+        const reading = metrics.get(containerAppResourceId(app.containerApp).toLowerCase());
+        return await judgeAndRecord(app, read, reading, backups, states.get(app.name), liveSilences(silences.get(app.name) ?? [], started), startedMs);
+      } catch (error) {
+        log({ msg: 'sweep of app failed', app: app.name, error: errorText(error) });
+        return { app: app.name, error: errorText(error) };
+      }
+    });
+    return { startedAt: started.toISOString(), durationMs: Math.round(performance.now() - startedMs), apps: outcomes };
   }
 
   return {
     async sweepAll() {
-      const started = clock();
-      const startedMs = performance.now();
-      const [states, silences] = await Promise.all([deps.history.loadStates<AppSweepState>(), deps.history.loadSilences()]);
-      const reads = await mapWithConcurrency(deps.apps, o.concurrency, async (app) => ({ app, read: await readPlatform(app) }));
-      const metrics = await readMetrics(reads);
-      const outcomes = await mapWithConcurrency(reads, o.concurrency, async ({ app, read }) => {
-        try {
-          const reading = metrics.get(containerAppResourceId(app.containerApp).toLowerCase());
-          return await judgeAndRecord(app, read, reading, states.get(app.name), liveSilences(silences.get(app.name) ?? [], started), startedMs);
-        } catch (error) {
-          log({ msg: 'sweep of app failed', app: app.name, error: errorText(error) });
-          return { app: app.name, error: errorText(error) };
-        }
-      });
-      const report: SweepReport = { startedAt: started.toISOString(), durationMs: Math.round(performance.now() - startedMs), apps: outcomes };
-      log({ msg: 'sweep done', apps: outcomes.length, failed: outcomes.filter((a) => a.error).length, durationMs: report.durationMs });
+      const report = await sweep(deps.apps);
+      log({ msg: 'sweep done', apps: report.apps.length, failed: report.apps.filter((a) => a.error).length, durationMs: report.durationMs });
       return report;
+    },
+
+    async sweepApp(name, options = {}) {
+      const app = find(name);
+      if (!app) return { app: name, error: `no app named "${sanitizeExcerpt(name, 100)}"` };
+      const report = await sweep([app], options.afterDeploymentId);
+      log({ msg: 'sweep of one app done', app: name, verdict: report.apps[0].verdict, durationMs: report.durationMs });
+      return report.apps[0];
     },
 
     async getSummary(name) {

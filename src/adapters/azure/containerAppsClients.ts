@@ -4,7 +4,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
-import type { AzureClientOptions } from './clientOptions';
+import { sdkClientOptions, type AzureClientOptions } from './clientOptions';
 
 export type ContainerAppsClientFor = (subscriptionId: string) => ContainerAppsAPIClient;
 
@@ -13,7 +13,7 @@ export function containerAppsClientCache(credential: TokenCredential, clientOpti
   return (subscriptionId) => {
     let client = clients.get(subscriptionId);
     if (!client) {
-      client = new ContainerAppsAPIClient(credential, subscriptionId, clientOptions.sdk);
+      client = new ContainerAppsAPIClient(credential, subscriptionId, sdkClientOptions(clientOptions));
       clients.set(subscriptionId, client);
     }
     return client;

@@ -5,7 +5,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
-import type { AzureClientOptions } from '../azure/clientOptions';
+import { sdkClientOptions, type AzureClientOptions } from '../azure/clientOptions';
 import type { JobExecutionView, JobRef, JobsPort } from '../jobs/jobsPort';
 
 export interface BackupJobLauncher {
@@ -26,7 +26,7 @@ export class ArmBackupJobLauncher implements BackupJobLauncher {
     credential: TokenCredential,
     clientOptions: AzureClientOptions,
   ) {
-    this.client = new ContainerAppsAPIClient(credential, job.subscriptionId, clientOptions.sdk);
+    this.client = new ContainerAppsAPIClient(credential, job.subscriptionId, sdkClientOptions(clientOptions));
     this.pollIntervalMs = clientOptions.pollIntervalMs;
   }
 

@@ -7,7 +7,7 @@
  * Drills: table HarbormasterBackupDrills, PartitionKey = database, RowKey = drillId.
  */
 import type { TableEntityResult } from '@azure/data-tables';
-import type { BackupRecord, DrillRecord } from '../../domain/backup';
+import { canMoveBackup, type BackupRecord, type BackupState, type DrillRecord } from '../../domain/backup';
 import type { TableProvider } from '../storage/tables';
 
 export const BackupTableNames = { backups: 'HarbormasterBackups', drills: 'HarbormasterBackupDrills' } as const;
@@ -18,6 +18,11 @@ const TIMEOUT_MS = 15_000;
 
 type Entity = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
+/** What `transition` did: moved (from the state before), or refused because the stored state is terminal or ahead. */
+export type BackupTransition = { readonly moved: true; readonly from: BackupState | undefined } | { readonly moved: false; readonly current: BackupState; readonly reason?: string };
+
+const MAX_TRANSITION_ATTEMPTS = 10;
+
 export interface BackupClaim {
   readonly backupId: string;
   readonly claimedAt: string;
@@ -26,15 +31,48 @@ export interface BackupClaim {
 export class BackupRecordStore {
   constructor(private readonly tables: TableProvider) {}
 
-  async put(record: BackupRecord): Promise<void> {
+  /**
+   * Moves a backup to `to` with `changes`, only if the move is forward from the state stored now
+   * (`canMoveBackup`), creating the record when there is none. The read and the write are tied by
+   * the entity's ETag: a writer that got in between makes this one read again and decide again, so
+   * a Complete can never overwrite a Failed (or the reverse) whatever the interleaving.
+   */
+  async transition(database: string, backupId: string, to: BackupState, changes: Omit<Partial<BackupRecord>, 'state'> = {}): Promise<BackupTransition> {
     const table = await this.tables.get(BackupTableNames.backups);
-    await table.upsertEntity(toEntity(record.database, record.backupId, record), 'Merge', opts());
+    const entity = toEntity(database, backupId, { ...changes, state: to });
+    for (let attempt = 0; attempt < MAX_TRANSITION_ATTEMPTS; attempt++) {
+      let current: TableEntityResult<Record<string, unknown>> | undefined;
+      try {
+        current = await table.getEntity(database, backupId, opts());
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+      if (!current) {
+        try {
+          await table.createEntity(entity, opts());
+          return { moved: true, from: undefined };
+        } catch (error) {
+          if ((error as { statusCode?: number }).statusCode === 409) continue;
+          throw error;
+        }
+      }
+      const from = current.state as BackupState;
+      if (!canMoveBackup(from, to)) return { moved: false, current: from, reason: typeof current.reason === 'string' ? current.reason : undefined };
+      try {
+        await table.updateEntity(entity, 'Merge', { etag: current.etag, ...opts() });
+        return { moved: true, from };
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 412) throw error;
+      }
+    }
+    throw new Error(`Moving backup ${backupId} of "${database}" to ${to} kept conflicting with other writers`);
   }
 
-  /** Merges `changes` into an existing record (the runner's progress, the orchestration's verdict). */
-  async update(database: string, backupId: string, changes: Partial<BackupRecord>): Promise<void> {
+  /** Merges details into an existing record without touching its state (states move only by `transition`). */
+  async update(database: string, backupId: string, changes: Omit<Partial<BackupRecord>, 'state'>): Promise<void> {
     const table = await this.tables.get(BackupTableNames.backups);
-    await table.upsertEntity(toEntity(database, backupId, changes), 'Merge', opts());
+    const { state: _ignored, ...details } = changes as Partial<BackupRecord>;
+    await table.upsertEntity(toEntity(database, backupId, details), 'Merge', opts());
   }
 
   async get(database: string, backupId: string): Promise<BackupRecord | undefined> {

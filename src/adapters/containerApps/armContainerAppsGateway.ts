@@ -5,6 +5,11 @@
  * Never send an `identity` block in an update: ARM then re-checks the caller's right to
  * assign identities (Microsoft.ManagedIdentity/userAssignedIdentities/assign/action), which
  * Harbormaster's least-privilege identity deliberately does not hold.
+ *
+ * Every update is a read-modify-write under the app's ETag: the PATCH carries `If-Match` with the
+ * tag of the GET it was computed from, so an operator's change made in between (an environment
+ * variable, a custom domain, scale) is never silently reverted. On 412 the app is read again and
+ * the change re-applied to what is there now, a few times before giving up.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { type ContainerAppsAPIClient, type ContainerApp, type Revision, type Template } from '@azure/arm-appcontainers';
@@ -16,9 +21,12 @@ import type {
   RevisionView,
   TrafficSplit,
 } from './containerAppsPort';
-import { isNotFound } from '../azure/restErrors';
+import { isNotFound, statusCodeOf } from '../azure/restErrors';
 import type { AzureClientOptions } from '../azure/clientOptions';
 import { containerAppsClientCache, type ContainerAppsClientFor } from '../azure/containerAppsClients';
+
+/** Read-modify-write rounds before a write that keeps losing to concurrent changes gives up. */
+const MAX_UPDATE_ATTEMPTS = 5;
 
 export class ArmContainerAppsGateway implements ContainerAppsPort {
   private readonly clientFor: ContainerAppsClientFor;
@@ -66,12 +74,10 @@ export class ArmContainerAppsGateway implements ContainerAppsPort {
     const existing = await this.getRevision(app, revisionName, options);
     if (existing) return existing;
 
-    const client = this.client(app);
-    const current = await client.containerApps.get(app.resourceGroup, app.name, { abortSignal: options.abortSignal });
-    const template = withImage(current.template, input.image, input.revisionSuffix);
-    await client.containerApps.update(app.resourceGroup, app.name, { location: current.location, template }, {
-      abortSignal: options.abortSignal,
-      updateIntervalInMs: this.clientOptions.pollIntervalMs,
+    await this.updateUnderEtag(app, options, async (current, attempt) => {
+      // After a conflict, the other writer may have been a retry of this very step.
+      if (attempt > 1 && (await this.getRevision(app, revisionName, options))) return undefined;
+      return { location: current.location, template: withImage(current.template, input.image, input.revisionSuffix) };
     });
     const created = await this.getRevision(app, revisionName, options);
     if (!created) throw new Error(`Revision ${revisionName} was not created by the template update`);
@@ -79,14 +85,10 @@ export class ArmContainerAppsGateway implements ContainerAppsPort {
   }
 
   async setTraffic(app: ContainerAppRef, traffic: TrafficSplit[], options: ContainerAppsOptions = {}): Promise<void> {
-    const client = this.client(app);
-    const current = await client.containerApps.get(app.resourceGroup, app.name, { abortSignal: options.abortSignal });
-    const ingress = current.configuration?.ingress;
-    if (!ingress) throw new Error(`Container app ${app.name} has no ingress: traffic cannot be split`);
-    await client.containerApps.update(
-      app.resourceGroup,
-      app.name,
-      {
+    await this.updateUnderEtag(app, options, (current) => {
+      const ingress = current.configuration?.ingress;
+      if (!ingress) throw new Error(`Container app ${app.name} has no ingress: traffic cannot be split`);
+      return Promise.resolve({
         location: current.location,
         configuration: {
           ...current.configuration,
@@ -94,9 +96,41 @@ export class ArmContainerAppsGateway implements ContainerAppsPort {
           secrets: undefined,
           ingress: { ...ingress, traffic: traffic.map((t) => ({ revisionName: t.revisionName, weight: t.weight })) },
         },
-      },
-      { abortSignal: options.abortSignal, updateIntervalInMs: this.clientOptions.pollIntervalMs },
-    );
+      });
+    });
+  }
+
+  /**
+   * GET the app with its ETag, let `change` compute the PATCH body from it (undefined: nothing to
+   * do), PATCH with `If-Match`; on 412 start over from a fresh read.
+   */
+  private async updateUnderEtag(
+    app: ContainerAppRef,
+    options: ContainerAppsOptions,
+    change: (current: ContainerApp, attempt: number) => Promise<ContainerApp | undefined>,
+  ): Promise<void> {
+    const client = this.client(app);
+    for (let attempt = 1; ; attempt++) {
+      let etag: string | undefined;
+      const current = await client.containerApps.get(app.resourceGroup, app.name, {
+        abortSignal: options.abortSignal,
+        onResponse: (raw) => {
+          etag = raw.headers.get('etag') ?? undefined;
+        },
+      });
+      const envelope = await change(current, attempt);
+      if (!envelope) return;
+      try {
+        await client.containerApps.update(app.resourceGroup, app.name, envelope, {
+          abortSignal: options.abortSignal,
+          updateIntervalInMs: this.clientOptions.pollIntervalMs,
+          ...(etag ? { requestOptions: { headers: { 'If-Match': etag } } } : {}),
+        });
+        return;
+      } catch (error) {
+        if (statusCodeOf(error) !== 412 || attempt >= MAX_UPDATE_ATTEMPTS) throw error;
+      }
+    }
   }
 
   async activateRevision(app: ContainerAppRef, revisionName: string, options: ContainerAppsOptions = {}): Promise<void> {

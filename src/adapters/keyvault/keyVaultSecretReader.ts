@@ -5,6 +5,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { azureRequestTimeout } from '../azure/clientOptions';
 
 export class SecretNotFoundError extends Error {
   constructor(name: string) {
@@ -18,6 +19,8 @@ export interface KeyVaultReaderOptions {
   /** Local stack only: the vault is served from 127.0.0.1, not `*.vault.azure.net`. */
   disableChallengeResourceVerification?: boolean;
   tlsCa?: string[];
+  /** Per-try timeout, ms (default: the one every Azure client has). */
+  requestTimeoutMs?: number;
 }
 
 export class KeyVaultSecretReader {
@@ -29,6 +32,7 @@ export class KeyVaultSecretReader {
       disableChallengeResourceVerification: options.disableChallengeResourceVerification,
       retryOptions: { maxRetries: 3, retryDelayInMs: 500, maxRetryDelayInMs: 10_000 },
       ...(options.tlsCa ? { tlsOptions: { ca: options.tlsCa } } : {}),
+      additionalPolicies: [azureRequestTimeout(options.requestTimeoutMs)],
     });
   }
 

@@ -14,6 +14,7 @@
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { MetricsClient, type Metric, type MetricsQueryResourcesOptions, type MetricsQueryResult } from '@azure/monitor-query-metrics';
+import { azureRequestTimeout } from '../azure/clientOptions';
 import { statusCodeOf } from '../azure/restErrors';
 import type { AppMetricsByRevision, MetricsPort, MetricsReadOptions, MetricsReading, MetricsTarget, RevisionMetrics } from './metricsPort';
 
@@ -30,6 +31,8 @@ export interface MonitorMetricsReaderOptions {
   /** Extra CA (local stack). */
   tlsOptions?: { ca: string | string[] };
   retryOptions?: { maxRetries: number; retryDelayInMs: number; maxRetryDelayInMs: number };
+  /** Per-try timeout, ms (default: the one every Azure client has). */
+  requestTimeoutMs?: number;
 }
 
 type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes';
@@ -107,6 +110,7 @@ export class MonitorMetricsReader implements MetricsPort {
       client = new MetricsClient(endpoint, this.credential, {
         ...(this.options.tlsOptions ? { tlsOptions: this.options.tlsOptions } : {}),
         ...(this.options.retryOptions ? { retryOptions: this.options.retryOptions } : {}),
+        additionalPolicies: [azureRequestTimeout(this.options.requestTimeoutMs)],
       });
       this.clients.set(endpoint, client);
     }

@@ -3,6 +3,11 @@
  * identity's Entra token is exchanged for an ACR refresh token (`/oauth2/exchange`), then
  * for a repository-scoped access token (`/oauth2/token`). Registries that offer anonymous
  * bearer tokens (public Docker Hub, GHCR) use the standard token flow.
+ *
+ * The Entra token (audience containerregistry.azure.net: it pulls from every registry the
+ * identity can read) leaves only for an Azure Container Registry (`*.azurecr.io` and the
+ * sovereign clouds' suffixes) and only to that registry's own origin: a challenge whose realm
+ * is anywhere else gets the anonymous token flow, with no credential at all.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { request, type Dispatcher } from 'undici';
@@ -16,6 +21,30 @@ const MANIFEST_ACCEPT = [
 ].join(', ');
 
 const ACR_SCOPE = 'https://containerregistry.azure.net/.default';
+
+/** Login-server suffixes of Azure Container Registry: public cloud, Azure China, Azure US Government. */
+export const ACR_LOGIN_SERVER_SUFFIXES: readonly string[] = ['.azurecr.io', '.azurecr.cn', '.azurecr.us'];
+
+/** True for `<name>.azurecr.io` and its sovereign-cloud equivalents (a bare host name, no port). */
+export function isAzureContainerRegistry(registry: string): boolean {
+  const host = registry.toLowerCase();
+  return /^[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host) && ACR_LOGIN_SERVER_SUFFIXES.some((suffix) => host.endsWith(suffix) && host.length > suffix.length);
+}
+
+/**
+ * Whether the Entra token may be exchanged at `realm`: the registry is an ACR and the realm is
+ * that registry itself over HTTPS (same host, default port).
+ */
+export function mayExchangeEntraToken(registry: string, realm: string): boolean {
+  if (!isAzureContainerRegistry(registry)) return false;
+  let url: URL;
+  try {
+    url = new URL(realm);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' && url.port === '' && url.hostname.toLowerCase() === registry.toLowerCase();
+}
 
 interface Descriptor {
   mediaType?: string;
@@ -161,17 +190,23 @@ export class OciRegistryClient implements RegistryPort {
     const service = params.service ?? registry;
     const scope = `repository:${repository}:pull`;
     const signal = abortSignal ? AbortSignal.any([abortSignal, AbortSignal.timeout(this.timeoutMs)]) : AbortSignal.timeout(this.timeoutMs);
+    let realm: URL;
+    try {
+      realm = new URL(params.realm);
+    } catch {
+      throw new RegistryError(`Registry ${registry} asked for authentication with a realm that is not a URL`, 401);
+    }
+    if (realm.protocol !== 'https:') throw new RegistryError(`Registry ${registry} asked for authentication at a realm that is not HTTPS`, 401);
     let accessToken: string;
-    if (this.credential && new URL(params.realm).pathname.endsWith('/oauth2/token')) {
+    if (this.credential && mayExchangeEntraToken(registry, params.realm)) {
       const entraToken = await this.credential.getToken(ACR_SCOPE, { abortSignal: signal });
       if (!entraToken) throw new RegistryError(`No Entra token for ${registry}`, 401);
-      const realmOrigin = new URL(params.realm).origin;
-      const exchange = await this.postForm(`${realmOrigin}/oauth2/exchange`, { grant_type: 'access_token', service, access_token: entraToken.token }, signal);
+      const exchange = await this.postForm(`${realm.origin}/oauth2/exchange`, { grant_type: 'access_token', service, access_token: entraToken.token }, signal);
       const refreshToken = String(exchange.refresh_token ?? '');
-      const token = await this.postForm(params.realm, { grant_type: 'refresh_token', service, scope, refresh_token: refreshToken }, signal);
+      const token = await this.postForm(`${realm.origin}${realm.pathname}`, { grant_type: 'refresh_token', service, scope, refresh_token: refreshToken }, signal);
       accessToken = String(token.access_token ?? '');
     } else {
-      const url = new URL(params.realm);
+      const url = new URL(realm);
       url.searchParams.set('service', service);
       url.searchParams.set('scope', scope);
       const response = await request(url, { method: 'GET', dispatcher: this.dispatcher, signal });

@@ -3,13 +3,15 @@
  * for `GET /api/events?app=`. One row per delivery and app (partition = app, or
  * `_unmatched`), newest first.
  */
+import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
 import { TableNames, newestFirstKey, type TableProvider } from './tables';
 import { escapeOData } from './deploymentStore';
 import { GroupCommitWriter } from './groupCommit';
 
 /** What became of a delivery, per app. */
-export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'ignored' | 'rejected';
+import type { DeliveryDecision } from '../../domain/push/deliveryRecord';
+export type { DeliveryDecision };
 
 export interface DeliveryRecord {
   id: string;
@@ -64,7 +66,61 @@ export class DeliveryStore {
     return records.slice(0, limit);
   }
 
+  /**
+   * Remembers that delivery `id` of `source` arrived at `at`. `first` unless the same id was
+   * remembered within `horizonMs` (then it is a redelivery). Atomic: of two concurrent
+   * deliveries of one id, exactly one is first. An id remembered longer ago is taken over.
+   */
+  async rememberDeliveryId(source: string, id: string, at: Date, horizonMs: number): Promise<{ first: true } | { first: false; firstSeenAt: string }> {
+    const table = await this.tables.get(TableNames.deliveryIds);
+    const key = { partitionKey: source, rowKey: deliveryIdKey(id) };
+    for (let attempt = 0; attempt < 5; attempt++) {
+      try {
+        await table.createEntity({ ...key, firstSeenAt: at.toISOString() });
+        return { first: true };
+      } catch (error) {
+        if (statusOf(error) !== 409) throw error;
+      }
+      let seen: { firstSeenAt?: unknown; etag: string };
+      try {
+        seen = await table.getEntity<{ firstSeenAt?: unknown }>(key.partitionKey, key.rowKey);
+      } catch (error) {
+        if (statusOf(error) === 404) continue;
+        throw error;
+      }
+      const firstSeenAt = String(seen.firstSeenAt);
+      if (at.getTime() - Date.parse(firstSeenAt) <= horizonMs) return { first: false, firstSeenAt };
+      try {
+        await table.updateEntity({ ...key, firstSeenAt: at.toISOString() }, 'Replace', { etag: seen.etag });
+        return { first: true };
+      } catch (error) {
+        if (statusOf(error) !== 412) throw error;
+      }
+    }
+    throw new Error(`Remembering delivery ${source}/${deliveryIdKey(id)} kept conflicting`);
+  }
+
+  /** Forgets a delivery id (its processing failed, so the sender's retry must not be a duplicate). */
+  async forgetDeliveryId(source: string, id: string): Promise<void> {
+    const table = await this.tables.get(TableNames.deliveryIds);
+    try {
+      await table.deleteEntity(source, deliveryIdKey(id));
+    } catch (error) {
+      if (statusOf(error) !== 404) throw error;
+    }
+  }
+
   private table(): Promise<TableClient> {
     return this.tables.get(TableNames.deliveries);
   }
+}
+
+/** Row keys cannot hold `/ \ # ?` or control characters, nor exceed 1 KiB: long or odd ids are hashed. */
+function deliveryIdKey(id: string): string {
+  if (id.length <= 200 && !/[\\/#?\u0000-\u001f\u007f-\u009f]/.test(id)) return id;
+  return `sha256-${createHash('sha256').update(id).digest('hex')}`;
+}
+
+function statusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number }).statusCode;
 }

@@ -13,6 +13,7 @@ export const TableNames = {
   appState: 'HarbormasterAppState',
   deliveries: 'HarbormasterDeliveries',
   releases: 'HarbormasterReleases',
+  deliveryIds: 'HarbormasterDeliveryIds',
 } as const;
 
 export class TableProvider {

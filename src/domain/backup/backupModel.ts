@@ -25,6 +25,20 @@ export function isTerminalBackupState(state: BackupState): boolean {
   return state === 'Complete' || state === 'Failed';
 }
 
+const BACKUP_STATE_ORDER: Readonly<Record<BackupState, number>> = { Pending: 0, Running: 1, Verifying: 2, Complete: 3, Failed: 3 };
+
+/**
+ * States only move forward: Pending → Running → Verifying → Complete, and any state that is not
+ * terminal → Failed. A terminal state never changes (a Failed backup is never completed, a
+ * Complete one never failed). Staying in the same state is allowed (a retried step).
+ * `from` undefined: the record does not exist yet, any state may start it.
+ */
+export function canMoveBackup(from: BackupState | undefined, to: BackupState): boolean {
+  if (from === undefined || from === to) return true;
+  if (isTerminalBackupState(from)) return false;
+  return BACKUP_STATE_ORDER[to] > BACKUP_STATE_ORDER[from];
+}
+
 export interface BackupRecord {
   readonly backupId: string;
   readonly database: string;
@@ -59,6 +73,17 @@ export interface BackupRecord {
   readonly stderr?: string;
   /** The job execution that ran it, when known. */
   readonly executionName?: string;
+  /** The verdict of the last restore drill of this backup, and which drill gave it. */
+  readonly drillState?: DrillState;
+  readonly drillId?: string;
+}
+
+/**
+ * A backup counts as verified when it is Complete and no restore drill of it failed: a drill that
+ * could not restore it (or restored different row counts) demotes it, whatever its checksum says.
+ */
+export function isVerifiedBackup(record: { readonly state: string; readonly drillState?: string }): boolean {
+  return record.state === 'Complete' && record.drillState !== 'Failed';
 }
 
 /** A restore drill: the newest verified backup restored into a scratch database and its row counts compared. */

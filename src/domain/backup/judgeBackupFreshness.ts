@@ -21,44 +21,56 @@ export interface FreshnessInput {
 }
 
 export interface FreshnessVerdict {
-  readonly verdict: 'fresh' | 'stale' | 'not-yet-due';
+  /**
+   * `awaiting-first-backup`: no verified backup exists and none was due yet (the first scheduled
+   * time after the database was first seen, plus the grace, has not passed). Information, not a fault.
+   */
+  readonly verdict: 'fresh' | 'stale' | 'awaiting-first-backup';
   /** The scheduled time a verified backup should exist for. */
   readonly expectedSince?: string;
+  /** For `awaiting-first-backup`: the first scheduled backup's time. */
+  readonly firstDueAt?: string;
   readonly reason: string;
 }
 
 export function judgeBackupFreshness(input: FreshnessInput): FreshnessVerdict {
-  const graceMs = (input.graceMinutes ?? 120) * 60_000;
-  const reference = new Date(input.now.getTime() - graceMs);
+  const graceMinutes = input.graceMinutes ?? 120;
+  const reference = new Date(input.now.getTime() - graceMinutes * 60_000);
   const cron = new Cron(input.schedule, { paused: true, timezone: 'UTC' });
   const [lastDue] = cron.previousRuns(1, reference);
-  if (lastDue && input.newestVerifiedAt && Date.parse(input.newestVerifiedAt) >= lastDue.getTime()) {
+  const newest = input.newestVerifiedAt;
+  if (lastDue && newest && Date.parse(newest) >= lastDue.getTime()) {
     const expectedSince = lastDue.toISOString();
-    return { verdict: 'fresh', expectedSince, reason: `newest verified backup ${input.newestVerifiedAt} covers the backup due at ${expectedSince}` };
+    return { verdict: 'fresh', expectedSince, reason: `newest verified backup ${newest} covers the backup due at ${expectedSince}` };
   }
-  if (!lastDue || (input.watchedSince && lastDue.getTime() < Date.parse(input.watchedSince))) {
-    return { verdict: 'not-yet-due', reason: 'no scheduled backup is due yet' };
+  const watchedSinceMs = input.watchedSince === undefined ? undefined : Date.parse(input.watchedSince);
+  if (!lastDue || (watchedSinceMs !== undefined && lastDue.getTime() < watchedSinceMs)) {
+    if (newest) return { verdict: 'fresh', reason: `newest verified backup ${newest}; no scheduled backup is due yet` };
+    const firstRun = cron.nextRun(watchedSinceMs === undefined ? input.now : new Date(watchedSinceMs));
+    if (!firstRun) return { verdict: 'awaiting-first-backup', reason: 'no backup yet, and the schedule never comes due' };
+    const firstDueAt = firstRun.toISOString();
+    return { verdict: 'awaiting-first-backup', firstDueAt, reason: `no backup yet: the first scheduled backup is due at ${firstDueAt} (judged ${graceMinutes} min later)` };
   }
   const expectedSince = lastDue.toISOString();
-  if (!input.newestVerifiedAt) {
+  if (!newest) {
     return { verdict: 'stale', expectedSince, reason: `no verified backup exists; one was due at ${expectedSince}` };
   }
-  if (Date.parse(input.newestVerifiedAt) < lastDue.getTime()) {
-    return {
-      verdict: 'stale',
-      expectedSince,
-      reason: `the newest verified backup (${input.newestVerifiedAt}) is older than the backup due at ${expectedSince}`,
-    };
-  }
-  return { verdict: 'fresh', expectedSince, reason: `newest verified backup ${input.newestVerifiedAt} covers the backup due at ${expectedSince}` };
+  return {
+    verdict: 'stale',
+    expectedSince,
+    reason: `the newest verified backup (${newest}) is older than the backup due at ${expectedSince}`,
+  };
 }
 
 /**
- * Hours since the newest Complete backup was taken: the health sweep's backup-age signal.
- * Infinity when none exists (the sweep says "no verified backup exists").
+ * What the health sweep knows of a database's backups: the age in hours of the newest verified
+ * one (Infinity: none exists and one was due), or that the first one is not due yet.
  */
-export function newestVerifiedBackupAgeHours(records: ReadonlyArray<{ readonly state: string; readonly createdAt: string }>, now: Date): number {
-  const newest = records.filter((r) => r.state === 'Complete').reduce((max, r) => Math.max(max, Date.parse(r.createdAt)), Number.NEGATIVE_INFINITY);
-  if (!Number.isFinite(newest)) return Number.POSITIVE_INFINITY;
-  return Math.max(0, (now.getTime() - newest) / 3_600_000);
+export type BackupAge = { readonly ageHours: number } | { readonly awaitingFirstBackup: true; readonly firstDueAt?: string };
+
+export function judgeBackupAge(input: FreshnessInput): BackupAge {
+  const freshness = judgeBackupFreshness(input);
+  if (freshness.verdict === 'awaiting-first-backup') return { awaitingFirstBackup: true, ...(freshness.firstDueAt ? { firstDueAt: freshness.firstDueAt } : {}) };
+  if (!input.newestVerifiedAt) return { ageHours: Number.POSITIVE_INFINITY };
+  return { ageHours: Math.max(0, (input.now.getTime() - Date.parse(input.newestVerifiedAt)) / 3_600_000) };
 }

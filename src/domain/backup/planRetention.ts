@@ -3,7 +3,8 @@
  * The same plan is the dry run (printed) and the real run (executed, each deletion logged).
  *
  * Rules, every one of which can keep a backup (a backup goes only when no rule keeps it):
- * - `newest-verified`: the newest Complete backup is never deleted, whatever the policy says;
+ * - `newest-verified`: the newest Complete backup whose restore drill did not fail is never
+ *   deleted, whatever the policy says;
  * - `keep-last`: the newest `keepLast` Complete backups;
  * - `daily` / `weekly` / `monthly`: the newest backup of each of the newest N calendar days /
  *   ISO weeks / months (UTC) that HAVE a backup (restic's meaning: an outage does not eat the
@@ -21,6 +22,8 @@ export interface RetentionCandidate {
   readonly createdAt: string;
   /** A pre-migration request joined it: protected like a pre-migration backup. */
   readonly coversMigration?: boolean;
+  /** The last restore drill's verdict: a Failed one is not the newest verified backup. */
+  readonly drillState?: string;
 }
 
 export interface RetentionRules {
@@ -62,7 +65,8 @@ export function planRetention(candidates: readonly RetentionCandidate[], rules: 
     reasons.get(id)?.push(reason);
   };
 
-  if (newestFirst[0]) add(newestFirst[0].backupId, 'newest-verified');
+  const newestVerified = newestFirst.find((c) => c.drillState !== 'Failed');
+  if (newestVerified) add(newestVerified.backupId, 'newest-verified');
   newestFirst.slice(0, rules.keepLast).forEach((c) => add(c.backupId, 'keep-last'));
   keepNewestPerPeriod(newestFirst, rules.daily, dayKey).forEach((id) => add(id, 'daily'));
   keepNewestPerPeriod(newestFirst, rules.weekly, isoWeekKey).forEach((id) => add(id, 'weekly'));

@@ -21,6 +21,8 @@ export interface DeploymentRequest extends Omit<PushDeploymentRequest, 'source'>
   readonly deploymentId: string;
   readonly registry: string;
   readonly repository: string;
+  /** When the push happened by the registry's own clock (every webhook source but Docker Hub says). */
+  readonly pushedAt?: string;
 }
 
 export interface AppQueueState {
@@ -30,6 +32,8 @@ export interface AppQueueState {
   /** The digest serving, as far as Harbormaster's deployments and rollbacks know. */
   deployedDigest?: string;
   deployedTag?: string;
+  /** The registry's time of the push deployed now: a push made before it is stale. */
+  deployedPushedAt?: string;
   paused?: { at: string; reason: string };
   /** The last deployment finished and what it started next: a retried finish returns the same. */
   lastFinished?: { deploymentId: string; next?: string };
@@ -38,7 +42,7 @@ export interface AppQueueState {
 export type RequestDecision =
   | { decision: 'started' | 'queued'; request: DeploymentRequest; reason: string; superseded: DeploymentRequest[] }
   | { decision: Exclude<QueueDecision, 'started' | 'queued'>; reason: string; deploymentId?: string; superseded: DeploymentRequest[] }
-  | { decision: 'ignored'; reason: string; superseded: DeploymentRequest[] };
+  | { decision: 'ignored' | 'stale'; reason: string; superseded: DeploymentRequest[] };
 
 /**
  * Automatic unless a person asked for it: any push source, including one added later, is
@@ -52,6 +56,8 @@ export function decideRequest(state: AppQueueState, request: DeploymentRequest):
   if (state.paused && isAutomatic(request.source)) {
     return { state, result: { decision: 'ignored', reason: `automatic deploys of ${state.app} are paused since ${state.paused.at}: ${state.paused.reason}`, superseded: [] } };
   }
+  const stale = staleAgainst(state, request);
+  if (stale) return { state, result: { decision: 'stale', reason: stale, superseded: [] } };
   const outcome = submitDeployment(state as Parameters<typeof submitDeployment>[0], request as PushDeploymentRequest);
   const superseded = outcome.superseded as unknown as DeploymentRequest[];
   const next: AppQueueState = { ...state, running: outcome.state.running as unknown as DeploymentRequest | undefined, queued: [...(outcome.state.queued as unknown as DeploymentRequest[])] };
@@ -60,6 +66,23 @@ export function decideRequest(state: AppQueueState, request: DeploymentRequest):
   }
   const existing = [state.running, ...state.queued].find((r) => r?.digest === request.digest);
   return { state, result: { decision: outcome.decision, reason: outcome.reason, deploymentId: existing?.deploymentId, superseded } };
+}
+
+/**
+ * A late or replayed automatic push: one the registry made before the push of the release now
+ * deployed or running (Event Grid retries for a day; a captured delivery can be sent again).
+ * Deploying it would downgrade the app. A person's deploy is never stale.
+ */
+function staleAgainst(state: AppQueueState, request: DeploymentRequest): string | undefined {
+  if (!request.pushedAt || !isAutomatic(request.source)) return undefined;
+  const at = Date.parse(request.pushedAt);
+  if (state.running?.pushedAt && at < Date.parse(state.running.pushedAt) && state.running.digest !== request.digest) {
+    return `stale: pushed at ${request.pushedAt}, before the running deployment's push (${state.running.pushedAt})`;
+  }
+  if (state.deployedPushedAt && at < Date.parse(state.deployedPushedAt) && state.deployedDigest !== request.digest) {
+    return `stale: pushed at ${request.pushedAt}, before the deployed release's push (${state.deployedPushedAt})`;
+  }
+  return undefined;
 }
 
 export type RollbackStart =
@@ -129,6 +152,7 @@ export function finishRunning(state: AppQueueState, finished: FinishedDeployment
       queued: [],
       deployedDigest,
       deployedTag,
+      deployedPushedAt: deployedDigest === state.running.digest && finished.succeeded ? (state.running.pushedAt ?? state.deployedPushedAt) : state.deployedPushedAt,
       lastFinished: { deploymentId: finished.deploymentId, next: next?.deploymentId },
     },
     result: { next, superseded },

@@ -40,5 +40,7 @@ export {
   type AppSignals,
   type AlertThresholds,
   type AppJudgeContext,
+  type AwaitingFirstBackup,
 } from './judgeApp';
+export { SweepActivityNames, type SweepAppInput, type SweepAppResult } from './sweepContracts';
 export { decideAlert, type AlertNotification, type AlertState, type AlertPolicy, type AlertDecision } from './decideAlert';

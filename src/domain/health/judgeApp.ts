@@ -32,6 +32,12 @@ export interface SignalReadError {
   error: string;
 }
 
+/** A database with no backup yet whose first scheduled backup is not due: information, not a fault. */
+export interface AwaitingFirstBackup {
+  awaitingFirstBackup: true;
+  firstDueAt?: string;
+}
+
 /** Azure Monitor figures over the sweep window (5 minutes by default). Absent ones had no data. */
 export interface AppMetrics {
   /** Fraction of requests answered 5xx, 0..1. */
@@ -47,8 +53,11 @@ export interface AppSignals {
   /** Absent when the app has no endpoint reachable from here (no ingress, internal only). */
   endpoint?: HealthObservation;
   metrics?: AppMetrics | SignalReadError;
-  /** Age of the newest verified backup; absent when the app has no backups configured; Infinity when none exists. */
-  backupAgeHours?: number | SignalReadError;
+  /**
+   * Age of the newest verified backup; absent when the app has no backups configured; Infinity when
+   * none exists and one was due; `awaitingFirstBackup` when none exists and none was due yet.
+   */
+  backupAgeHours?: number | SignalReadError | AwaitingFirstBackup;
   /** Health-endpoint failures in a row, this sweep included. */
   consecutiveHealthFailures: number;
 }
@@ -146,6 +155,9 @@ function metricSignals(metrics: AppSignals['metrics'], t: AlertThresholds): Sign
 function backupSignal(age: AppSignals['backupAgeHours'], t: AlertThresholds): SignalVerdict[] {
   if (age === undefined) return [];
   if (isReadError(age)) return [{ name: 'backup-age', status: 'unknown', reason: `could not read backups: ${sanitizeExcerpt(age.error)}` }];
+  if (typeof age === 'object') {
+    return [{ name: 'backup-age', status: 'ok', reason: `awaiting-first-backup: no backup yet; ${age.firstDueAt ? `the first scheduled one is due at ${age.firstDueAt}` : 'none is scheduled'}` }];
+  }
   if (age === Number.POSITIVE_INFINITY) return [{ name: 'backup-age', status: 'warning', reason: 'no verified backup exists' }];
   return [threshold('backup-age', age, t.backupAgeHours, 'warning', (v) => `newest verified backup is ${v.toFixed(1)} h old`, (v) => `${v} h`)];
 }

@@ -10,10 +10,12 @@ import type { PushSource } from './imagePushed';
  * - `queued`: it waits for the app's running deployment to end;
  * - `duplicate`: its digest is already deployed, running or queued; nothing started;
  * - `superseded`: a newer push for the app won (newest wins);
+ * - `stale`: the push happened (by the registry's own clock) before the push of the release now
+ *   deployed or running: a late or replayed delivery, never deployed;
  * - `ignored`: well-formed but deploys nothing (a delete, a ping, no app's tag policy matches...);
  * - `rejected`: failed authentication (401) or malformed (400); nothing in it was trusted.
  */
-export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'ignored' | 'rejected';
+export type DeliveryDecision = 'started' | 'queued' | 'duplicate' | 'superseded' | 'stale' | 'ignored' | 'rejected';
 
 /** The decision for one app matched by the delivery (a push may deploy several apps). */
 export interface AppDeliveryDecision {
@@ -45,7 +47,7 @@ export interface DeliveryRecord {
 }
 
 /** Most consequential first: a delivery that started anything "started", and so on. */
-const DECISION_PRECEDENCE: readonly DeliveryDecision[] = ['started', 'queued', 'duplicate', 'superseded', 'ignored', 'rejected'];
+const DECISION_PRECEDENCE: readonly DeliveryDecision[] = ['started', 'queued', 'duplicate', 'superseded', 'stale', 'ignored', 'rejected'];
 
 /** One decision for a delivery from its per-app decisions; `ignored` when it concerned no app. */
 export function summarizeDecision(decisions: readonly Pick<AppDeliveryDecision, 'decision'>[]): DeliveryDecision {

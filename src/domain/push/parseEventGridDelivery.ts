@@ -49,7 +49,7 @@ type EventAction = { readonly handle: 'push' } | { readonly handle: 'ignore'; re
 
 /**
  * Full type names, plus the short `ImagePushed` / `ImageDeleted` printed by the 2018
- * event-schema doc (a known doc error, see fixtures/SOURCES.md): the short push form is
+ * event-schema doc (a known doc error, see test/fixtures/samples/SOURCES.md): the short push form is
  * accepted so a test payload copied from that page works.
  */
 const ACR_EVENT_ACTIONS: Readonly<Record<string, EventAction>> = {

@@ -3,7 +3,7 @@
  * (action `published`). The signature (`X-Hub-Signature-256`) is checked before this
  * parser runs, with `verifyGitHubSignature` over the raw body.
  *
- * Quirks of GitHub's published samples (fixtures/SOURCES.md), handled on purpose:
+ * Quirks of GitHub's published samples (test/fixtures/samples/SOURCES.md), handled on purpose:
  * - `package_type` says `npm` while `ecosystem` says `docker`: either naming a container is enough;
  * - `container_metadata.tag.name` is `""` for an untagged version: no tag;
  * - `container_metadata.tag.digest` can be a 40-hex git SHA behind `sha256:`: a candidate is

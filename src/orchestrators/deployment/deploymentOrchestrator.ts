@@ -20,7 +20,7 @@ import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, startRo
 import { activityFailureMessage } from '../activityFailure';
 import { afterMigration, restorePrevious, settle } from './compensation';
 import { SKIPPED_PREFIX, backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
-import { abortReason, startRolloutRun, type RolloutRun, type StepResult } from './rolloutRun';
+import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
 
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
@@ -73,6 +73,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
     servingTag: phase === 'succeeded' ? run.input.image.tag : undefined,
   } satisfies FinishDeploymentInput)) as FinishDeploymentResult;
 
+  if (phase === 'succeeded' || phase === 'rolled-back' || phase === 'rejected') yield* sweepNow(run);
   if (phase === 'succeeded') yield* retirePrevious(run);
   return { deploymentId, phase, previousRevision: run.facts.previousRevision, newRevision: run.facts.newRevision, next: finished.nextDeploymentId };
 };

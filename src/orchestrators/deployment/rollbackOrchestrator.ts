@@ -24,7 +24,7 @@ import {
 import type { Release, RollbackPlan } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
 import { downMigration, keepSchemaNote, settle } from './compensation';
-import { startRolloutRun, type RolloutRun } from './rolloutRun';
+import { startRolloutRun, sweepNow, type RolloutRun } from './rolloutRun';
 
 export const rollbackOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
@@ -64,6 +64,7 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
     servingDigest,
     servingTag,
   } satisfies FinishDeploymentInput);
+  if (phase === 'succeeded') yield* sweepNow(run);
   return { deploymentId: input.deploymentId, phase, reason };
 };
 

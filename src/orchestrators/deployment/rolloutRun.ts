@@ -17,6 +17,7 @@ import {
   type StepOutcome,
 } from '../../domain/deployment';
 import type { RolloutStep } from '../../domain/rollout';
+import { SweepActivityNames, type SweepAppInput } from '../../domain/health/sweepContracts';
 
 /** What the steps learn as they go, read by later steps and by the compensation. */
 export interface RolloutFacts {
@@ -92,8 +93,12 @@ export function startRolloutRun(context: OrchestrationContext): RolloutRun {
 /**
  * Waits for `task` unless a manual rollback aborts the deployment first. A timer left behind
  * is cancelled by the caller.
+ *
+ * `Task.any` completes only when a child completes after it was created: an abort that
+ * arrived earlier (while another step ran) would never win it. So look first.
  */
 export function* unlessAborted(run: RolloutRun, task: Task): Generator<Task, { aborted: false; value: unknown } | { aborted: true; reason: string }, unknown> {
+  if (run.abort.isCompleted) return { aborted: true, reason: abortReason(run) };
   const winner = (yield run.context.df.Task.any([task, run.abort])) as Task;
   if (winner === run.abort) return { aborted: true, reason: abortReason(run) };
   return { aborted: false, value: task.result };
@@ -102,4 +107,17 @@ export function* unlessAborted(run: RolloutRun, task: Task): Generator<Task, { a
 export function abortReason(run: RolloutRun): string {
   const event = run.abort.result as AbortEvent | undefined;
   return `${event?.reason ?? 'manual rollback'}${event?.by ? ` (by ${event.by})` : ''}`;
+}
+
+/**
+ * What serves changed: sweep the app now, so its status shows the health of what serves
+ * rather than what served until the next scheduled sweep. Best effort: the sweep's own trouble
+ * never changes the outcome of the deployment.
+ */
+export function* sweepNow(run: RolloutRun): Generator<Task, void, unknown> {
+  try {
+    yield run.context.df.callActivity(SweepActivityNames.sweepApp, { app: run.input.spec.app, afterDeploymentId: run.input.deploymentId } satisfies SweepAppInput);
+  } catch {
+    // The next scheduled sweep judges the app.
+  }
 }

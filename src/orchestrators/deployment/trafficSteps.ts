@@ -42,15 +42,17 @@ export function* approvalStep(run: RolloutRun, step: Step<'approval'>): Generato
   const deadline = run.nowMs() + step.timeoutMinutes * 60_000;
   const approval = context.df.waitForExternalEvent(ApprovalEventName);
   for (;;) {
-    if (run.nowMs() >= deadline) return { ok: false, reason: `no approval within ${step.timeoutMinutes} min` };
-    const tick = context.df.createTimer(new Date(Math.min(deadline, run.nowMs() + run.input.spec.health.intervalSeconds * 1000)));
-    const winner = (yield context.df.Task.any([approval, tick, run.abort])) as Task;
-    if (winner === run.abort) {
-      tick.cancel();
-      return { ok: false, aborted: true, reason: abortReason(run) };
+    // A decision or an abort that arrived during the health re-check below would never win a
+    // new Task.any (it completes only on a child completing after it was made): look first.
+    if (run.abort.isCompleted) return { ok: false, aborted: true, reason: abortReason(run) };
+    if (!approval.isCompleted) {
+      if (run.nowMs() >= deadline) return { ok: false, reason: `no approval within ${step.timeoutMinutes} min` };
+      const tick = context.df.createTimer(new Date(Math.min(deadline, run.nowMs() + run.input.spec.health.intervalSeconds * 1000)));
+      const winner = (yield context.df.Task.any([approval, tick, run.abort])) as Task;
+      if (winner !== tick) tick.cancel();
+      if (winner === run.abort) return { ok: false, aborted: true, reason: abortReason(run) };
     }
-    if (winner === approval) {
-      tick.cancel();
+    if (approval.isCompleted) {
       const decided = approval.result as { approved: boolean; by?: string };
       const by = decided.by ? ` by ${decided.by}` : '';
       return decided.approved ? { ok: true, detail: `approved${by}` } : { ok: false, rejected: true, reason: `rejected${by}` };

@@ -8,7 +8,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startAzurite, type RunningAzurite } from '../../../devhost/azurite';
+import type { RunningAzurite } from '../../../devhost/azurite';
+import { claimStorage } from '../../support/sharedServices';
 import { TaskHubStore } from '../../../devhost/durable/taskHubStore';
 import { EventType } from '../../../devhost/durable/history';
 import { eventually, freshHubName } from './durableTestKit';
@@ -21,7 +22,7 @@ let dir: string;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  azurite = await startAzurite();
+  azurite = await claimStorage();
   dir = mkdtempSync(path.join(os.tmpdir(), 'durable-crash-'));
 }, 60_000);
 

@@ -6,13 +6,14 @@ import * as df from 'durable-functions';
 import { ControllableClock } from '../../../devhost/clock';
 import { createDurableExtension, type DurableExtension } from '../../../devhost/durable';
 import { durableClientBindingData } from '../../../devhost/durable/clientBinding';
-import { startAzuriteProcess, type AzuriteProcess } from './azuriteProcess';
+import type { RunningAzurite } from '../../../devhost/azurite';
+import { claimStorage } from '../../support/sharedServices';
 import { startTestHost, type TestHost } from './testHost';
 
 export const FIXTURE_ENTRY = path.resolve(__dirname, '../../fixtures/apps/durable/index.js');
 
 export interface DurableKit {
-  azurite: AzuriteProcess;
+  azurite: RunningAzurite;
   host: TestHost;
   durable: DurableExtension;
   clock: ControllableClock;
@@ -24,7 +25,7 @@ export interface DurableKit {
 export const freshHubName = (): string => `T${randomUUID().replace(/-/g, '').slice(0, 20)}`;
 
 export async function startDurableKit(hostJson: Record<string, unknown> = {}): Promise<DurableKit> {
-  const azurite = await startAzuriteProcess();
+  const azurite = await claimStorage();
   const clock = new ControllableClock();
   const hubName = freshHubName();
   const logs: string[] = [];

@@ -1,4 +1,4 @@
-import { backupIdTime, hexSuffixOf, isBackupId, judgeBackupFreshness, judgeBackupWait, newBackupId, pollDelaySeconds, scrubSecrets } from '../../../src/domain/backup';
+import { backupIdTime, hexSuffixOf, isBackupId, judgeBackupAge, judgeBackupFreshness, judgeBackupWait, newBackupId, pollDelaySeconds, scrubSecrets } from '../../../src/domain/backup';
 
 describe('backup ids', () => {
   it('encode the time and sort chronologically', () => {
@@ -28,13 +28,36 @@ describe('judgeBackupFreshness', () => {
     expect(judgeBackupFreshness({ schedule, newestVerifiedAt: newest, now: new Date(now) }).verdict).toBe(verdict);
   });
 
-  it('not yet due before the first scheduled time after the database was first seen', () => {
-    expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-20T05:00:00Z'), watchedSince: '2025-03-20T04:00:00Z' }).verdict).toBe('not-yet-due');
+  it('awaiting the first backup before the first scheduled time after the database was first seen (and its grace) has passed', () => {
+    const firstSeen = '2025-03-20T04:00:00Z';
+    expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-20T05:00:00Z'), watchedSince: firstSeen })).toMatchObject({
+      verdict: 'awaiting-first-backup',
+      firstDueAt: '2025-03-21T02:00:00.000Z',
+      reason: expect.stringContaining('due at 2025-03-21T02:00:00.000Z'),
+    });
+    // Due at 02:00, still running within the 2 h grace at 03:59; missing at 04:01.
+    expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-21T03:59:00Z'), watchedSince: firstSeen }).verdict).toBe('awaiting-first-backup');
+    expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-21T04:01:00Z'), watchedSince: firstSeen })).toMatchObject({ verdict: 'stale', expectedSince: '2025-03-21T02:00:00.000Z' });
   });
 
-  it('fresh, not "not yet due", when a database first seen today already has a backup newer than the last due time', () => {
+  it('a database first seen just before a scheduled time waits for that one', () => {
+    expect(judgeBackupFreshness({ schedule, now: new Date('2025-03-20T01:59:00Z'), watchedSince: '2025-03-20T01:58:00Z' })).toMatchObject({ verdict: 'awaiting-first-backup', firstDueAt: '2025-03-20T02:00:00.000Z' });
+  });
+
+  it('fresh, not "awaiting the first backup", when a database first seen today already has a backup newer than the last due time', () => {
     const verdict = judgeBackupFreshness({ schedule, newestVerifiedAt: '2025-03-20T04:30:00Z', now: new Date('2025-03-20T05:00:00Z'), watchedSince: '2025-03-20T04:00:00Z' });
     expect(verdict.verdict).toBe('fresh');
+  });
+});
+
+describe('judgeBackupAge (the sweep\'s backup signal)', () => {
+  const schedule = '0 0 2 * * *';
+  it.each([
+    ['hours since the newest verified backup', { newestVerifiedAt: '2025-03-20T02:00:00Z', now: '2025-03-20T08:00:00Z' }, { ageHours: 6 }],
+    ['Infinity when none exists and one was due', { now: '2025-03-21T05:00:00Z', watchedSince: '2025-03-19T00:00:00Z' }, { ageHours: Number.POSITIVE_INFINITY }],
+    ['awaiting the first backup when none exists and none was due', { now: '2025-03-20T05:00:00Z', watchedSince: '2025-03-20T04:00:00Z' }, { awaitingFirstBackup: true, firstDueAt: '2025-03-21T02:00:00.000Z' }],
+  ])('%s', (_rule, input, expected) => {
+    expect(judgeBackupAge({ schedule, ...input, now: new Date(input.now) })).toEqual(expected);
   });
 });
 

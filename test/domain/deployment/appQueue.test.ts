@@ -61,4 +61,19 @@ describe('the app queue: running, queued, paused in one place', () => {
     const running: AppQueueState = { ...idle, running: req(2), deployedDigest: digest(1), deployedTag: '1.1.0' };
     expect(finishRunning(running, { deploymentId: 'd2', succeeded: false }).state).toMatchObject({ deployedDigest: digest(1), deployedTag: '1.1.0' });
   });
+
+  it('a push the registry made before the deployed or running release is stale, never deployed (late or replayed deliveries)', () => {
+    const at = (minute: number) => `2026-01-01T00:${String(minute).padStart(2, '0')}:00.000Z`;
+    const pushed = (n: number, minute: number, source: DeploymentRequest['source'] = 'eventgrid'): DeploymentRequest => ({ ...req(n, source), pushedAt: at(minute) });
+    // main-42 (pushed at :42) runs; Event Grid retries main-41 (pushed at :41).
+    const running = decideRequest(idle, pushed(42, 42)).state;
+    expect(decideRequest(running, pushed(41, 41)).result).toMatchObject({ decision: 'stale', reason: expect.stringMatching(/before the running deployment's push/) });
+    const deployed = finishRunning(running, { deploymentId: 'd42', succeeded: true }).state;
+    expect(deployed.deployedPushedAt).toBe(at(42));
+    expect(decideRequest(deployed, pushed(41, 41)).result.decision).toBe('stale');
+    // A newer push goes; so does a person's deploy of the old build, and a push with no time (Docker Hub).
+    expect(decideRequest(deployed, pushed(43, 43)).result.decision).toBe('started');
+    expect(decideRequest(deployed, pushed(41, 41, 'manual')).result.decision).toBe('started');
+    expect(decideRequest(deployed, req(41, 'dockerhub')).result.decision).toBe('started');
+  });
 });

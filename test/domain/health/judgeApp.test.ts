@@ -49,6 +49,7 @@ describe('judgeApp: each signal against its threshold', () => {
     ['a stale backup is a warning', { ...healthy, backupAgeHours: 30 }, 'backup-age', 'warning', 'degraded', /30\.0 h old \(above 26 h\)/],
     ['a fresh backup is ok', { ...healthy, backupAgeHours: 3 }, 'backup-age', 'ok', 'healthy', /3\.0 h old/],
     ['no verified backup at all is a warning', { ...healthy, backupAgeHours: Number.POSITIVE_INFINITY }, 'backup-age', 'warning', 'degraded', /no verified backup/],
+    ['no backup yet while the first one is not due is information, not a warning', { ...healthy, backupAgeHours: { awaitingFirstBackup: true, firstDueAt: '2025-03-21T02:00:00.000Z' } }, 'backup-age', 'ok', 'healthy', /^awaiting-first-backup: .*due at 2025-03-21T02:00:00.000Z/],
   ])('%s', (_rule, signals, name, status, verdict, reason) => {
     const result = judgeApp(signals, DEFAULT_ALERT_THRESHOLDS, idle);
     const signal = result.signals.find((s) => s.name === name);

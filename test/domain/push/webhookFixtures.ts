@@ -1,15 +1,13 @@
-// Reads the shared webhook samples (see /work/shared/fixtures/SOURCES.md). Compiled to
-// dist/test/domain/push, five levels below the folder that holds both the repo and `shared/`.
-// HARBORMASTER_WEBHOOK_FIXTURES overrides it for a clone elsewhere; a missing folder fails loudly.
+// Reads the public webhook samples in test/fixtures/samples/webhooks (their origins: SOURCES.md
+// there). Compiled to dist/test/domain/push, four levels below the repository root.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
-export const WEBHOOK_FIXTURES_DIR =
-  process.env.HARBORMASTER_WEBHOOK_FIXTURES ?? path.resolve(__dirname, '../../../../..', 'shared/fixtures/webhooks');
+export const WEBHOOK_FIXTURES_DIR = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'samples', 'webhooks');
 
 export function listWebhookFixtures(): string[] {
   if (!existsSync(WEBHOOK_FIXTURES_DIR)) {
-    throw new Error(`webhook fixtures not found at ${WEBHOOK_FIXTURES_DIR}; set HARBORMASTER_WEBHOOK_FIXTURES`);
+    throw new Error(`webhook fixtures not found at ${WEBHOOK_FIXTURES_DIR}`);
   }
   return readdirSync(WEBHOOK_FIXTURES_DIR).sort();
 }

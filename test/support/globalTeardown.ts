@@ -1,0 +1,4 @@
+// jest globalTeardown of the `stack` project.
+import { stopSharedServices } from './sharedServices';
+
+export default stopSharedServices;
