@@ -1,12 +1,16 @@
 /**
  * CI's budget of the model checker: two fixed seeds and one random seed (printed, so a failure
- * can be replayed with `npm run check:model -- --seed N`), one short run each, on one stack.
+ * can be replayed with `npm run check:model -- --seed N --runs 1 --max-commands 3`), one short run
+ * each, on one stack.
  * A violation fails the test with the checker's report.
  */
 import { runModelCheck, type ModelCheckSummary } from './modelChecker';
 import { startSharedStack, type SharedStack } from './modelStack';
 
-const FIXED_SEEDS = [20261202, 4242];
+// Chosen for what their first run does: a rollback with nothing to roll back to, then an
+// unhealthy canary push and a healthy direct push (4242); an approval with nothing waiting, a push
+// of a crash-looping release with a migration, and the controller killed mid-deployment (233).
+const FIXED_SEEDS = [4242, 233];
 const RANDOM_SEED = Math.floor(Math.random() * 0x7fffffff);
 
 describe('model checker (bounded CI budget)', () => {

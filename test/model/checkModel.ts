@@ -49,7 +49,15 @@ export function parseCheckModelArgs(argv: readonly string[]): Omit<ModelCheckOpt
 async function main(): Promise<void> {
   const options = parseCheckModelArgs(process.argv.slice(2));
   process.stdout.write(`check:model seed ${options.seed}, ${options.runs} runs of up to ${options.maxCommands} events\n`);
-  const summary = await runModelCheck({ ...options, print: (line) => process.stdout.write(`${line}\n`) });
+  // Interrupted (Ctrl-C, a CI timeout): the last line is still the summary of the runs done so far.
+  let progress: object = { seed: options.seed, runs: 0, events: 0, violations: [] };
+  const interrupted = (signal: string) => () => {
+    process.stdout.write(`${JSON.stringify({ ...progress, interrupted: signal })}\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', interrupted('SIGINT'));
+  process.once('SIGTERM', interrupted('SIGTERM'));
+  const summary = await runModelCheck({ ...options, print: (line) => process.stdout.write(`${line}\n`), onProgress: (p) => (progress = p) });
   process.stdout.write(`${JSON.stringify(summary)}\n`);
   process.exitCode = summary.violations.length > 0 || summary.errors.length > 0 ? 1 : 0;
 }

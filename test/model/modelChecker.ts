@@ -30,6 +30,8 @@ export interface ModelCheckOptions {
   controllerLog?: string;
   /** Print every run's event log, not only the failing one's. */
   verbose?: boolean;
+  /** Told after every run: what has been done so far (for a summary when interrupted). */
+  onProgress?: (summary: ModelCheckSummary) => void;
   /** Reuse a running stack (several seeds in one process); otherwise one is started and stopped. */
   stack?: SharedStack;
 }
@@ -88,6 +90,17 @@ export async function runModelCheck(options: ModelCheckOptions): Promise<ModelCh
       `${failing ? 'shrink' : 'run'} ${runIndex}: ${outcome.events} events in ${Math.round((Date.now() - runStarted) / 1000)} s, ${outcome.violations.length ? `${outcome.violations.length} violation(s)` : outcome.error ? 'checker error' : 'ok'} — ${outcome.sequence.join(', ')}`,
     );
     if (options.verbose) for (const line of outcome.log) options.print(`    ${line}`);
+    options.onProgress?.({
+      seed: options.seed,
+      runs: freshRuns,
+      events,
+      violations: outcome.violations.length ? outcome.violations : (failing?.violations ?? []),
+      shrinkRuns,
+      wallMs: Date.now() - started,
+      ledger: ledgerSeen ? 'present' : 'absent',
+      servingFields: servingSeen ? 'present' : 'absent',
+      errors: outcome.error ? [outcome.error] : [],
+    });
     if (outcome.violations.length || outcome.error) {
       failing = outcome;
       throw new ModelViolation(outcome.violations.length ? outcome.violations : [{ invariant: 'quiescence', app: '-', detail: `checker error: ${outcome.error}` }]);
