@@ -115,22 +115,26 @@ class PushCommand implements Cmd {
   }
 }
 
-/** The same delivery again (duplicate), or an older one after a newer (out of order). */
+/**
+ * The same delivery again (duplicate), five copies of it at once (a burst, as an at-least-once
+ * sender retrying), or an older one after a newer (out of order).
+ */
 class RedeliverCommand implements Cmd {
-  constructor(readonly role: AppRole, readonly older: boolean, readonly pick: number) {}
+  constructor(readonly role: AppRole, readonly mode: 'duplicate' | 'burst' | 'older', readonly pick: number) {}
   check(model: Model): boolean {
-    return model.pushes[this.role].length >= (this.older ? 2 : 1);
+    return model.pushes[this.role].length >= (this.mode === 'older' ? 2 : 1);
   }
   async run(model: Model, real: Real): Promise<void> {
     const app = appOf(real, this.role);
     const pushes = model.pushes[this.role];
-    const push = this.older ? pushes[this.pick % (pushes.length - 1)] : pushes[pushes.length - 1];
-    const answer = await real.world.deliverAcrWebhook(push.body);
-    remember(real, app, answer);
-    await finish(real, this.toString(), `${push.tag} again → ${brief(answer)}`);
+    const push = this.mode === 'older' ? pushes[this.pick % (pushes.length - 1)] : pushes[pushes.length - 1];
+    const copies = this.mode === 'burst' ? 5 : 1;
+    const answers = await Promise.all(Array.from({ length: copies }, () => real.world.deliverAcrWebhook(push.body)));
+    for (const answer of answers) remember(real, app, answer);
+    await finish(real, this.toString(), `${push.tag} again ×${copies} → ${answers.map(brief).join(' | ')}`);
   }
   toString(): string {
-    return this.older ? `redeliver-older(${this.role}, ${this.pick})` : `redeliver-duplicate(${this.role})`;
+    return this.mode === 'older' ? `redeliver-older(${this.role}, ${this.pick})` : `redeliver-${this.mode}(${this.role})`;
   }
 }
 
@@ -299,7 +303,9 @@ export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterabl
   const role = fc.constantFrom(...ROLES);
   const behaviour = fc.constantFrom(...BEHAVIOURS);
   const push = fc.tuple(role, behaviour).map(([r, b]) => new PushCommand(r, b));
-  const redeliver = fc.tuple(role, fc.boolean(), fc.nat(5)).map(([r, older, pick]) => new RedeliverCommand(r, older, pick));
+  const redeliver = fc
+    .tuple(role, fc.constantFrom('duplicate' as const, 'burst' as const, 'older' as const), fc.nat(5))
+    .map(([r, mode, pick]) => new RedeliverCommand(r, mode, pick));
   const deploy = fc.tuple(role, fc.nat(5)).map(([r, pick]) => new ManualDeployCommand(r, pick));
   const rollback = fc
     .tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean())
