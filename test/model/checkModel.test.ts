@@ -6,6 +6,7 @@
  */
 import { runModelCheck, type ModelCheckSummary } from './modelChecker';
 import { startSharedStack, type SharedStack } from './modelStack';
+import { claimDatabase, claimStorage } from '../support/sharedServices';
 
 // Chosen for what their first run does: a rollback with nothing to roll back to, then an
 // unhealthy canary push and a healthy direct push (4242); an approval with nothing waiting, a push
@@ -17,7 +18,8 @@ describe('model checker (bounded CI budget)', () => {
   let stack: SharedStack;
 
   beforeAll(async () => {
-    stack = await startSharedStack();
+    // The test run's Azurite and PostgreSQL (a storage account and a database of this suite's own).
+    stack = await startSharedStack({ storage: claimStorage, database: claimDatabase });
   }, 60_000);
 
   afterAll(async () => {

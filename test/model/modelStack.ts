@@ -62,7 +62,15 @@ export interface SharedStack {
   stop(): Promise<void>;
 }
 
-export async function startSharedStack(): Promise<SharedStack> {
+/** Where storage and the database come from: started here by default; a test run may share its own. */
+export interface StackServices {
+  storage(): Promise<RunningAzurite>;
+  database(): Promise<TestPostgres>;
+}
+
+const OWN_SERVICES: StackServices = { storage: () => startAzurite(), database: () => startPostgres() };
+
+export async function startSharedStack(services: StackServices = OWN_SERVICES): Promise<SharedStack> {
   const stateDir = path.join(tmpdir(), `hm-model-${process.pid}-${Date.now().toString(36)}`);
   mkdirSync(stateDir, { recursive: true });
   const stops: Array<() => Promise<void>> = [];
@@ -71,9 +79,9 @@ export async function startSharedStack(): Promise<SharedStack> {
     rmSync(stateDir, { recursive: true, force: true });
   };
   try {
-    const postgres = await startPostgres();
+    const postgres = await services.database();
     stops.push(() => postgres.stop());
-    const azurite = await startAzurite();
+    const azurite = await services.storage();
     stops.push(() => azurite.stop());
     const caCertPath = path.join(stateDir, 'sim-ca.pem');
     const simulator = await startAzureSimulator({
