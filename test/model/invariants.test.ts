@@ -121,10 +121,22 @@ describe('status, ledger and ARM agree when the app is idle', () => {
 
   it('a release its ended deployment left pending disagrees', () => {
     const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
-    const deployments = [{ id: 'd1', phase: 'rolled-back', newRevision: 'a--0' }];
-    const ledger = { releases: [{ revisionName: 'a--0', verdict: 'pending' }] };
+    const deployments = [{ id: 'd1', phase: 'succeeded', newRevision: 'a--1' }];
+    const ledger = { releases: [{ revisionName: 'a--1', verdict: 'pending' }] };
     const o = observation({ arm: armView, status, statusAfter: status, deployments, deploymentsAfter: deployments, statusHasServingFields: true, ledger });
     expect(checkAgreement(o).map((v) => v.detail)).toEqual([expect.stringContaining('pending')]);
+  });
+
+  it.each([
+    ['verified', 1],
+    ['failed', 0],
+    ['rolled-back', 0],
+  ])('a rolled-back deployment whose release the ledger calls %s', (verdict, expected) => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
+    const deployments = [{ id: 'd1', phase: 'rolled-back', newRevision: 'a--0' }];
+    const ledger = { releases: [{ revisionName: 'a--0', verdict }] };
+    const o = observation({ arm: armView, status, statusAfter: status, deployments, deploymentsAfter: deployments, statusHasServingFields: true, ledger });
+    expect(checkAgreement(o)).toHaveLength(expected);
   });
 
   it('a status that could not read ARM says nothing', () => {

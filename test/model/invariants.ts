@@ -259,6 +259,14 @@ export function checkAgreement(observation: AppObservation): Violation[] {
       if (release?.verdict === 'pending') {
         violations.push({ invariant: 'status-ledger-arm-agree', app: observation.app, detail: `${d.id} ended ${d.phase} but the ledger still has its release ${release.revisionName} pending` });
       }
+      // A deployment that was rolled back or rejected cannot leave its release looking good.
+      if (d.newRevision && d.kind !== 'rollback' && (d.phase === 'rolled-back' || d.phase === 'rejected') && !['failed', 'rolled-back', 'retired'].includes(release?.verdict ?? '')) {
+        violations.push({
+          invariant: 'status-ledger-arm-agree',
+          app: observation.app,
+          detail: `${d.id} ended ${d.phase} but the ledger has its release ${d.newRevision} ${release ? release.verdict : 'missing'}`,
+        });
+      }
     }
   }
   // `serving` is optional in the releases answer (absent when its own ARM read failed).
