@@ -1,0 +1,174 @@
+/**
+ * The checker's invariants as pure rules: each one catches what it names and stays quiet on
+ * what the product legitimately does (a forced route, a record read racing a deployment).
+ */
+import {
+  checkAgreement,
+  checkMigrationsOnce,
+  checkOneMigrationRunning,
+  checkNoTrafficOnBadReleases,
+  checkOneRunning,
+  checkTrafficSums,
+  deploymentIdsIn,
+  InvariantTracker,
+  type AppObservation,
+  type ArmAppView,
+  type StatusAppView,
+} from './invariants';
+
+const DIGEST_A = `sha256:${'a'.repeat(64)}`;
+const DIGEST_B = `sha256:${'b'.repeat(64)}`;
+
+function arm(weights: Record<string, number>, digests: Record<string, string> = {}): ArmAppView {
+  return {
+    mode: 'Multiple',
+    ingressWeights: Object.values(weights).filter((w) => w > 0),
+    revisions: Object.entries(weights).map(([name, trafficWeight]) => ({ name, trafficWeight, active: true, digest: digests[name] })),
+  };
+}
+
+const idleStatus: StatusAppView = { queued: [] };
+
+function observation(fields: Partial<AppObservation>): AppObservation {
+  return { app: 'a', hasIngress: true, deployments: [], ...fields };
+}
+
+describe('no traffic on a failed or rolled-back release unless forced', () => {
+  it.each([
+    ['ledger says failed, serving', { verdict: 'failed' }, 100, 1],
+    ['ledger says rolled-back, serving 10 %', { verdict: 'rolled-back' }, 10, 1],
+    ['ledger says failed, forced with a reason', { verdict: 'failed', forced: { reason: 'hotfix' } }, 100, 0],
+    ['ledger says failed, no traffic', { verdict: 'failed' }, 0, 0],
+    ['ledger says verified', { verdict: 'verified' }, 100, 0],
+  ])('%s', (_name, release, weight, expected) => {
+    const o = observation({ ledger: { releases: [{ revisionName: 'a--new', ...release }] }, arm: arm({ 'a--old': 100 - weight, 'a--new': weight }) });
+    expect(checkNoTrafficOnBadReleases(o)).toHaveLength(expected);
+  });
+
+  it('without a ledger, a revision whose deployment rolled back must not serve', () => {
+    const o = observation({ ledger: 'absent', deployments: [{ id: 'd1', phase: 'rolled-back', newRevision: 'a--new' }], arm: arm({ 'a--new': 100 }) });
+    expect(checkNoTrafficOnBadReleases(o)).toHaveLength(1);
+  });
+});
+
+describe('at most one running deployment per app', () => {
+  it.each([
+    [['succeeded', 'verifying', 'queued'], 0],
+    [['health-waiting', 'promoting'], 1],
+    [['rolled-back', 'superseded'], 0],
+  ])('%j', (phases, expected) => {
+    expect(checkOneRunning(observation({ deployments: phases.map((phase, i) => ({ id: `d${i}`, phase })) }))).toHaveLength(expected);
+  });
+});
+
+describe('each migration run at most once', () => {
+  it('counts executions per run id', () => {
+    const o = observation({
+      executions: [
+        { job: 'j', name: 'e1', runId: 'migration-d1' },
+        { job: 'j', name: 'e2', runId: 'migration-d1' },
+        { job: 'j', name: 'e3', runId: 'down-a-a--new' },
+      ],
+    });
+    expect(checkMigrationsOnce(o).map((v) => v.detail)).toEqual([expect.stringContaining('migration-d1 has 2 executions')]);
+  });
+
+  it('no two releases claim the same execution', () => {
+    const o = observation({
+      ledger: {
+        releases: [
+          { revisionName: 'a--1', verdict: 'verified', migration: { executionName: 'e1' } },
+          { revisionName: 'a--2', verdict: 'verified', migration: { executionName: 'e1' } },
+        ],
+      },
+    });
+    expect(checkMigrationsOnce(o)).toHaveLength(1);
+  });
+});
+
+describe('one migration running at a time', () => {
+  it.each([
+    [['Succeeded', 'Running'], 0],
+    [['Running', 'Running'], 1],
+  ])('%j', (statuses, expected) => {
+    const o = observation({ executions: statuses.map((status, i) => ({ job: 'j', name: `e${i}`, runId: `migration-d${i}`, status })) });
+    expect(checkOneMigrationRunning(o)).toHaveLength(expected);
+  });
+});
+
+describe('traffic sums to 100', () => {
+  it.each([
+    [{ x: 100 }, 0],
+    [{ x: 90, y: 10 }, 0],
+    [{ x: 90 }, 2],
+  ])('%j', (weights, expected) => {
+    expect(checkTrafficSums(observation({ arm: arm(weights) }))).toHaveLength(expected);
+  });
+});
+
+describe('status, ledger and ARM agree when the app is idle', () => {
+  const armView = arm({ 'a--1': 100, 'a--0': 0 }, { 'a--1': DIGEST_A, 'a--0': DIGEST_B });
+  it('agreeing sources pass', () => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
+    const o = observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true, ledger: { serving: { revisionName: 'a--1', digest: DIGEST_A }, releases: [] } });
+    expect(checkAgreement(o)).toEqual([]);
+  });
+
+  it('a status naming another digest fails', () => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_B };
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true }))).toHaveLength(1);
+  });
+
+  it('a release its ended deployment left pending disagrees', () => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
+    const deployments = [{ id: 'd1', phase: 'succeeded', newRevision: 'a--1' }];
+    const ledger = { releases: [{ revisionName: 'a--1', verdict: 'pending' }] };
+    const o = observation({ arm: armView, status, statusAfter: status, deployments, deploymentsAfter: deployments, statusHasServingFields: true, ledger });
+    expect(checkAgreement(o).map((v) => v.detail)).toEqual([expect.stringContaining('pending')]);
+  });
+
+  it.each([
+    ['verified', 1],
+    ['failed', 0],
+    ['rolled-back', 0],
+  ])('a rolled-back deployment whose release the ledger calls %s', (verdict, expected) => {
+    const status = { ...idleStatus, servingRevision: 'a--1', servingDigest: DIGEST_A };
+    const deployments = [{ id: 'd1', phase: 'rolled-back', newRevision: 'a--0' }];
+    const ledger = { releases: [{ revisionName: 'a--0', verdict }] };
+    const o = observation({ arm: armView, status, statusAfter: status, deployments, deploymentsAfter: deployments, statusHasServingFields: true, ledger });
+    expect(checkAgreement(o)).toHaveLength(expected);
+  });
+
+  it('a status that could not read ARM says nothing', () => {
+    const status = { ...idleStatus, platformError: 'Container Apps unreachable (429)' };
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [], statusHasServingFields: true }))).toEqual([]);
+  });
+
+  it('without serving fields (older builds) deployedDigest is compared', () => {
+    const status = { ...idleStatus, deployedDigest: DIGEST_B };
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [] }))).toHaveLength(1);
+  });
+
+  it('is not judged while a deployment runs or records moved during the read', () => {
+    const status = { ...idleStatus, servingDigest: DIGEST_B };
+    expect(checkAgreement(observation({ arm: armView, status: { ...status, running: 'd1' }, statusAfter: status, deploymentsAfter: [] }))).toEqual([]);
+    expect(checkAgreement(observation({ arm: armView, status, statusAfter: status, deploymentsAfter: [{ id: 'd2', phase: 'succeeded' }] }))).toEqual([]);
+  });
+});
+
+describe('deadlines and lost records', () => {
+  it('a started deployment past its deadline is late once; controller downtime extends it', () => {
+    const tracker = new InvariantTracker();
+    const running = [{ id: 'd1', phase: 'health-waiting' }];
+    expect(tracker.checkDeadlines('a', running, 10_000, 0, 0)).toEqual([]);
+    expect(tracker.checkDeadlines('a', running, 10_000, 15_000, 8_000)).toEqual([]);
+    expect(tracker.checkDeadlines('a', running, 10_000, 19_000, 8_000)).toHaveLength(1);
+    expect(tracker.checkDeadlines('a', running, 10_000, 25_000, 8_000)).toEqual([]);
+  });
+
+  it('an id once answered and no longer listed is missing', () => {
+    const tracker = new InvariantTracker();
+    for (const id of deploymentIdsIn({ apps: [{ app: 'a', deploymentId: 'd1' }], aborted: 'd2' })) tracker.remember(id, 'a');
+    expect(tracker.missingFrom('a', [{ id: 'd1', phase: 'succeeded' }])).toEqual(['d2']);
+  });
+});
