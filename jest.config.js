@@ -11,6 +11,7 @@
 const UNIT = [
   'domain/**',
   'architecture/**',
+  'model/invariants',
   'infra/**',
   'functions/**',
   'orchestrators/**',
