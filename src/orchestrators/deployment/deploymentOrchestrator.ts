@@ -29,9 +29,15 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
   const { deploymentId } = run.input;
   let state = startRollout();
   let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;
-  // Told beside the first step's record: one round trip, not two.
-  const told = run.notify('started');
-  let toldYet = false;
+  // Records that need not hold up the rollout (a step's closing record, a skipped step, the
+  // "started" notification) go out together with the next write the loop waits for: one round
+  // trip instead of several. Their times are taken when they are made, so the record is exact.
+  let buffered: Task[] = [run.notify('started')];
+  const flush = (task?: Task): Task | undefined => {
+    const tasks = task ? [...buffered, task] : buffered;
+    buffered = [];
+    return tasks.length === 0 ? undefined : tasks.length === 1 ? tasks[0] : run.context.df.Task.all(tasks);
+  };
   let failedStep: StepName | undefined;
   let failedKind: RolloutStep['kind'] | undefined;
   while (action.kind === 'run') {
@@ -39,19 +45,17 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
     const skip = skipReasonOf(action.step, run.input.spec);
     if (skip) {
       // Nothing to do for this app: one record, no activity.
-      yield run.record({ step: { name, outcome: 'skipped', detail: skip }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
+      buffered.push(run.record({ step: { name, outcome: 'skipped', detail: skip }, phase: phaseOf(state, action.index), rollout: progressOf(state) }));
       ({ state, action } = nextAction(state, { kind: 'stepSucceeded' }));
       continue;
     }
-    const started = run.record({ step: { name, outcome: 'running', detail: describeStep(action.step) }, phase: phaseOf(state, action.index), rollout: progressOf(state) });
-    yield toldYet ? started : run.context.df.Task.all([told, started]);
-    toldYet = true;
+    yield flush(run.record({ step: { name, outcome: 'running', detail: describeStep(action.step) }, phase: phaseOf(state, action.index), rollout: progressOf(state) }))!;
     const result: StepResult = run.abort.isCompleted ? { ok: false, aborted: true, reason: abortReason(run) } : yield* runStep(run, action.step, action.index);
     if (result.ok) {
       const next = nextAction(state, { kind: 'stepSucceeded', tail: result.tail });
       const closes = next.action.kind !== 'run' || recordNameOf(next.state, next.action.index) !== name;
       // The last step's record also says the deployment succeeded (one write, not two).
-      if (closes) yield run.record({ step: { name, outcome: 'succeeded', detail: result.detail }, ...result.record, ...(next.action.kind === 'complete' ? { phase: 'succeeded' } : {}) });
+      if (closes) buffered.push(run.record({ step: { name, outcome: 'succeeded', detail: result.detail }, ...result.record, ...(next.action.kind === 'complete' ? { phase: 'succeeded' } : {}) }));
       ({ state, action } = next);
     } else {
       failedStep = name;
@@ -59,13 +63,16 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
       ({ state, action } = nextAction(state, result.aborted ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: result.reason, rejected: result.rejected }));
     }
   }
-
+  // On the way back, the undo goes before any record still waiting to be written.
+  const unsent = flush();
   let phase: DeploymentPhase;
   if (action.kind === 'complete') {
+    if (unsent) yield unsent;
     phase = yield* promoted(run);
   } else if (action.kind === 'rollBack') {
-    phase = yield* rolledBack(run, action, failedStep ?? 'promote', failedChecks(failedKind, action) ? 'failed' : 'rolled-back');
+    phase = yield* rolledBack(run, action, failedStep ?? 'promote', failedChecks(failedKind, action) ? 'failed' : 'rolled-back', unsent);
   } else {
+    if (unsent) yield unsent;
     phase = action.phase;
     yield run.step(failedStep ?? 'verify', 'failed', action.reason);
     yield run.record({ phase, reason: action.reason });
@@ -129,8 +136,9 @@ function* promoted(run: RolloutRun): Generator<Task, DeploymentPhase, unknown> {
 }
 
 /** Undo first, record after: the app's traffic matters more than the record of it. */
-function* rolledBack(run: RolloutRun, action: Extract<RolloutAction, { kind: 'rollBack' }>, failedStep: StepName, verdict: 'failed' | 'rolled-back'): Generator<Task, DeploymentPhase, unknown> {
+function* rolledBack(run: RolloutRun, action: Extract<RolloutAction, { kind: 'rollBack' }>, failedStep: StepName, verdict: 'failed' | 'rolled-back', unsent: Task | undefined): Generator<Task, DeploymentPhase, unknown> {
   const undo = yield* restorePrevious(run);
+  if (unsent) yield unsent;
   if (run.facts.newRevision) yield* settle(run, run.facts.newRevision, verdict, action.reason, ['pending', 'verified']);
   const schema = undo.ok ? yield* afterMigration(run) : undefined;
   yield run.step(failedStep, 'failed', action.reason);
