@@ -12,6 +12,20 @@ import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
 import { digestOfImage, servingRevision } from '../domain/rollout';
+import type { AppView, ContainerAppRef } from '../adapters/containerApps/containerAppsPort';
+
+/**
+ * What serves an app, read from Azure: the app, its serving revision (the one shared rule) and
+ * that revision's own image (in Multiple mode the template's image is the newest revision's,
+ * which may serve nobody).
+ */
+async function readServing(ref: ContainerAppRef): Promise<{ view: AppView; serving?: string; revisionImage?: string }> {
+  const containerApps = getServices().containerApps;
+  const view = await containerApps.getApp(ref, { abortSignal: AbortSignal.timeout(10_000) });
+  const serving = servingRevision(view);
+  const revision = serving ? await containerApps.getRevision(ref, serving, { abortSignal: AbortSignal.timeout(10_000) }) : undefined;
+  return { view, serving, revisionImage: revision?.image };
+}
 
 async function appSummary(name: string) {
   const services = getServices();
@@ -24,11 +38,8 @@ async function appSummary(name: string) {
   ]);
   let platform: Record<string, unknown>;
   try {
-    const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
-    const serving = servingRevision(view);
-    // The serving revision's own image: in Multiple mode the template's image is the newest revision's, which may serve nobody.
-    const revision = serving ? await services.containerApps.getRevision(managed.containerApp, serving, { abortSignal: AbortSignal.timeout(10_000) }) : undefined;
-    const image = revision?.image ?? (view.activeRevisionsMode === 'Single' ? view.image : undefined);
+    const { view, serving, revisionImage } = await readServing(managed.containerApp);
+    const image = revisionImage ?? (view.activeRevisionsMode === 'Single' ? view.image : undefined);
     platform = { activeRevision: serving, servingRevision: serving, image, servingDigest: digestOfImage(image), traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
   } catch (error) {
     platform = { error: `Container Apps unreachable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
@@ -83,12 +94,8 @@ export async function listReleases(request: HttpRequest): Promise<HttpResponseIn
   const releases = await services.ledger.list(managed.name);
   let serving: { revisionName: string; digest?: string } | undefined;
   try {
-    const view = await services.containerApps.getApp(managed.containerApp, { abortSignal: AbortSignal.timeout(10_000) });
-    const name = servingRevision(view);
-    if (name) {
-      const revision = await services.containerApps.getRevision(managed.containerApp, name, { abortSignal: AbortSignal.timeout(10_000) });
-      serving = { revisionName: name, digest: digestOfImage(revision?.image) };
-    }
+    const read = await readServing(managed.containerApp);
+    if (read.serving) serving = { revisionName: read.serving, digest: digestOfImage(read.revisionImage) };
   } catch {
     serving = undefined;
   }
