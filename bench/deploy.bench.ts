@@ -226,7 +226,7 @@ async function main(): Promise<void> {
         ...(before
           ? {
               baseline: { entry: baselineEntry, controllerOverheadMs: summarise(before) },
-              overheadRatio: round((100 * percentile(current.overheads, 50)) / percentile(before.overheads, 50)) / 100,
+              overheadRatio: Number((percentile(current.overheads, 50) / percentile(before.overheads, 50)).toFixed(2)),
             }
           : {}),
         rollback: {
