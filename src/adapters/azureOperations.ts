@@ -18,8 +18,8 @@
  *   on the app's managed environment (Container Apps Contributor has it).
  * - Harbormaster reads image manifests with its own identity (verify step, reconcile timer): it
  *   needs AcrPull on each registry. The managed apps pull with their own identities, not ours.
- * - Blob index tags (backups carry them) need `blobs/tags/*` and `blobs/filter/action`; only
- *   Storage Blob Data Owner among built-in roles has them, so that role is granted on the
+ * - Blob index tags (backups carry them) need `blobs/tags/read` and `blobs/tags/write`; only
+ *   Storage Blob Data Owner among built-in roles has both, so that role is granted on the
  *   backups container alone, never on the account.
  *
  * Principals: `harbormasterIdentity` (the Function app's user-assigned identity) and
