@@ -24,6 +24,7 @@ import {
   type RequestSource,
   type RollbackInput,
 } from '../../domain/deployment';
+import { newDeploymentId } from '../../domain/deployment/deploymentId';
 import { toDeploySpec } from './toDeploySpec';
 
 export interface OrchestrationStarter {
@@ -195,7 +196,7 @@ export class DeploymentLauncher {
     const now = this.deps.now();
     return {
       app: app.name,
-      deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
+      deploymentId: newDeploymentId(app.name, now, this.deps.newId().slice(0, 6)),
       digest: push.digest,
       tag: push.tag,
       registry: push.registry,
@@ -227,8 +228,4 @@ export class DeploymentLauncher {
     if (!app) throw new Error(`No app named "${name}" in the configuration`);
     return app;
   }
-}
-
-function compactTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
