@@ -47,7 +47,7 @@ export interface DevhostOptions {
   dataDir?: string;
   /** Receives each structured log line instead of stdout (pino). */
   log?: (line: object) => void;
-  /** Request body limit; default 100 MB as in Azure. */
+  /** Request body limit; default the `FUNCTIONS_REQUEST_BODY_SIZE_LIMIT` setting, else 100 MB as in Azure. */
   maxRequestBodyBytes?: number;
   /** How long stop() waits for in-flight requests before closing connections; default 10 s. */
   stopTimeoutMs?: number;
@@ -66,6 +66,17 @@ export interface RunningDevhost {
   /** One line per HTTP function (method list, URL, auth level) and per timer (schedule), for the ready message. */
   describe(): string[];
   stop(): Promise<void>;
+}
+
+/** The Functions host's own setting for the largest request body it accepts. */
+const REQUEST_BODY_LIMIT_SETTING = 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT';
+
+/** The limit the setting names (bytes), or the host's default when it is unset. */
+export function requestBodyLimit(setting: string | undefined): number {
+  if (setting === undefined || setting.trim() === '') return DEFAULT_MAX_REQUEST_BODY_BYTES;
+  const bytes = Number(setting);
+  if (!Number.isSafeInteger(bytes) || bytes < 1) throw new Error(`${REQUEST_BODY_LIMIT_SETTING} must be a whole number of bytes, got "${setting.slice(0, 40)}"`);
+  return bytes;
 }
 
 function readHostJson(hostJsonPath: string | undefined): Record<string, unknown> {
@@ -198,7 +209,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       routeTable,
       routePrefix,
       keys,
-      maxRequestBodyBytes: options.maxRequestBodyBytes ?? DEFAULT_MAX_REQUEST_BODY_BYTES,
+      maxRequestBodyBytes: options.maxRequestBodyBytes ?? requestBodyLimit(settings[REQUEST_BODY_LIMIT_SETTING]),
       invoker,
       extensions: () => extensions,
       log,

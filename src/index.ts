@@ -35,5 +35,5 @@ registerStatusApi();
 registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.
 registerHealthSweep();
-// Daily prune of delivery records past their retention and delivery ids past the replay horizon.
+// Daily prune of records past their retention (deliveries, deployments, releases, failed backups, health results).
 registerRecordRetention();

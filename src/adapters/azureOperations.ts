@@ -5,8 +5,9 @@
  * Why a table: the infrastructure (infra/*.bicep) grants Harbormaster's identities exactly what
  * this table lists and nothing more; `test/infra/rolesCoverOperations.test.ts` checks that every
  * row is covered by a role assignment the Bicep makes at a scope containing the row's target.
- * When you add an SDK call to an adapter, add its row here in the same change; the test then
- * tells you whether the Bicep already grants it.
+ * Each row names the SDK calls that need it; `test/infra/operationsCatalog.test.ts` reads every
+ * SDK call out of src/ and fails when one is in no row, so an adapter cannot make a new call
+ * without its row here, and the role test then tells whether the Bicep already grants it.
  *
  * Rules the rows encode (keep them when you edit adapters):
  * - **Never send an `identity` block in a Container App update.** ARM then re-checks the caller's
@@ -17,8 +18,8 @@
  *   on the app's managed environment (Container Apps Contributor has it).
  * - Harbormaster reads image manifests with its own identity (verify step, reconcile timer): it
  *   needs AcrPull on each registry. The managed apps pull with their own identities, not ours.
- * - Blob index tags (backups carry them) need `blobs/tags/*` and `blobs/filter/action`; only
- *   Storage Blob Data Owner among built-in roles has them, so that role is granted on the
+ * - Blob index tags (backups carry them) need `blobs/tags/read` and `blobs/tags/write`; only
+ *   Storage Blob Data Owner among built-in roles has both, so that role is granted on the
  *   backups container alone, never on the account.
  *
  * Principals: `harbormasterIdentity` (the Function app's user-assigned identity) and
@@ -189,6 +190,16 @@ export const BUILT_IN_ROLES = {
 
 export type BuiltInRoleName = keyof typeof BUILT_IN_ROLES;
 
+/**
+ * Who performs an operation on Harbormaster's behalf when no code of ours calls an SDK for it:
+ * - `functions-host`: the Functions host (AzureWebJobsStorage, the deployment package, telemetry);
+ * - `durable-task-scheduler`: the Durable Functions extension on the task hub;
+ * - `arm`: Azure Resource Manager itself, checking a linked resource when we change an app;
+ * - `container-apps`: the Container Apps platform, pulling a job's image with the job's identity;
+ * - `key-vault-references`: App Service resolving `@Microsoft.KeyVault(...)` app settings.
+ */
+export type Platform = 'functions-host' | 'durable-task-scheduler' | 'arm' | 'container-apps' | 'key-vault-references';
+
 export interface AzureOperation {
   /** Stable id, `<area>.<verb>`. */
   id: string;
@@ -199,8 +210,16 @@ export interface AzureOperation {
   target: OperationTarget;
   /** The least-privileged built-in role that permits it, as assigned by the Bicep. */
   role: BuiltInRoleName;
-  /** Which code performs it (module or step), for whoever changes that code. */
-  usedBy: string;
+  /**
+   * The SDK calls in src/ that need it, as test/infra/sdkCalls.ts reads them out of the code:
+   * `arm-appcontainers:<operation group>.<method>`, or `<package>:<method>` for data-plane clients.
+   * The test fails when code makes an SDK call no row lists, or a row lists a call no code makes.
+   */
+  calls?: readonly string[];
+  /** Our module that performs it over plain HTTP, with no Azure SDK (the registry's token exchange). */
+  http?: string;
+  /** The platform component that performs it for us. */
+  platform?: Platform;
 }
 
 const APP = { set: 'managedAppIds', resourceType: 'Microsoft.App/containerApps' } as const;
@@ -214,45 +233,50 @@ const BLOB = 'Microsoft.Storage/storageAccounts/blobServices/containers/blobs';
 const QUEUE_MESSAGES = 'Microsoft.Storage/storageAccounts/queueServices/queues/messages';
 const ENTITIES = 'Microsoft.Storage/storageAccounts/tableServices/tables/entities';
 
-function jobOperations(prefix: string, target: OperationTarget, usedBy: string): AzureOperation[] {
-  const rows: Array<[string, string]> = [
-    ['get', 'Microsoft.App/jobs/read'],
-    ['start', 'Microsoft.App/jobs/start/action'],
-    ['getExecution', 'Microsoft.App/jobs/executions/read'],
-    ['stopExecution', 'Microsoft.App/jobs/stop/action'],
+const arm = (...calls: string[]): string[] => calls.map((call) => `arm-appcontainers:${call}`);
+const tables = (...calls: string[]): string[] => calls.map((call) => `data-tables:${call}`);
+const blobs = (...calls: string[]): string[] => calls.map((call) => `storage-blob:${call}`);
+
+/** Migration jobs and the backup job go through the same gateway, so the same calls. */
+function jobOperations(prefix: string, target: OperationTarget): AzureOperation[] {
+  const rows: Array<[string, string, string[]]> = [
+    ['get', 'Microsoft.App/jobs/read', arm('jobs.get')],
+    ['start', 'Microsoft.App/jobs/start/action', arm('jobs.start')],
+    ['getExecution', 'Microsoft.App/jobs/executions/read', arm('jobsExecutions.list')],
+    ['stopExecution', 'Microsoft.App/jobs/stop/action', arm('jobs.beginStopExecutionAndWait', 'jobs.stopExecution')],
   ];
-  return rows.map(([verb, action]) => ({
+  return rows.map(([verb, action, calls]) => ({
     id: `${prefix}.${verb}`,
     action,
     plane: 'control',
     principal: 'harbormasterIdentity',
     target,
     role: 'Container Apps Jobs Operator',
-    usedBy,
+    calls,
   }));
 }
 
 export const AZURE_OPERATIONS: readonly AzureOperation[] = [
-  // Container Apps (src/adapters/containerApps/armContainerAppsGateway.ts)
+  // Container Apps: deploy, health-wait, promote, rollback, sweeps.
   ...(
     [
-      ['containerApps.get', 'Microsoft.App/containerApps/read'],
-      ['containerApps.update', 'Microsoft.App/containerApps/write'],
-      ['revisions.list', 'Microsoft.App/containerApps/revisions/read'],
-      ['revisions.activate', 'Microsoft.App/containerApps/revisions/activate/action'],
-      ['revisions.deactivate', 'Microsoft.App/containerApps/revisions/deactivate/action'],
-      ['revisions.restart', 'Microsoft.App/containerApps/revisions/restart/action'],
-      ['replicas.list', 'Microsoft.App/containerApps/revisions/replicas/read'],
+      ['containerApps.get', 'Microsoft.App/containerApps/read', arm('containerApps.get')],
+      ['containerApps.update', 'Microsoft.App/containerApps/write', arm('containerApps.update')],
+      ['revisions.list', 'Microsoft.App/containerApps/revisions/read', arm('containerAppsRevisions.listRevisions', 'containerAppsRevisions.getRevision')],
+      ['revisions.activate', 'Microsoft.App/containerApps/revisions/activate/action', arm('containerAppsRevisions.activateRevision')],
+      ['revisions.deactivate', 'Microsoft.App/containerApps/revisions/deactivate/action', arm('containerAppsRevisions.deactivateRevision')],
+      ['revisions.restart', 'Microsoft.App/containerApps/revisions/restart/action', arm('containerAppsRevisions.restartRevision')],
     ] as const
-  ).map(([id, action]): AzureOperation => ({
+  ).map(([id, action, calls]): AzureOperation => ({
     id,
     action,
     plane: 'control',
     principal: 'harbormasterIdentity',
     target: APP,
     role: 'Container Apps Contributor',
-    usedBy: 'deploy, health-wait, promote, rollback (ArmContainerAppsGateway)',
+    calls,
   })),
+  // ARM re-validates an app's environment on every update of the app.
   {
     id: 'managedEnvironments.get',
     action: 'Microsoft.App/managedEnvironments/read',
@@ -260,7 +284,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: ENVIRONMENT,
     role: 'Container Apps Contributor',
-    usedBy: 'deploy (app update re-validates the environment)',
+    platform: 'arm',
   },
   {
     id: 'managedEnvironments.join',
@@ -269,10 +293,10 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: ENVIRONMENT,
     role: 'Container Apps Contributor',
-    usedBy: 'deploy (every containerApps update)',
+    platform: 'arm',
   },
-  ...jobOperations('migrationJobs', MIGRATION_JOB, 'migration step: start with a per-execution override, wait, stop on deadline'),
-  ...jobOperations('backupJob', BACKUP_JOB, 'backup orchestration: start the runner, wait, stop on deadline'),
+  ...jobOperations('migrationJobs', MIGRATION_JOB),
+  ...jobOperations('backupJob', BACKUP_JOB),
   {
     id: 'metrics.list',
     action: 'Microsoft.Insights/metrics/read',
@@ -280,7 +304,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: APP,
     role: 'Monitoring Reader',
-    usedBy: 'sweeps and health (@azure/monitor-query-metrics on the apps)',
+    calls: ['monitor-query-metrics:queryResources'],
   },
   // Registries: verify and reconcile read manifests through the ACR token exchange.
   {
@@ -290,7 +314,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: { set: 'registryIds', resourceType: 'Microsoft.ContainerRegistry/registries' },
     role: 'AcrPull',
-    usedBy: 'build-verify, reconcile timer (OciRegistryClient)',
+    http: 'src/adapters/registry/ociRegistryClient.ts',
   },
   {
     id: 'registry.readManifestAbac',
@@ -299,9 +323,9 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: { set: 'registryIds', resourceType: 'Microsoft.ContainerRegistry/registries' },
     role: 'Container Registry Repository Reader',
-    usedBy: 'the same reads on a registry with ABAC repository permissions (abacRegistryIds)',
+    http: 'src/adapters/registry/ociRegistryClient.ts',
   },
-  // Key Vault: webhook secrets, notification URLs, database connection strings.
+  // Key Vault: webhook secrets (app settings), notification URLs, database connection strings.
   {
     id: 'keyVault.getSecret',
     action: 'Microsoft.KeyVault/vaults/secrets/getSecret/action',
@@ -309,18 +333,10 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: VAULT,
     role: 'Key Vault Secrets User',
-    usedBy: 'Key Vault references in app settings; @azure/keyvault-secrets reads',
+    calls: ['keyvault-secrets:getSecret'],
+    platform: 'key-vault-references',
   },
-  {
-    id: 'keyVault.listSecrets',
-    action: 'Microsoft.KeyVault/vaults/secrets/readMetadata/action',
-    plane: 'data',
-    principal: 'harbormasterIdentity',
-    target: VAULT,
-    role: 'Key Vault Secrets User',
-    usedBy: 'status checks that configured secrets exist',
-  },
-  // Own storage: Functions host (AzureWebJobsStorage, Flex deployment package) and product records.
+  // Own storage: the Functions host (AzureWebJobsStorage, Flex deployment package, queues) ...
   ...(
     [
       ['storage.blobRead', `${BLOB}/read`, 'Storage Blob Data Contributor'],
@@ -329,36 +345,49 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
       ['storage.queueRead', `${QUEUE_MESSAGES}/read`, 'Storage Queue Data Contributor'],
       ['storage.queueWrite', `${QUEUE_MESSAGES}/write`, 'Storage Queue Data Contributor'],
       ['storage.queueDelete', `${QUEUE_MESSAGES}/delete`, 'Storage Queue Data Contributor'],
-      ['storage.tableCreate', 'Microsoft.Storage/storageAccounts/tableServices/tables/write', 'Storage Table Data Contributor'],
-      ['storage.entityRead', `${ENTITIES}/read`, 'Storage Table Data Contributor'],
-      ['storage.entityWrite', `${ENTITIES}/write`, 'Storage Table Data Contributor'],
-      ['storage.entityDelete', `${ENTITIES}/delete`, 'Storage Table Data Contributor'],
     ] as const
   ).map(([id, action, role]): AzureOperation => ({
     id,
     action,
-    plane: action.endsWith('tables/write') ? 'control' : 'data',
+    plane: 'data',
     principal: 'harbormasterIdentity',
     target: ACCOUNT,
     role,
-    usedBy: 'Functions host (AzureWebJobsStorage) and deployment/event/backup records',
+    platform: 'functions-host',
   })),
-  // Backups container: retention reads, deletes and finds by index tags.
+  // ... and Harbormaster's own records in Table storage.
   ...(
     [
-      ['backups.read', `${BLOB}/read`],
-      ['backups.delete', `${BLOB}/delete`],
-      ['backups.readTags', `${BLOB}/tags/read`],
-      ['backups.findByTags', `${BLOB}/filter/action`],
+      ['storage.tableCreate', 'Microsoft.Storage/storageAccounts/tableServices/tables/write', tables('createTable')],
+      ['storage.tableList', 'Microsoft.Storage/storageAccounts/tableServices/tables/read', tables('listTables')],
+      ['storage.entityRead', `${ENTITIES}/read`, tables('getEntity', 'listEntities')],
+      ['storage.entityWrite', `${ENTITIES}/write`, tables('createEntity', 'upsertEntity', 'updateEntity', 'submitTransaction')],
+      ['storage.entityDelete', `${ENTITIES}/delete`, tables('deleteEntity', 'submitTransaction')],
     ] as const
-  ).map(([id, action]): AzureOperation => ({
+  ).map(([id, action, calls]): AzureOperation => ({
+    id,
+    action,
+    plane: action.endsWith('/tables/write') || action.endsWith('/tables/read') ? 'control' : 'data',
+    principal: 'harbormasterIdentity',
+    target: ACCOUNT,
+    role: 'Storage Table Data Contributor',
+    calls,
+  })),
+  // Backups container: status, retention, restore read, delete and find backups by their index tags.
+  ...(
+    [
+      ['backups.read', `${BLOB}/read`, blobs('download', 'exists', 'getProperties', 'listBlobsFlat')],
+      ['backups.delete', `${BLOB}/delete`, blobs('deleteIfExists')],
+      ['backups.readTags', `${BLOB}/tags/read`, blobs('getTags')],
+    ] as const
+  ).map(([id, action, calls]): AzureOperation => ({
     id,
     action,
     plane: 'data',
     principal: 'harbormasterIdentity',
     target: BACKUPS_CONTAINER,
     role: 'Storage Blob Data Owner',
-    usedBy: 'backup status, retention, restore',
+    calls,
   })),
   {
     id: 'durableTask.orchestrations',
@@ -367,7 +396,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: { set: 'durableTaskScheduler', resourceType: 'Microsoft.DurableTask/schedulers/taskHubs' },
     role: 'Durable Task Data Contributor',
-    usedBy: 'Durable Functions host (storageProvider azureManaged)',
+    platform: 'durable-task-scheduler',
   },
   {
     id: 'appInsights.telemetry',
@@ -376,7 +405,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'harbormasterIdentity',
     target: { set: 'monitoring', resourceType: 'Microsoft.Insights/components' },
     role: 'Monitoring Metrics Publisher',
-    usedBy: 'Functions host telemetry with Entra auth (APPLICATIONINSIGHTS_AUTHENTICATION_STRING)',
+    platform: 'functions-host',
   },
   // The backup runner (its own identity, inside the backup job).
   {
@@ -386,7 +415,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'backupIdentity',
     target: { set: 'backupRunnerRegistryId', resourceType: 'Microsoft.ContainerRegistry/registries' },
     role: 'AcrPull',
-    usedBy: 'Container Apps pulling the runner image',
+    platform: 'container-apps',
   },
   {
     id: 'backupRunner.pullImageAbac',
@@ -395,7 +424,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'backupIdentity',
     target: { set: 'backupRunnerRegistryId', resourceType: 'Microsoft.ContainerRegistry/registries' },
     role: 'Container Registry Repository Reader',
-    usedBy: 'the same pull from a registry with ABAC repository permissions (backupRunnerRegistryUsesAbac)',
+    platform: 'container-apps',
   },
   {
     id: 'backupRunner.getConnectionString',
@@ -404,33 +433,42 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     principal: 'backupIdentity',
     target: { set: 'backupDatabaseSecretNames', resourceType: 'Microsoft.KeyVault/vaults/secrets' },
     role: 'Key Vault Secrets User',
-    usedBy: 'runner reads the database connection string (and no other secret)',
+    calls: ['keyvault-secrets:getSecret'],
   },
+  // The runner streams pg_dump into a block blob with metadata and index tags, reads it back to
+  // verify, and removes a failed one.
   ...(
     [
-      ['backupRunner.upload', `${BLOB}/write`],
-      ['backupRunner.readBack', `${BLOB}/read`],
-      ['backupRunner.deleteFailed', `${BLOB}/delete`],
-      ['backupRunner.writeTags', `${BLOB}/tags/write`],
+      ['backupRunner.createContainer', 'Microsoft.Storage/storageAccounts/blobServices/containers/write', 'control', blobs('createIfNotExists')],
+      ['backupRunner.upload', `${BLOB}/write`, 'data', blobs('uploadStream', 'setMetadata')],
+      ['backupRunner.readBack', `${BLOB}/read`, 'data', blobs('download')],
+      ['backupRunner.deleteFailed', `${BLOB}/delete`, 'data', blobs('deleteIfExists')],
+      ['backupRunner.writeTags', `${BLOB}/tags/write`, 'data', blobs('setTags')],
     ] as const
-  ).map(([id, action]): AzureOperation => ({
+  ).map(([id, action, plane, calls]): AzureOperation => ({
+    id,
+    action,
+    plane,
+    principal: 'backupIdentity',
+    target: BACKUPS_CONTAINER,
+    role: 'Storage Blob Data Owner',
+    calls,
+  })),
+  // The runner moves its backup's record forward (read, then a conditional write).
+  ...(
+    [
+      ['backupRunner.readRecord', `${ENTITIES}/read`, tables('getEntity')],
+      ['backupRunner.writeRecord', `${ENTITIES}/write`, tables('createEntity', 'updateEntity', 'upsertEntity')],
+    ] as const
+  ).map(([id, action, calls]): AzureOperation => ({
     id,
     action,
     plane: 'data',
     principal: 'backupIdentity',
-    target: BACKUPS_CONTAINER,
-    role: 'Storage Blob Data Owner',
-    usedBy: 'runner streams pg_dump into a block blob with index tags, verifies, removes failures',
-  })),
-  {
-    id: 'backupRunner.writeRecord',
-    action: `${ENTITIES}/write`,
-    plane: 'data',
-    principal: 'backupIdentity',
     target: ACCOUNT,
     role: 'Storage Table Data Contributor',
-    usedBy: 'runner writes its result record',
-  },
+    calls,
+  })),
 ];
 
 /**

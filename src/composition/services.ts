@@ -88,7 +88,7 @@ export function createServices(config: HarbormasterConfig): Services {
   const ledger = new ReleaseLedgerStore(tables);
   const jobs = new ArmJobsGateway(credential, azureOptions);
   const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
-  const healthHistory = new HealthHistoryStore(tables);
+  const healthHistory = new HealthHistoryStore(tables, { retentionHours: settings.healthHistoryHours });
   const metrics = new MonitorMetricsReader(credential, { endpoint: local.metricsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions });
   const metricsFacts = new ArmMetricsFacts(credential, azureOptions);
   const healthSweep = createHealthSweep({

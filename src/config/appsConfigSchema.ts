@@ -325,7 +325,7 @@ export const maintenanceWindowSchema = z
   })
   .describe('A window in which the app\'s alerts are muted (its checks still run).');
 
-/** Defaults from INFRA-001 (seed 001). */
+/** The default alert thresholds (DEFAULT_ALERT_THRESHOLDS in src/domain/health/judgeApp.ts has the same figures). */
 export const alertThresholdsSchema = z
   .strictObject({
     errorRatePercent: z.number().gt(0).max(100).default(5).describe('Alert (critical) when 5xx responses exceed this share of requests over the window (percent; default 5).'),
@@ -334,7 +334,7 @@ export const alertThresholdsSchema = z
     memoryPercent: z.number().gt(0).max(100).default(85).describe('Alert (warning) when memory working set exceeds this share of the limit (percent; default 85).'),
     windowMinutes: z.int().min(1).max(1_440).default(5).describe('Window the rate and latency are computed over (minutes; default 5).'),
   })
-  .describe('Alert thresholds for this app (defaults: INFRA-001\'s alert table).');
+  .describe('Alert thresholds for this app (defaults: 5xx above 5 %, p95 above 5 s, 3 failed health checks, memory above 85 %, over 5 minutes).');
 
 export const managedAppSchema = z
   .strictObject({

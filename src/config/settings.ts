@@ -67,8 +67,10 @@ export interface Settings {
   readonly sweepSchedule: string;
   readonly sweepConcurrency: number;
   readonly alertReminderMinutes: number;
-  /** Delivery records older than this many days are pruned. */
+  /** Finished records older than this many days are pruned (deliveries, deployments, failed backups, superseded releases). */
   readonly recordRetentionDays: number;
+  /** Health sweep results older than this many hours are pruned. */
+  readonly healthHistoryHours: number;
   readonly keyVaultUrl?: string;
   readonly backup: { readonly container: string; readonly job?: BackupJobSettings };
   readonly webhookSecrets: WebhookSecrets;
@@ -147,6 +149,7 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
     sweepConcurrency: raw.HARBORMASTER_SWEEP_CONCURRENCY,
     alertReminderMinutes: raw.HARBORMASTER_ALERT_REMINDER_MINUTES,
     recordRetentionDays: raw.HARBORMASTER_RECORD_RETENTION_DAYS,
+    healthHistoryHours: raw.HARBORMASTER_HEALTH_HISTORY_HOURS,
     keyVaultUrl: raw.HARBORMASTER_KEY_VAULT_URL,
     backup: { container: raw.HARBORMASTER_BACKUP_CONTAINER, job: backupJob },
     webhookSecrets: {

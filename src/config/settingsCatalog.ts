@@ -10,6 +10,9 @@ import { z } from 'zod';
 import { ncrontabProblem } from './ncrontab';
 import { SecretValue } from './secretValue';
 
+/** The largest request body any HTTP route reads: an Event Grid batch (1 MiB). */
+export const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
+
 /** Who sets a setting: the operator (infra/, local.settings.json), or Azure itself. */
 export type SettingSource = 'operator' | 'platform';
 
@@ -144,6 +147,15 @@ export const SETTING_DEFINITIONS = {
     setBy: 'operator',
     readBy: 'host',
   }),
+  FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: setting({
+    schema: positiveInt(MAX_REQUEST_BODY_BYTES, 100 * 1024 * 1024),
+    doc: 'Largest request body the Functions host accepts (bytes); it answers 413 to a larger one before any function runs. Set to the largest body a route of ours reads (an Event Grid batch, 1 MiB), so the host never holds more of a request than that.',
+    required: false,
+    secret: false,
+    default: String(MAX_REQUEST_BODY_BYTES),
+    setBy: 'operator',
+    readBy: 'host',
+  }),
   DURABLE_TASK_HUB: setting({
     schema: z
       .string()
@@ -204,10 +216,19 @@ export const SETTING_DEFINITIONS = {
   }),
   HARBORMASTER_RECORD_RETENTION_DAYS: setting({
     schema: positiveInt(90, 3650),
-    doc: 'How long delivery records (GET /api/events) are kept before the daily prune removes them (days).',
+    doc: 'How long finished records are kept before the daily prune removes them (days): deliveries (GET /api/events), deployments, failed backups and drills, superseded releases. Records still in use are kept whatever their age.',
     required: false,
     secret: false,
     default: '90',
+    setBy: 'operator',
+    readBy: 'app',
+  }),
+  HARBORMASTER_HEALTH_HISTORY_HOURS: setting({
+    schema: positiveInt(48, 24 * 90),
+    doc: 'How long health sweep results (GET /api/apps/{app}/health) are kept (hours); one row per app per sweep, so kept shorter than other records.',
+    required: false,
+    secret: false,
+    default: '48',
     setBy: 'operator',
     readBy: 'app',
   }),

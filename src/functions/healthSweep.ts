@@ -1,7 +1,7 @@
 /**
  * Health sweep triggers:
  *   timer     healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
- *   activity  sweepApp                         one app now, for an orchestration after a promotion
+ *   activity  sweepApp                         one app now: deployments call it once what serves changed
  *                                              (input SweepAppInput, result SweepAppResult: src/domain/health/sweepContracts.ts)
  *   GET       /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
  *   POST      /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")

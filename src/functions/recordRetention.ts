@@ -1,23 +1,33 @@
 /**
- * The daily prune of Harbormaster's own records: delivery records older than
- * HARBORMASTER_RECORD_RETENTION_DAYS (default 90, long enough for audit) and remembered delivery
- * ids past the replay horizon (they protect nothing after it).
+ * The daily prune of Harbormaster's own records past their retention (what goes and what is
+ * always kept: src/activities/retention/recordPruner.ts).
  */
 import { app, type InvocationContext, type Timer } from '@azure/functions';
+import { getBackupServices } from '../activities/backup/backupServices';
+import { pruneRecords } from '../activities/retention/recordPruner';
 import { getServices } from '../composition/services';
-import { DELIVERY_REPLAY_HORIZON_MS } from '../domain/push/replayWindow';
 
 /** Every day at 03:30 UTC. */
 export const PRUNE_RECORDS_SCHEDULE = '0 30 3 * * *';
 
-export async function pruneRecords(_timer: Timer, context: InvocationContext): Promise<void> {
+export async function pruneRecordsDaily(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = getServices();
-  const now = Date.now();
-  const keepDays = services.config.settings.recordRetentionDays;
-  const pruned = await services.deliveries.prune(new Date(now - keepDays * 86_400_000), new Date(now - DELIVERY_REPLAY_HORIZON_MS));
-  context.info(JSON.stringify({ msg: 'records pruned', keepDays, ...pruned }));
+  const retentionDays = services.config.settings.recordRetentionDays;
+  const report = await pruneRecords(
+    {
+      apps: services.config.apps.apps.map((a) => a.name),
+      retentionDays,
+      deliveries: services.deliveries,
+      deployments: services.deployments,
+      ledger: services.ledger,
+      backups: getBackupServices().records,
+      healthHistory: services.healthHistory,
+    },
+    new Date(),
+  );
+  context.info(JSON.stringify({ msg: 'records pruned', retentionDays, ...report }));
 }
 
 export function registerRecordRetention(): void {
-  app.timer('pruneRecords', { schedule: PRUNE_RECORDS_SCHEDULE, handler: pruneRecords });
+  app.timer('pruneRecords', { schedule: PRUNE_RECORDS_SCHEDULE, handler: pruneRecordsDaily });
 }

@@ -8,6 +8,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { getServices } from '../composition/services';
 import type { SecretValue } from '../config';
+import { MAX_REQUEST_BODY_BYTES } from '../config/settingsCatalog';
 import { ingestPush, type IngestOutcome } from '../activities/push/pushIngestor';
 import type { ImagePushed, PushParseResult } from '../domain/push/imagePushed';
 import { parseAcrWebhook } from '../domain/push/parseAcrWebhook';
@@ -94,7 +95,7 @@ export async function eventGridWebhook(request: HttpRequest, context: Invocation
     return { status: 200, headers: { 'WebHook-Allowed-Origin': origin ?? '*', 'WebHook-Allowed-Rate': '120' } };
   }
   if (!authenticated('eventgrid', request, getServices().config.settings.webhookSecrets.eventGrid)) return UNAUTHORIZED;
-  const read = await readBodyCapped(request, 1024 * 1024);
+  const read = await readBodyCapped(request, MAX_REQUEST_BODY_BYTES);
   if ('response' in read) return read.response;
   const body = parseJson(read.raw);
   if ('response' in body) return body.response;

@@ -5,7 +5,9 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
-import { isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
+import { MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
+import { MAX_DEPLOYMENT_PAGE_SIZE } from '../adapters/storage/deploymentStore';
+import { isTablePageToken } from '../adapters/storage/tables';
 import type { DeploymentPhase } from '../domain/deployment';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
@@ -88,6 +90,8 @@ export async function getApp(request: HttpRequest): Promise<HttpResponseInit> {
 
 /** The release ledger of one app, newest first, with what serves now. */
 export async function listReleases(request: HttpRequest): Promise<HttpResponseInit> {
+  const parsed = parseQuery(request, {});
+  if ('response' in parsed) return parsed.response;
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
@@ -120,27 +124,34 @@ export function appFilter(): QueryRule {
   return { kind: 'oneOf', values: getServices().config.apps.apps.map((a) => a.name) };
 }
 
+/** `?limit=&continuationToken=` of a paged list: a page size up to `maxPageSize`, and a token from a previous page. */
+function pageRules(maxPageSize: number) {
+  return { limit: { kind: 'integer', min: 1, max: maxPageSize }, continuationToken: { kind: 'text', maxLength: 2048 } } as const;
+}
+
+const badToken = () => problem(400, 'Invalid query parameter', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
+
+/** The answer of a paged list: its items under `name`, and the token of the next page when there is one. */
+function pageBody(name: string, page: { records: unknown[]; continuationToken?: string }): Record<string, unknown> {
+  return { [name]: page.records, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
+}
+
 export async function listDeployments(request: HttpRequest): Promise<HttpResponseInit> {
-  const parsed = parseQuery(request, { app: appFilter(), status: { kind: 'oneOf', values: PHASES } });
+  const parsed = parseQuery(request, { app: appFilter(), status: { kind: 'oneOf', values: PHASES }, ...pageRules(MAX_DEPLOYMENT_PAGE_SIZE) });
   if ('response' in parsed) return parsed.response;
-  const { app, status } = parsed.query;
-  const deployments = await getServices().deployments.list({ app, phase: status, limit: 100 });
-  return json(200, { deployments });
+  const { app, status, limit, continuationToken } = parsed.query;
+  if (continuationToken !== undefined && !isTablePageToken(continuationToken)) return badToken();
+  const page = await getServices().deployments.listPage({ app, phase: status, maxPageSize: limit, continuationToken });
+  return json(200, pageBody('deployments', page));
 }
 
 export async function listEvents(request: HttpRequest, _context: InvocationContext): Promise<HttpResponseInit> {
-  const parsed = parseQuery(request, {
-    app: appFilter(),
-    limit: { kind: 'integer', min: 1, max: MAX_DELIVERY_PAGE_SIZE },
-    continuationToken: { kind: 'text', maxLength: 2048 },
-  });
+  const parsed = parseQuery(request, { app: appFilter(), ...pageRules(MAX_DELIVERY_PAGE_SIZE) });
   if ('response' in parsed) return parsed.response;
   const { app, limit, continuationToken } = parsed.query;
-  if (continuationToken !== undefined && !isDeliveryPageToken(continuationToken)) {
-    return problem(400, 'Invalid query parameter', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
-  }
+  if (continuationToken !== undefined && !isTablePageToken(continuationToken)) return badToken();
   const page = await getServices().deliveries.listPage({ app, maxPageSize: limit, continuationToken });
-  return json(200, { events: page.records, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) });
+  return json(200, pageBody('events', page));
 }
 
 export function registerStatusApi(): void {

@@ -13,7 +13,7 @@ import { createAzureClientOptions, type AzureClientOptions } from '../../src/ada
 import { LocalDevCredential } from '../../src/adapters/azure/credential';
 import { ArmJobsGateway } from '../../src/adapters/jobs/armJobsGateway';
 import { KeyVaultSecretReader } from '../../src/adapters/keyvault/keyVaultSecretReader';
-import { classifyError } from '../../src/domain/retry/classifyError';
+import { isTransientErrorCode } from '../../src/domain/retry';
 import { createCertificateAuthority, issueServerCertificate } from '../../simulators/tls';
 
 jest.setTimeout(60_000);
@@ -74,7 +74,7 @@ describe('Azure clients against an endpoint that never answers', () => {
   it('Container Apps: getApp fails with a transient ETIMEDOUT after the SDK retried each timed-out try', async () => {
     const { error, elapsedMs } = (await failure(new ArmContainerAppsGateway(new LocalDevCredential(), options()).getApp(app))) as { error: unknown; elapsedMs: number };
     expect(error).toMatchObject({ name: 'RestError', code: 'ETIMEDOUT' });
-    expect(classifyError(error)).toBe('transient');
+    expect(isTransientErrorCode((error as { code?: string }).code)).toBe(true);
     expect(requests).toBeGreaterThanOrEqual(2);
     expect(elapsedMs).toBeLessThan(15_000);
   });

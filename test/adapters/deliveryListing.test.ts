@@ -4,8 +4,8 @@
  * past the replay horizon. Against Azurite.
  */
 import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
-import { DeliveryStore, isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../../src/adapters/storage/deliveryStore';
-import { TableProvider } from '../../src/adapters/storage/tables';
+import { DeliveryStore, MAX_DELIVERY_PAGE_SIZE } from '../../src/adapters/storage/deliveryStore';
+import { TableProvider, isTablePageToken } from '../../src/adapters/storage/tables';
 
 jest.setTimeout(60_000);
 
@@ -34,7 +34,7 @@ describe('DeliveryStore.listPage', () => {
       const page = await store.listPage({ app: 'shop', maxPageSize: 50, continuationToken: token });
       pages.push(page.records.map((r) => r.id));
       token = page.continuationToken;
-      if (token) expect(isDeliveryPageToken(token)).toBe(true);
+      if (token) expect(isTablePageToken(token)).toBe(true);
     } while (token);
     expect(pages.map((p) => p.length)).toEqual([50, 50, 30]);
     expect(pages[0][0]).toBe('shop-129');
@@ -52,7 +52,7 @@ describe('DeliveryStore.listPage', () => {
     ['base64 JSON without the next keys', Buffer.from('{"x":1}').toString('base64')],
     ['over 2 KiB', 'a'.repeat(3000)],
   ])('refuses a token it did not hand out: %s', (_case, token) => {
-    expect(isDeliveryPageToken(token)).toBe(false);
+    expect(isTablePageToken(token)).toBe(false);
   });
 });
 

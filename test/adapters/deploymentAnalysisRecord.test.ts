@@ -4,7 +4,7 @@
  * property keep their newest measurements and verdicts instead of failing the write (which would
  * fail the deployment).
  */
-import type { AnalysisRunRecord } from '../../src/domain/deployment';
+import { newDeploymentId, type AnalysisRunRecord } from '../../src/domain/deployment';
 import { DeploymentStore, fitAnalysis } from '../../src/adapters/storage/deploymentStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
 import { claimStorage } from '../support/sharedServices';
@@ -41,26 +41,28 @@ function run(stepIndex: number, check: string, measurements: number, verdict: An
   };
 }
 
-async function created(id: string): Promise<void> {
+async function created(nonce: string): Promise<string> {
+  const id = newDeploymentId('shop', new Date('2026-12-02T01:00:00.000Z'), nonce);
   await store.create({ id, app: 'shop', image: { registry: 'r.azurecr.io', repository: 'shop', digest: `sha256:${'a'.repeat(64)}` }, source: 'test', at: '2026-12-02T01:00:00.000Z' });
+  return id;
 }
 
 describe('analysis runs in the deployment record', () => {
   it('a run replaces the stored run of its step and check; others are kept', async () => {
-    await created('d-merge');
-    await store.update('d-merge', 'shop', '2026-12-02T01:00:01.000Z', { analysis: [run(7, 'error-rate', 1), run(7, 'latency', 1)] });
-    await store.update('d-merge', 'shop', '2026-12-02T01:00:02.000Z', { analysis: [run(7, 'error-rate', 2, 'successful')] });
-    await store.update('d-merge', 'shop', '2026-12-02T01:00:02.000Z', { analysis: [run(7, 'error-rate', 2, 'successful')] });
-    const record = await store.get('d-merge');
+    const id = await created('merge');
+    await store.update(id, 'shop', '2026-12-02T01:00:01.000Z', { analysis: [run(7, 'error-rate', 1), run(7, 'latency', 1)] });
+    await store.update(id, 'shop', '2026-12-02T01:00:02.000Z', { analysis: [run(7, 'error-rate', 2, 'successful')] });
+    await store.update(id, 'shop', '2026-12-02T01:00:02.000Z', { analysis: [run(7, 'error-rate', 2, 'successful')] });
+    const record = await store.get(id);
     expect(record?.analysis?.map((r) => `${r.stepIndex} ${r.check} ${r.verdict} ${r.measurements.length}`)).toEqual(['7 error-rate successful 2', '7 latency running 1']);
   });
 
   it('runs too large for one property keep their newest measurements, and the write succeeds', async () => {
-    await created('d-large');
+    const id = await created('large');
     const runs = [run(5, 'error-rate', 30), run(7, 'error-rate', 30), run(9, 'error-rate', 30, 'failed')];
     expect(JSON.stringify(runs).length).toBeGreaterThan(32_768);
-    await store.update('d-large', 'shop', '2026-12-02T01:00:01.000Z', { analysis: runs });
-    const record = await store.get('d-large');
+    await store.update(id, 'shop', '2026-12-02T01:00:01.000Z', { analysis: runs });
+    const record = await store.get(id);
     expect(record?.analysis?.map((r) => r.verdict)).toEqual(['running', 'running', 'failed']);
     expect(JSON.stringify(record?.analysis).length).toBeLessThanOrEqual(30_000);
     for (const stored of record!.analysis!) {

@@ -1,6 +1,6 @@
 /**
  * The web provider against a local HTTP server: a number picked out of JSON by path, retries on
- * 5xx, a timeout per try and a deadline per measurement (a server that never answers is an
+ * 5xx and 429 honouring Retry-After, a timeout per try and a deadline per measurement (a server that never answers is an
  * error reading, never a stuck activity), and the factory refusing unknown kinds.
  */
 import http from 'node:http';
@@ -48,6 +48,9 @@ beforeAll(async () => {
     if (path === '/text') return send(200, 'not json at all');
     if (path === '/missing') return send(200, JSON.stringify({ data: {} }));
     if (path === '/hang') return; // never answers
+    if (path === '/throttled') return hits.get(path)! < 2 ? (res.writeHead(429, { 'retry-after': '1' }), res.end('{}')) : send(200, JSON.stringify({ data: { errorRate: 0.02 } }));
+    if (path === '/throttled-long') return (res.writeHead(429, { 'retry-after': '120' }), res.end('{}'));
+    if (path === '/not-implemented') return send(501, '{}');
     return send(404, '{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -91,6 +94,25 @@ describe('web: HTTP GET JSON, a path, a condition', () => {
     expect(reading.kind).toBe('error');
     expect(reading.reason).toMatch(/timed out after 1 s/);
     expect(Date.now() - started).toBeLessThan(4_000);
+  });
+
+  it('waits what a 429 asks in Retry-After before trying again', async () => {
+    const started = Date.now();
+    expect(await measureAnalysis(input(check(`${base}/throttled`)))).toMatchObject({ kind: 'value', value: 0.02 });
+    expect(hits.get('/throttled')).toBe(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1_000);
+  });
+
+  it('asked to wait past the measurement deadline, gives up at once instead of timing out', async () => {
+    const started = Date.now();
+    expect(await measureAnalysis(input(check(`${base}/throttled-long`)))).toMatchObject({ kind: 'error', reason: `GET ${base.slice(7)}: HTTP 429; no time left to try again (1 try)` });
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
+  it('a status no retry can fix (4xx, 501) is an error on the first try', async () => {
+    expect(await measureAnalysis(input(check(`${base}/not-implemented`)))).toMatchObject({ kind: 'error', reason: `GET ${base.slice(7)} answered HTTP 501` });
+    expect(hits.get('/not-implemented')).toBe(1);
+    expect(await measureAnalysis(input(check(`${base}/nowhere`)))).toMatchObject({ kind: 'error', reason: `GET ${base.slice(7)} answered HTTP 404` });
   });
 
   it('an answer that is not JSON is an error; a missing path is no data', async () => {

@@ -56,7 +56,7 @@ describe('the example configuration', () => {
     expect(worker.migration).toBeUndefined();
   });
 
-  it('applies defaults: health, strategy, approval, alerts (INFRA-001), retention, schedules', () => {
+  it('applies defaults: health, strategy, approval, alerts, retention, schedules', () => {
     const raxol = appByName(config, 'raxol');
     expect(raxol.health).toMatchObject({ path: '/health', intervalSeconds: 10, timeoutSeconds: 5, successThreshold: 3, failureThreshold: 3, degradedIsHealthy: false, ingress: 'external' });
     expect(raxol.approval).toEqual({ required: false, timeoutMinutes: 60 });

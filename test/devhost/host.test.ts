@@ -68,14 +68,13 @@ beforeAll(async () => {
   host = await startDevhost({
     entry: path.join(FIXTURE_APPS, 'httpTimerApp', 'index.js'),
     port: 0,
-    settings: { DEVHOST_FUNCTION_KEY: FUNCTION_KEY, DEVHOST_MASTER_KEY: MASTER_KEY, FIXTURE_SETTING: 'from-settings' },
+    settings: { DEVHOST_FUNCTION_KEY: FUNCTION_KEY, DEVHOST_MASTER_KEY: MASTER_KEY, FIXTURE_SETTING: 'from-settings', FUNCTIONS_REQUEST_BODY_SIZE_LIMIT: String(64 * 1024) },
     storage: { connectionString: (await claimStorage()).connectionString },
     clock,
     extensions: [extension],
     hostJsonPath: path.resolve(__dirname, '..', '..', '..', 'host.json'),
     dataDir,
     log: logs.write,
-    maxRequestBodyBytes: 64 * 1024,
   });
 });
 
@@ -183,9 +182,12 @@ describe('HTTP routing', () => {
     expect(await (await fetch(url('/api/streamed'))).text()).toBe('one,two,three');
   });
 
-  it('refuses a body over the limit with 413', async () => {
+  it('refuses a body over FUNCTIONS_REQUEST_BODY_SIZE_LIMIT with 413 before the function runs, as the Functions host does', async () => {
+    const before = logs.invocations('echo').length;
     const res = await fetch(url('/api/echo'), { method: 'POST', body: 'x'.repeat(65 * 1024) });
     expect(res.status).toBe(413);
+    expect(logs.invocations('echo')).toHaveLength(before);
+    expect((await fetch(url('/api/echo'), { method: 'POST', body: 'x'.repeat(63 * 1024) })).status).toBe(201);
   });
 
   it('answers 500 without the error detail when a handler throws, and logs the failure', async () => {

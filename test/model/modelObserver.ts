@@ -26,9 +26,17 @@ export interface WorldObservation {
   servingFieldsPresent: boolean;
 }
 
+/** Every deployment record of the app, page after page (a lost record is an invariant broken). */
 async function deploymentsOf(world: ModelWorld, app: ModelApp): Promise<DeploymentView[] | undefined> {
-  const answer = await world.api('GET', `/deployments?app=${app.name}`);
-  return answer.status === 200 && Array.isArray(answer.body?.deployments) ? (answer.body.deployments as DeploymentView[]) : undefined;
+  const all: DeploymentView[] = [];
+  let token: string | undefined;
+  do {
+    const answer = await world.api('GET', `/deployments?app=${app.name}${token ? `&continuationToken=${encodeURIComponent(token)}` : ''}`);
+    if (answer.status !== 200 || !Array.isArray(answer.body?.deployments)) return undefined;
+    all.push(...(answer.body.deployments as DeploymentView[]));
+    token = typeof answer.body.continuationToken === 'string' ? answer.body.continuationToken : undefined;
+  } while (token);
+  return all;
 }
 
 async function ledgerOf(world: ModelWorld, app: ModelApp): Promise<LedgerView | 'absent' | undefined> {

@@ -1,12 +1,12 @@
 /**
- * Seed 003 (Rachel): `/health` answers `{"status":"healthy","checks":{"db":"pass",...}}` and 503
+ * Rachel: `/health` answers `{"status":"healthy","checks":{"db":"pass",...}}` and 503
  * with `"unhealthy"` and failing checks when something is wrong. The exact tag `production` is
  * what gets deployed.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
-describe('an app whose health is healthy/pass and 503 when unhealthy (seed 003)', () => {
+describe('an app whose health is healthy/pass and 503 when unhealthy', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {

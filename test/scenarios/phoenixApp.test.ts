@@ -1,5 +1,5 @@
 /**
- * Seed 000 (Sound Forge Alchemy): a Phoenix app whose release runs `bin/app eval
+ * Sound Forge Alchemy: a Phoenix app whose release runs `bin/app eval
  * "Release.migrate()"` before the new image serves, with `/health` answering {"status":"ok"}.
  * Pushing the image is all a person does; Harbormaster does the runbook, including the
  * `pg_dump` the seed takes by hand before a migration.
@@ -7,7 +7,7 @@
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { deploymentsOf, startScenarioStack, waitForDeploymentOf, waitUntilIdle, eventually } from './scenarioKit';
 
-describe('a Phoenix app with an eval migration (seed 000)', () => {
+describe('a Phoenix app with an eval migration', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {

@@ -1,12 +1,12 @@
 /**
- * Seed 004 (Raxol on Fly.io): machines that scale to zero when idle, a release command
+ * Raxol: machines that scale to zero when idle, a release command
  * `/app/bin/migrate`. A new revision of such an app has no replica until a request arrives,
  * so the health-wait has to wake it.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, eventually, startScenarioStack, stepOutcomes, waitForDeploymentOf } from './scenarioKit';
 
-describe('an app that scales to zero (seed 004)', () => {
+describe('an app that scales to zero', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {

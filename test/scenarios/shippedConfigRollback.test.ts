@@ -41,6 +41,35 @@ describe('the shipped config/apps.json under bad releases', () => {
     await stack?.stop();
   });
 
+  it('starts honest: databases await their first backup, and every list endpoint refuses a bad query naming the parameter', async () => {
+    const { body: status } = await stack.api('GET', '/status');
+    expect(status.databases.map((d: any) => [d.database, d.freshness])).toEqual(stack.apps.databases.map((d) => [d.name, 'awaiting-first-backup']));
+    await stack.devhost.fire('healthSweep');
+    for (const app of stack.apps.apps.filter((a) => a.database)) {
+      const { body } = await stack.api('GET', `/apps/${app.name}/health?limit=1`);
+      const backupAge = body.current.signals.find((s: any) => s.name === 'backup-age');
+      expect({ app: app.name, status: backupAge.status, reason: backupAge.reason }).toEqual({ app: app.name, status: 'ok', reason: expect.stringMatching(/^awaiting-first-backup/) });
+    }
+    const refused: Array<[string, string]> = [
+      ['/status?verbose=1', 'verbose'],
+      ['/deployments?status=bogus', 'status'],
+      ['/deployments?app=nope', 'app'],
+      ['/deployments?limit=0', 'limit'],
+      ['/deployments?continuationToken=not-a-token', 'continuationToken'],
+      ['/events?limit=101', 'limit'],
+      ['/backups?database=nope', 'database'],
+      ['/apps/sound-forge/health?limit=0', 'limit'],
+      ['/apps/sound-forge/releases?verbose=1', 'verbose'],
+    ];
+    for (const [route, field] of refused) {
+      const { status: code, body } = await stack.api('GET', route);
+      expect({ route, code, field: body.field, type: body.type }).toEqual({ route, code: 400, field, type: 'about:blank' });
+    }
+    // Paged: the shipped apps' seeded history fits one page; a page of one names the next.
+    const { body: first } = await stack.api('GET', '/deployments?limit=1');
+    expect(first.deployments.length).toBeLessThanOrEqual(1);
+  }, 180_000);
+
   it('rolls every one of the seven apps back to the release it served before a crash-looping push', async () => {
     const apps = stack.apps.apps.map((a) => a.name);
     expect(apps).toHaveLength(7);
@@ -75,6 +104,13 @@ describe('the shipped config/apps.json under bad releases', () => {
     const promoted = await waitForDeploymentOf(stack, 'sound-forge', good.digest, 180_000);
     expect(promoted.phase).toBe('succeeded');
     await waitUntilIdle(stack, 'sound-forge', 120_000);
+    // The promotion swept the app at once (the scheduled sweep is off here): its health is of the new revision.
+    const swept = await eventually('the sweep after the promotion', async () => {
+      const { body } = await stack.api('GET', '/apps/sound-forge/health?limit=1');
+      return body.history[0] && body.history[0].at >= promoted.createdAt ? body : undefined;
+    }, 30_000);
+    expect(swept.current).toMatchObject({ verdict: 'healthy' });
+    expect(swept.history[0]).toMatchObject({ deploymentRunning: false });
     const bad = stack.push('sound-forge', '4.3.0', 'unhealthy');
     const failed = await waitForDeploymentOf(stack, 'sound-forge', bad.digest, 180_000);
     expect(failed.phase).toBe('rolled-back');

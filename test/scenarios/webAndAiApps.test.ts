@@ -1,5 +1,5 @@
 /**
- * Seed 001 (Grocery Planner, INFRA-001): an external Phoenix web app and an internal Python AI
+ * Grocery Planner: an external Phoenix web app and an internal Python AI
  * app that scales to zero, needs minutes to load its models and reports "degraded" when a
  * non-critical dependency is down. Here the web app moves traffic in canary steps, the AI app
  * deploys through its cold start, and an admin app waits at an approval gate.
@@ -16,7 +16,7 @@ import {
   type TrafficChange,
 } from './scenarioKit';
 
-describe('web and AI apps (seed 001)', () => {
+describe('web and AI apps', () => {
   let stack: LocalStack;
   let webTraffic: TrafficChange[];
 

@@ -1,11 +1,11 @@
 /**
- * Seed 002 (a media app on Render): one image runs as a web service and as a worker service.
+ * A media app: one image runs as a web service and as a worker service.
  * One push deploys both; the worker has no ingress, so only the platform can vouch for it.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, eventually, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf } from './scenarioKit';
 
-describe('web and worker from one image (seed 002)', () => {
+describe('web and worker from one image', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {

@@ -57,7 +57,7 @@ it.each([
   expect(seen.latencyMs).toBeGreaterThanOrEqual(0);
 });
 
-it('degraded accepted as healthy by policy (seed 001 web app)', async () => {
+it('degraded accepted as healthy by policy (a web app whose AI dependency is down)', async () => {
   expect((await check('/degraded', true)).outcome).toBe('healthy');
 });
 

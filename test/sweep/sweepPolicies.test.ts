@@ -94,7 +94,7 @@ describe('metrics summary counts only the judged revisions', () => {
   });
 });
 
-describe('routing by severity (INFRA-001: critical → PagerDuty + all; warning → Slack/email; info → Slack)', () => {
+describe('routing by severity (critical → PagerDuty + all; warning → Slack/email; info → Slack)', () => {
   const channels: NotificationChannel[] = [
     { name: 'pagerduty', kind: 'pagerduty', urlSecret: 'pd', minSeverity: 'critical' },
     { name: 'email-oncall', kind: 'webhook', urlSecret: 'mail', minSeverity: 'warning' },

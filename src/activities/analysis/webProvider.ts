@@ -1,14 +1,22 @@
 /**
  * `web`: an HTTP GET answering JSON, one number picked out of it by a dotted path (a boolean
- * counts as 1 or 0). Each try has the check's timeout; a transport error, timeout, 429 or 5xx is
- * tried again up to `retries` times with a short backoff, within the measurement's own deadline.
+ * counts as 1 or 0). Each try has the check's timeout; whether and when to try again is the one
+ * retry rule (src/domain/retry: 408, 429, 5xx and network errors, backing off, waiting what a
+ * 429 or 503 asks in Retry-After), up to `retries` more times, within the measurement's deadline.
  * Never quotes the answer's body in a reason (it could carry anything).
  */
 import { request, type Dispatcher } from 'undici';
 import type { ProviderReading, WebProviderSpec } from '../../domain/analysis';
+import { decideRetry, type FailedAttempt, type RetryPolicy } from '../../domain/retry';
 import type { AnalysisProvider, MeasureOptions, MeasureRequest } from './analysisProvider';
 
 const MAX_BODY_BYTES = 256 * 1024;
+
+/** A try that got no reading: what failed (for the retry rule) and how to say it. */
+interface FailedTry {
+  failure: Omit<FailedAttempt, 'attempt'>;
+  reason: string;
+}
 
 export function createWebProvider(dispatcher: Dispatcher): AnalysisProvider {
   return {
@@ -16,36 +24,35 @@ export function createWebProvider(dispatcher: Dispatcher): AnalysisProvider {
       const spec = req.check.provider as WebProviderSpec;
       const url = spec.url.replaceAll('{{revisionFqdn}}', req.revisionFqdn ?? '');
       const host = safeHost(url);
-      const deadline = AbortSignal.timeout(options.timeoutInMs);
-      const overall = options.abortSignal ? AbortSignal.any([options.abortSignal, deadline]) : deadline;
-      let last = '';
-      for (let attempt = 0; attempt <= spec.retries; attempt++) {
-        if (attempt > 0) {
-          await sleep(Math.min(5_000, 250 * 2 ** (attempt - 1)), overall);
-          if (overall.aborted) break;
-        }
+      const deadline = Date.now() + options.timeoutInMs;
+      const overall = AbortSignal.any([AbortSignal.timeout(options.timeoutInMs), ...(options.abortSignal ? [options.abortSignal] : [])]);
+      const policy: RetryPolicy = { maxAttempts: spec.retries + 1, baseDelayMs: 250, maxDelayMs: 5_000 };
+      for (let attempt = 1; ; attempt++) {
         const tried = await tryOnce(dispatcher, url, spec, overall);
         if ('reading' in tried) return tried.reading;
-        last = tried.retry;
-        if (overall.aborted) break;
+        const decision = decideRetry({ attempt, ...tried.failure }, policy, new Date(), Math.random());
+        const tries = `${attempt} ${attempt === 1 ? 'try' : 'tries'}`;
+        if (!decision.retry) {
+          // A status no retry can fix, on the first try, is the answer itself.
+          const refused = attempt === 1 && tried.failure.status !== undefined;
+          return { kind: 'error', reason: refused ? `GET ${host} answered ${tried.reason}` : `GET ${host}: ${tried.reason} (${tries})` };
+        }
+        // A wait past the measurement's deadline (a long Retry-After) would only end in its timeout.
+        if (overall.aborted || Date.now() + decision.delayMs >= deadline) return { kind: 'error', reason: `GET ${host}: ${tried.reason}; no time left to try again (${tries})` };
+        await sleep(decision.delayMs, overall);
       }
-      return { kind: 'error', reason: `GET ${host}: ${last || 'no answer before the measurement deadline'} (${spec.retries + 1} tries)` };
     },
   };
 }
 
-async function tryOnce(dispatcher: Dispatcher, url: string, spec: WebProviderSpec, overall: AbortSignal): Promise<{ reading: ProviderReading } | { retry: string }> {
+async function tryOnce(dispatcher: Dispatcher, url: string, spec: WebProviderSpec, overall: AbortSignal): Promise<{ reading: ProviderReading } | FailedTry> {
   const signal = AbortSignal.any([overall, AbortSignal.timeout(spec.timeoutSeconds * 1000)]);
   try {
     const response = await request(url, { method: 'GET', dispatcher, signal, headers: { accept: 'application/json' }, headersTimeout: spec.timeoutSeconds * 1000, bodyTimeout: spec.timeoutSeconds * 1000 });
     const status = response.statusCode;
-    if (status === 429 || status >= 500) {
-      await response.body.dump();
-      return { retry: `HTTP ${status}` };
-    }
     if (status >= 400) {
       await response.body.dump();
-      return { reading: { kind: 'error', reason: `GET ${safeHost(url)} answered HTTP ${status}` } };
+      return { failure: { status, headers: response.headers as Record<string, string | undefined> }, reason: `HTTP ${status}` };
     }
     const text = await readCapped(response.body);
     if (text === undefined) return { reading: { kind: 'error', reason: `the answer is over ${MAX_BODY_BYTES} bytes` } };
@@ -63,8 +70,9 @@ async function tryOnce(dispatcher: Dispatcher, url: string, spec: WebProviderSpe
   } catch (error) {
     const name = (error as { name?: string })?.name;
     const code = (error as { code?: string })?.code;
-    if (name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { retry: `timed out after ${spec.timeoutSeconds} s` };
-    return { retry: `could not be reached${typeof code === 'string' ? ` (${code.slice(0, 40)})` : ''}` };
+    // The try's own timeout is a network timeout like any other (the measurement's deadline ends the loop).
+    if (name === 'AbortError' || name === 'TimeoutError' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return { failure: { errorCode: 'ETIMEDOUT' }, reason: `timed out after ${spec.timeoutSeconds} s` };
+    return { failure: typeof code === 'string' ? { errorCode: code } : {}, reason: `could not be reached${typeof code === 'string' ? ` (${code.slice(0, 40)})` : ''}` };
   }
 }
 

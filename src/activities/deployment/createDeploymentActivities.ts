@@ -1,5 +1,5 @@
 /**
- * The deployment pipeline's activities, built from narrow ports (STYLE example 6). Each
+ * The deployment pipeline's activities, built from narrow ports. Each
  * does one thing to the world and says what happened; the orchestration decides.
  * Expected failures return `{ ok: false, reason }`; thrown errors are transient and retried.
  */

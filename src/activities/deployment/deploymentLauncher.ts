@@ -25,6 +25,7 @@ import {
   type RequestSource,
   type RollbackInput,
 } from '../../domain/deployment';
+import { newDeploymentId } from '../../domain/deployment/deploymentId';
 import { toDeploySpec } from './toDeploySpec';
 
 export interface OrchestrationStarter {
@@ -168,7 +169,7 @@ export class DeploymentLauncher {
     const now = this.deps.now();
     return {
       app: app.name,
-      deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
+      deploymentId: newDeploymentId(app.name, now, this.deps.newId().slice(0, 6)),
       digest: push.digest,
       tag: push.tag,
       registry: push.registry,
@@ -218,8 +219,4 @@ export class DeploymentLauncher {
 
 function imageOf(request: DeploymentRequest): DeploymentInput['image'] {
   return { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest };
-}
-
-function compactTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }

@@ -1,5 +1,5 @@
 /**
- * The message for an alert decision, and who gets it. Routing by severity as INFRA-001 does it
+ * The message for an alert decision, and who gets it. Routing by severity
  * (critical: PagerDuty and the rest; warning: Slack/Teams/email; info: Slack only) is each channel's
  * `minSeverity`. A `resolved` message goes only to the channels that heard the spell announced,
  * so a PagerDuty channel (critical only) is not told a warning it never saw is over.

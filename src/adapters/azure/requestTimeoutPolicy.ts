@@ -1,8 +1,8 @@
 /**
  * A per-try timeout for Azure SDK clients. Each try (the retry policy's own retries get their own)
  * that has no answer within `timeoutInMs` fails with a RestError whose code is `ETIMEDOUT`, so the
- * SDK's exponential strategy retries it and `classifyError` calls it transient, unlike a bare
- * AbortError, which both treat as a deliberate cancellation. A caller's own `abortSignal` still
+ * SDK's exponential strategy retries it (a network timeout), unlike a bare AbortError, which it
+ * treats as a deliberate cancellation. A caller's own `abortSignal` still
  * cancels: its abort is passed through as it is.
  */
 import { RestError, type PipelinePolicy } from '@azure/core-rest-pipeline';

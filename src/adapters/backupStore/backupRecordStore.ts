@@ -8,7 +8,7 @@
  */
 import type { TableEntityResult } from '@azure/data-tables';
 import { canMoveBackup, type BackupRecord, type BackupState, type DrillRecord } from '../../domain/backup';
-import type { TableProvider } from '../storage/tables';
+import { deleteWhere, escapeOData, type TableProvider } from '../storage/tables';
 
 export const BackupTableNames = { backups: 'HarbormasterBackups', drills: 'HarbormasterBackupDrills' } as const;
 
@@ -102,6 +102,21 @@ export class BackupRecordStore {
       out.push(fromEntity<BackupRecord>(entity));
     }
     return out;
+  }
+
+  /**
+   * Deletes Failed backup records and finished drill records created before `olderThan`, in every
+   * database. Failed backups have no blob (it is removed when they fail); Complete ones are left to
+   * retention, which deletes the record with its blob, and records still in progress are never
+   * touched. Returns how many of each went.
+   */
+  async prune(olderThan: Date): Promise<{ failedBackups: number; drills: number }> {
+    const cutoff = escapeOData(olderThan.toISOString());
+    const [backups, drills] = await Promise.all([this.tables.get(BackupTableNames.backups), this.tables.get(BackupTableNames.drills)]);
+    return {
+      failedBackups: await deleteWhere(backups, `PartitionKey lt '~' and state eq 'Failed' and createdAt lt '${cutoff}'`),
+      drills: await deleteWhere(drills, `state ne 'Running' and createdAt lt '${cutoff}'`),
+    };
   }
 
   async delete(database: string, backupId: string): Promise<void> {
@@ -211,10 +226,6 @@ export class BackupRecordStore {
 
 function opts(): { abortSignal: AbortSignal } {
   return { abortSignal: AbortSignal.timeout(TIMEOUT_MS) };
-}
-
-function escapeOData(value: string): string {
-  return value.replace(/'/g, "''");
 }
 
 async function ignore404(promise: Promise<unknown>): Promise<void> {

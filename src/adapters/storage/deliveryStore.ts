@@ -5,8 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { TableClient } from '@azure/data-tables';
-import { TableNames, newestFirstKey, type TableProvider } from './tables';
-import { escapeOData } from './deploymentStore';
+import { TableNames, deleteWhere, escapeOData, newestFirstKey, type TableProvider } from './tables';
 import { GroupCommitWriter } from './groupCommit';
 
 /** What became of a delivery, per app. */
@@ -152,38 +151,6 @@ export class DeliveryStore {
 function deliveryIdKey(id: string): string {
   if (id.length <= 200 && !/[\\/#?\u0000-\u001f\u007f-\u009f]/.test(id)) return id;
   return `sha256-${createHash('sha256').update(id).digest('hex')}`;
-}
-
-/** Whether `token` is a page token as `listPage` hands them out (base64 JSON naming the next keys). */
-export function isDeliveryPageToken(token: string): boolean {
-  if (token.length > 2048 || !/^[A-Za-z0-9+/=_-]+$/.test(token)) return false;
-  try {
-    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
-    return typeof decoded === 'object' && decoded !== null && typeof (decoded as { nextPartitionKey?: unknown }).nextPartitionKey === 'string';
-  } catch {
-    return false;
-  }
-}
-
-/** Deletes every entity matching `filter`, a partition's worth of rows per transaction (up to 100). */
-async function deleteWhere(table: TableClient, filter: string): Promise<number> {
-  let deleted = 0;
-  for await (const page of table.listEntities<{ partitionKey: string; rowKey: string }>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } }).byPage({ maxPageSize: 1000 })) {
-    const byPartition = new Map<string, string[]>();
-    for (const entity of page) {
-      const rows = byPartition.get(entity.partitionKey) ?? [];
-      rows.push(entity.rowKey);
-      byPartition.set(entity.partitionKey, rows);
-    }
-    for (const [partitionKey, rowKeys] of byPartition) {
-      for (let i = 0; i < rowKeys.length; i += 100) {
-        const batch = rowKeys.slice(i, i + 100);
-        await table.submitTransaction(batch.map((rowKey) => ['delete', { partitionKey, rowKey }]));
-        deleted += batch.length;
-      }
-    }
-  }
-  return deleted;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -13,7 +13,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { TableProvider } from './tables';
 import { GroupCommitWriter } from './groupCommit';
 import { updateJsonEntity } from './optimisticUpdate';
-import { newestFirstKey } from './tables';
+import { deleteWhere, newestFirstKey } from './tables';
 
 export const HealthTableNames = {
   history: 'HarbormasterHealthHistory',
@@ -96,6 +96,15 @@ export class HealthHistoryStore {
       }
     }
     return deleted;
+  }
+
+  /**
+   * Deletes every app's entries older than the retention, apps no longer configured included (the
+   * sweep prunes only the apps it sweeps). Row keys sort newest first, so this is a key range.
+   */
+  async pruneAll(now: Date): Promise<number> {
+    const cutoff = newestFirstKey(new Date(now.getTime() - this.options.retentionHours * 3_600_000), '');
+    return deleteWhere(await this.table(HealthTableNames.history), `RowKey ge '${odata(cutoff)}'`);
   }
 
   /** Every app's sweep state, by app name. */

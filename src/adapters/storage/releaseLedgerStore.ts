@@ -6,8 +6,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Release } from '../../domain/rollout';
 import { updateJsonEntity } from './optimisticUpdate';
-import { TableNames, type TableProvider } from './tables';
-import { escapeOData } from './deploymentStore';
+import { TableNames, escapeOData, tableStatusOf, type TableProvider } from './tables';
 
 interface ReleaseEntity {
   partitionKey: string;
@@ -56,6 +55,16 @@ export class ReleaseLedgerStore {
       if (!next.migration) delete next.migration;
       return { value: next, result: next };
     });
+  }
+
+  /** Deletes a release that is no longer in use (the daily prune decides which: src/domain/rollout/releaseRetention.ts). */
+  async delete(app: string, revisionName: string): Promise<void> {
+    const table = await this.table();
+    try {
+      await table.deleteEntity(app, revisionName);
+    } catch (error) {
+      if (tableStatusOf(error) !== 404) throw error;
+    }
   }
 
   private table(): Promise<TableClient> {

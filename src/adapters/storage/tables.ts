@@ -70,3 +70,45 @@ export function requestTimeoutPolicy(timeoutMs: number): PipelinePolicy {
 export function newestFirstKey(at: Date, suffix: string): string {
   return `${String(8_640_000_000_000_000 - at.getTime()).padStart(16, '0')}-${suffix}`;
 }
+
+/** Whether `token` is a page token as the Table SDK hands them out (base64 JSON naming the next keys). */
+export function isTablePageToken(token: string): boolean {
+  if (token.length > 2048 || !/^[A-Za-z0-9+/=_-]+$/.test(token)) return false;
+  try {
+    const decoded = JSON.parse(Buffer.from(token, 'base64').toString('utf8')) as unknown;
+    return typeof decoded === 'object' && decoded !== null && typeof (decoded as { nextPartitionKey?: unknown }).nextPartitionKey === 'string';
+  } catch {
+    return false;
+  }
+}
+
+/** Deletes every entity matching `filter`, a partition's worth of rows per transaction (up to 100). Returns how many went. */
+export async function deleteWhere(table: TableClient, filter: string): Promise<number> {
+  let deleted = 0;
+  for await (const page of table.listEntities<{ partitionKey: string; rowKey: string }>({ queryOptions: { filter, select: ['PartitionKey', 'RowKey'] } }).byPage({ maxPageSize: 1000 })) {
+    const byPartition = new Map<string, string[]>();
+    for (const entity of page) {
+      const rows = byPartition.get(entity.partitionKey) ?? [];
+      rows.push(entity.rowKey);
+      byPartition.set(entity.partitionKey, rows);
+    }
+    for (const [partitionKey, rowKeys] of byPartition) {
+      for (let i = 0; i < rowKeys.length; i += 100) {
+        const batch = rowKeys.slice(i, i + 100);
+        await table.submitTransaction(batch.map((rowKey) => ['delete', { partitionKey, rowKey }]));
+        deleted += batch.length;
+      }
+    }
+  }
+  return deleted;
+}
+
+/** A value inside a quoted OData string literal. */
+export function escapeOData(value: string): string {
+  return value.replace(/'/g, "''");
+}
+
+/** The HTTP status of a Table SDK error (RestError), if it has one. */
+export function tableStatusOf(error: unknown): number | undefined {
+  return (error as { statusCode?: number } | undefined)?.statusCode;
+}

@@ -11,7 +11,7 @@
  *   generations, because empty periods are not counted);
  * - `pre-migration-min-age`: a pre-migration backup younger than `preMigrationMinAgeDays`.
  * Only Complete backups are planned; Pending/Running/Verifying ones are never touched, and Failed
- * ones have no blob (they are left to the record's own listing).
+ * ones have no blob (the daily record prune removes their records once past the retention age).
  */
 import type { BackupTrigger } from './backupModel';
 

@@ -1,8 +1,8 @@
 // Reading a health body: the app's own status word and its per-check results, in every shape the
 // seeds (and the common health libraries they resemble) use:
-//   {"status":"ok"}                                                     seed 000
-//   {"status":"ok","database":"ok","ai_service":"down"}                 seed 001 (checks at the top level)
-//   {"status":"healthy","checks":{"database":{"status":"pass"}}}        seed 003
+//   {"status":"ok"}                                                     (a Phoenix app's plain status)
+//   {"status":"ok","database":"ok","ai_service":"down"}                 (checks at the top level)
+//   {"status":"healthy","checks":{"database":{"status":"pass"}}}        (checks nested, pass/fail)
 //   {"status":"pass","checks":{"db:connections":[{"status":"pass"}]}}   IETF health-check draft
 //   {"status":"UP","checks":[{"name":"db","status":"UP"}]}              MicroProfile Health
 //   {"status":"UP","components":{"db":{"status":"UP"}}}                 Spring Boot actuator
@@ -66,7 +66,7 @@ function collectChecks(container: unknown, into: Record<string, CheckResult>): v
   }
 }
 
-// Seed 001 puts its checks beside the status: {"status":"degraded","database":"ok","ai_service":"down"}.
+// Some apps put their checks beside the status: {"status":"degraded","database":"ok","ai_service":"down"}.
 // Only fields whose value is a known health word (or an object with one) count, so timestamps and
 // versions are never mistaken for checks.
 function collectTopLevelChecks(json: Record<string, unknown>, into: Record<string, CheckResult>): void {

@@ -38,6 +38,6 @@ export interface HealthProbeResponse {
 }
 
 export interface HealthParsePolicy {
-  /** Seed 001's web app answers `degraded` while its AI service is down; some apps accept that. */
+  /** A web app may answer `degraded` while a dependency (an AI service) is down; some apps accept that. */
   degradedIsHealthy: boolean;
 }

@@ -67,21 +67,21 @@ export interface AppSignals {
  * which alarms when the count reaches it.
  */
 export interface AlertThresholds {
-  /** Critical: 5xx fraction above this (INFRA-001: > 5 % over 5 min). */
+  /** Critical: 5xx fraction above this (default 5 % over 5 min). */
   requests5xxRate: number;
-  /** Warning: p95 response time above this (INFRA-001: > 5 s over 5 min). */
+  /** Warning: p95 response time above this (default 5 s over 5 min). */
   p95ResponseMs: number;
   /** Critical: this many failed health checks in a row (3 in a row by default). */
   healthFailuresInARow: number;
-  /** Warning: memory working set above this fraction of the limit (INFRA-001: > 85 %). */
+  /** Warning: memory working set above this fraction of the limit (default 85 %). */
   memoryWorkingSetRatio: number;
-  /** Warning: more restarts than this in the window (not in INFRA-001: Harbormaster's own default). */
+  /** Warning: more restarts than this in the window. */
   restartCount: number;
-  /** Warning: newest verified backup older than this (seed 003 backs up daily; 2 h of slack). */
+  /** Warning: newest verified backup older than this (a daily backup, with 2 h of slack). */
   backupAgeHours: number;
 }
 
-/** INFRA-001's alert table (seed 001), plus restart and backup defaults of our own. */
+/** The default alert thresholds (an app's `alerts` in apps.json overrides them). */
 export const DEFAULT_ALERT_THRESHOLDS: Readonly<AlertThresholds> = Object.freeze({
   requests5xxRate: 0.05,
   p95ResponseMs: 5_000,

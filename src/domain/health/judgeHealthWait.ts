@@ -6,7 +6,7 @@
 //   terminal platform state (provisioning Failed, running Failed/Stopped, inactive) → failed at once
 //   platform state outside the known values                                          → unknown at once
 //   platform starting (Provisioning, Processing, Activating), or reporting Unknown   → retriable: counts
-//       as neither success nor failure, and breaks a run of successes. A slow start (seed 001's AI app
+//       as neither success nor failure, and breaks a run of successes. A slow start (an AI app that
 //       loads models for ~2 min behind a startup probe) is therefore never a failure while the
 //       platform still says it is starting; failures count only once the platform says Running.
 //   platform unhealthy but not terminal (Degraded, health Unhealthy)                  → failure

@@ -2,12 +2,12 @@
 //  1. A transport error (timeout, refused, reset, DNS, TLS, or any other) with no status → unreachable.
 //     An error that came after a status (body over the cap, body read timed out) → judged by the status alone.
 //  2. No status and no error → unknown (nothing was observed).
-//  3. 5xx → unhealthy, whatever the body says (seed 003 answers 503 when unhealthy; a load balancer
+//  3. 5xx → unhealthy, whatever the body says (apps answer 503 when unhealthy; a load balancer
 //     would take it out too). 4xx → unhealthy, naming the status (404 is usually a wrong path).
 //  4. 3xx → healthy: Container Apps and Kubernetes probes count 200–399 as success, and we agree with them.
 //  5. 2xx with a JSON object:
 //     - its `status` word decides: ok/healthy/pass/up → healthy; unhealthy/fail/down → unhealthy;
-//       degraded/warn → degraded, or healthy when the policy accepts degraded (seed 001's web app).
+//       degraded/warn → degraded, or healthy when the policy accepts degraded.
 //       An explicit healthy status wins over failing checks (the app chose to say healthy), but the
 //       failing checks are named in the reason.
 //     - no status word but failing checks → degraded (part of the app says it is down).

@@ -1,5 +1,5 @@
-// Whether to try a failed call again, and after how long (STYLE example 12, after core-rest-pipeline's
-// throttling and exponential strategies). Pure: `now` and the jitter are passed in; sleeping belongs to
+// Whether to try a failed call again, and after how long (after core-rest-pipeline's throttling and
+// exponential strategies, which the Azure SDK clients use themselves). Pure: `now` and the jitter are passed in; sleeping belongs to
 // durable retry options, a durable timer or the SDK pipeline.
 //   429 and 503 with a Retry-After (or retry-after-ms / x-ms-retry-after-ms): wait exactly what the
 //     server asked. maxDelayMs bounds our own backoff only; retrying before the server's time just
@@ -8,7 +8,7 @@
 //     backoff, base × 2^(attempt−1) capped at maxDelayMs, jittered into [half, full) of that.
 //   Other 4xx, 501, 505, aborts and anything unrecognised: terminal.
 //   After maxAttempts attempts: give up, saying why the last one failed.
-import { classifyStatus, isTransientErrorCode, statusOf } from './classifyError';
+import { classifyStatus, isTransientErrorCode } from './classifyStatus';
 import { getRetryAfterMs, type HeaderSource } from './parseRetryAfter';
 
 export interface RetryPolicy {
@@ -54,33 +54,8 @@ export function backoffMs(attempt: number, policy: Pick<RetryPolicy, 'baseDelayM
   return Math.floor(capped / 2 + (capped / 2) * jitter);
 }
 
-/**
- * decideRetry for a thrown error, read structurally: the status from RestError `statusCode` (or
- * `status`, `response.status`), the headers from `response.headers`, the code from `code` or `cause.code`.
- */
-export function decideRetryForError(err: unknown, attempt: number, policy: RetryPolicy, now: Date, jitter: number): RetryDecision {
-  if (isObject(err) && err.name === 'AbortError') return { retry: false, reason: 'the operation was aborted' };
-  const response = isObject(err) && isObject(err.response) ? err.response : undefined;
-  const headers = response && isObject(response.headers) ? (response.headers as HeaderSource) : undefined;
-  const status = statusOf(err);
-  return decideRetry({ attempt, ...(status === undefined ? {} : { status }), ...(headers ? { headers } : {}), ...errorCodeOf(err) }, policy, now, jitter);
-}
-
-function errorCodeOf(err: unknown): { errorCode?: string } {
-  let current: unknown = err;
-  for (let depth = 0; depth < 4 && isObject(current); depth++) {
-    if (typeof current.code === 'string' && isTransientErrorCode(current.code)) return { errorCode: current.code };
-    current = current.cause;
-  }
-  return isObject(err) && typeof err.code === 'string' ? { errorCode: err.code } : {};
-}
-
 function describe(failure: FailedAttempt): string {
   if (failure.status !== undefined) return `HTTP ${failure.status}`;
   if (failure.errorCode !== undefined) return `network error ${failure.errorCode.slice(0, 40)}`;
   return 'a failure with no status or error code';
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
 }

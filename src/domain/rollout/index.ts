@@ -3,3 +3,4 @@ export * from './rolloutPlan';
 export * from './nextAction';
 export * from './rollbackTarget';
 export * from './servingRevision';
+export * from './releaseRetention';

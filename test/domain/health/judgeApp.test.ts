@@ -25,8 +25,8 @@ function statusOf(signals: ReturnType<typeof judgeApp>['signals'], name: SignalN
   return signals.find((s) => s.name === name)?.status;
 }
 
-describe('DEFAULT_ALERT_THRESHOLDS: INFRA-001 alert table', () => {
-  it('holds INFRA-001 figures', () => {
+describe('DEFAULT_ALERT_THRESHOLDS: the default alert table', () => {
+  it('holds the documented figures', () => {
     expect(DEFAULT_ALERT_THRESHOLDS).toMatchObject({ requests5xxRate: 0.05, p95ResponseMs: 5000, healthFailuresInARow: 3, memoryWorkingSetRatio: 0.85 });
     expect(Object.isFrozen(DEFAULT_ALERT_THRESHOLDS)).toBe(true);
   });
@@ -42,7 +42,7 @@ describe('judgeApp: each signal against its threshold', () => {
     ['more than 2 restarts is a warning', { ...healthy, metrics: { ...calm, restartCount: 3 } }, 'restarts', 'warning', 'degraded', /3 restarts/],
     ['3 failed health checks in a row is critical', { ...healthy, endpoint: down, consecutiveHealthFailures: 3 }, 'health-failures', 'critical', 'unhealthy', /3 failed health checks in a row/],
     ['2 failed health checks in a row is only the endpoint warning', { ...healthy, endpoint: down, consecutiveHealthFailures: 2 }, 'health-failures', 'ok', 'degraded', /2 failed/],
-    ['a degraded endpoint is a warning (seed 001: still live, fires alerts)', { ...healthy, endpoint: degraded }, 'endpoint', 'warning', 'degraded', /status "degraded"/],
+    ['a degraded endpoint is a warning (still live, fires alerts)', { ...healthy, endpoint: degraded }, 'endpoint', 'warning', 'degraded', /status "degraded"/],
     ['a timed-out endpoint is a warning', { ...healthy, endpoint: timeout, consecutiveHealthFailures: 1 }, 'endpoint', 'warning', 'degraded', /timed out/],
     ['a failed revision is critical', { ...healthy, platform: failed }, 'platform', 'critical', 'unhealthy', /failed to run/],
     ['a revision starting outside a deployment is a warning', { ...healthy, platform: activating }, 'platform', 'warning', 'degraded', /starting/],

@@ -119,7 +119,7 @@ function run(policy: HealthWaitPolicy, intervalSeconds: number, ticks: Array<[He
 }
 
 describe('judgeHealthWait: scenarios ticked through', () => {
-  it("seed 001's AI app: internal, scales to zero, ~2 min cold start, then running: passes without counting the start as failures", () => {
+  it("an AI app: internal, scales to zero, ~2 min cold start, then running: passes without counting the start as failures", () => {
     const ai: HealthWaitPolicy = { successThreshold: 2, failureThreshold: 3, deadlineSeconds: 600, degradedIsHealthy: false, ingress: 'internal', scaleToZero: true };
     const processing = judgePlatform({ provisioningState: 'Provisioned', runningState: 'Processing', replicas: 0 }, { scaleToZero: true });
     const up = judgePlatform({ provisioningState: 'Provisioned', runningState: 'Running', healthState: 'Healthy', replicas: 1 }, { scaleToZero: true });
@@ -127,13 +127,13 @@ describe('judgeHealthWait: scenarios ticked through', () => {
     run(ai, 15, [...loading, [obs(up), 'waiting'], [obs(up), 'passed']]);
   });
 
-  it("seed 001's web app: external, reports degraded while the AI starts; accepted as healthy by its policy", () => {
+  it("a web app: external, reports degraded while the AI starts; accepted as healthy by its policy", () => {
     const web: HealthWaitPolicy = { ...external, successThreshold: 2, degradedIsHealthy: true };
     const degradedAccepted = parseHealthResponse({ status: 200, body: '{"status":"degraded","database":"ok","ai_service":"down"}' }, { degradedIsHealthy: true });
     run(web, 5, [[obs(activating, refused), 'waiting'], [obs(running, degradedAccepted), 'waiting'], [obs(running, ok), 'passed']]);
   });
 
-  it('seed 003: an image whose health answers 503 is failed after three checks in a row', () => {
+  it('an image whose health answers 503 is failed after three checks in a row', () => {
     run(external, 5, [[obs(activating, refused), 'waiting'], [obs(running, unhealthy503), 'waiting'], [obs(running, unhealthy503), 'waiting'], [obs(running, unhealthy503), 'failed']]);
   });
 

@@ -4,14 +4,14 @@ const strict = { degradedIsHealthy: false };
 const lenient = { degradedIsHealthy: true };
 
 // The bodies the seeds document, verbatim where the seed gives one.
-const SEED_000_OK = '{"status":"ok"}';
-const SEED_001_OK = '{"status": "ok", "database": "ok", "ai_service": "ok"}';
-const SEED_001_DEGRADED = '{"status": "degraded", "database": "ok", "ai_service": "down"}';
-const SEED_003_HEALTHY = JSON.stringify({
+const PLAIN_OK = '{"status":"ok"}';
+const TOP_LEVEL_CHECKS_OK = '{"status": "ok", "database": "ok", "ai_service": "ok"}';
+const TOP_LEVEL_CHECKS_DEGRADED = '{"status": "degraded", "database": "ok", "ai_service": "down"}';
+const NESTED_CHECKS_HEALTHY = JSON.stringify({
   status: 'healthy', timestamp: '2025-01-15T10:30:00Z', version: '0.1.0',
   checks: { database: { status: 'pass' }, application: { status: 'pass' } },
 });
-const SEED_003_UNHEALTHY = JSON.stringify({
+const NESTED_CHECKS_UNHEALTHY = JSON.stringify({
   status: 'unhealthy', timestamp: '2025-01-15T10:30:00Z', version: '0.1.0',
   checks: { database: { status: 'fail' }, application: { status: 'pass' } },
 });
@@ -22,14 +22,14 @@ function probe(status: number | undefined, body?: string, extra: Partial<HealthP
 
 describe('parseHealthResponse: one row per format the seeds use', () => {
   it.each<[string, HealthProbeResponse, typeof strict, HealthOutcome, RegExp]>([
-    ['seed 000: {"status":"ok"} is healthy', probe(200, SEED_000_OK), strict, 'healthy', /HTTP 200, status "ok"/],
-    ['seed 001: ok with top-level checks is healthy', probe(200, SEED_001_OK), strict, 'healthy', /status "ok"/],
-    ['seed 001: degraded is degraded when the policy does not accept it', probe(200, SEED_001_DEGRADED), strict, 'degraded', /status "degraded"; failing checks: ai_service/],
-    ['seed 001: degraded is healthy when the policy accepts it', probe(200, SEED_001_DEGRADED), lenient, 'healthy', /\(accepted as healthy by policy\); failing checks: ai_service/],
-    ['seed 003: healthy with pass checks is healthy', probe(200, SEED_003_HEALTHY), strict, 'healthy', /status "healthy"$/],
-    ['seed 003: 503 with unhealthy and a fail check is unhealthy', probe(503, SEED_003_UNHEALTHY), strict, 'unhealthy', /HTTP 503, status "unhealthy", failing checks: database/],
+    ['{"status":"ok"} is healthy', probe(200, PLAIN_OK), strict, 'healthy', /HTTP 200, status "ok"/],
+    ['ok with top-level checks is healthy', probe(200, TOP_LEVEL_CHECKS_OK), strict, 'healthy', /status "ok"/],
+    ['degraded is degraded when the policy does not accept it', probe(200, TOP_LEVEL_CHECKS_DEGRADED), strict, 'degraded', /status "degraded"; failing checks: ai_service/],
+    ['degraded is healthy when the policy accepts it', probe(200, TOP_LEVEL_CHECKS_DEGRADED), lenient, 'healthy', /\(accepted as healthy by policy\); failing checks: ai_service/],
+    ['healthy with pass checks is healthy', probe(200, NESTED_CHECKS_HEALTHY), strict, 'healthy', /status "healthy"$/],
+    ['503 with unhealthy and a fail check is unhealthy', probe(503, NESTED_CHECKS_UNHEALTHY), strict, 'unhealthy', /HTTP 503, status "unhealthy", failing checks: database/],
     ['an unhealthy status is unhealthy even with 200', probe(200, '{"status":"unhealthy"}'), strict, 'unhealthy', /HTTP 200 but status "unhealthy"/],
-    ['any 503 is unhealthy whatever the body says', probe(503, SEED_000_OK), strict, 'unhealthy', /HTTP 503, status "ok"/],
+    ['any 503 is unhealthy whatever the body says', probe(503, PLAIN_OK), strict, 'unhealthy', /HTTP 503, status "ok"/],
     ['a 500 without a body is unhealthy', probe(500, ''), strict, 'unhealthy', /^HTTP 500$/],
     ['404 is unhealthy and hints at the path', probe(404, 'Not Found'), strict, 'unhealthy', /HTTP 404 \(wrong health path\?\)/],
     ['401 is unhealthy and hints at authentication', probe(401, ''), strict, 'unhealthy', /HTTP 401 \(the health path requires authentication\?\)/],
@@ -97,7 +97,7 @@ describe('parseHealthResponse: checks', () => {
   });
 
   it('does not mistake timestamps and versions at the top level for checks', () => {
-    expect(parseHealthResponse(probe(200, SEED_003_HEALTHY), strict).checks).toEqual({ database: 'pass', application: 'pass' });
+    expect(parseHealthResponse(probe(200, NESTED_CHECKS_HEALTHY), strict).checks).toEqual({ database: 'pass', application: 'pass' });
   });
 
   it('keeps at most 20 checks and names at most 5 in the reason', () => {

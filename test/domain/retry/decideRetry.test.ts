@@ -1,4 +1,4 @@
-import { backoffMs, decideRetry, decideRetryForError, type FailedAttempt, type RetryDecision } from '../../../src/domain/retry';
+import { backoffMs, decideRetry, type FailedAttempt, type RetryDecision } from '../../../src/domain/retry';
 
 const NOW = new Date('2026-03-01T12:00:00Z');
 const policy = { maxAttempts: 5, baseDelayMs: 1000, maxDelayMs: 30_000 };
@@ -40,29 +40,5 @@ describe('backoffMs: base × 2^(attempt−1), capped, jittered into [half, full)
     [1, 0, 500], [1, 0.999, 999], [2, 0, 1000], [3, 0.5, 3000], [6, 0, 15_000], [10, 0, 15_000], [10, 0.999, 29_985], [200, 0.5, 22_500],
   ])('attempt %i with jitter %f waits %i ms', (attempt, jitter, expected) => {
     expect(backoffMs(attempt, policy, jitter)).toBe(expected);
-  });
-});
-
-describe('decideRetryForError: reads thrown errors structurally', () => {
-  it('reads a RestError-shaped 429 with its response headers', () => {
-    const restError = Object.assign(new Error('Too many requests'), {
-      name: 'RestError', statusCode: 429, code: 'TooManyRequests',
-      response: { status: 429, headers: new Headers({ 'retry-after': '2' }) },
-    });
-    expect(decideRetryForError(restError, 1, policy, NOW, 0)).toEqual({ retry: true, delayMs: 2000, reason: 'HTTP 429; the server asked to wait 2000 ms' });
-  });
-
-  it('reads the network code on fetch’s cause', () => {
-    const fetchFailed = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }) });
-    expect(decideRetryForError(fetchFailed, 1, policy, NOW, 0)).toMatchObject({ retry: true, delayMs: 500 });
-  });
-
-  it('never retries an abort', () => {
-    const abort = Object.assign(new Error('The operation was aborted'), { name: 'AbortError' });
-    expect(decideRetryForError(abort, 1, policy, NOW, 0)).toEqual({ retry: false, reason: 'the operation was aborted' });
-  });
-
-  it('treats a plain bug as terminal', () => {
-    expect(decideRetryForError(new TypeError('x is undefined'), 1, policy, NOW, 0).retry).toBe(false);
   });
 });
