@@ -20,6 +20,7 @@ const UNIT = [
   'config/settings',
   'devhost/routeTemplate',
   'devhost/timerSchedule',
+  'devhost/signInStandIn',
   'sweep/sweepPolicies',
 ].map((p) => `<rootDir>/dist/test/${p}${p.endsWith('**') ? '/*.test.js' : '.test.js'}`);
 

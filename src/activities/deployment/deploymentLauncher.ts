@@ -41,6 +41,8 @@ export interface LaunchRequest {
   deliveryId: string;
   /** The registry's time of the push, when the sender says. */
   pushedAt?: string;
+  /** Manual deploys: the API's authenticated caller. */
+  requestedBy?: string;
 }
 
 export interface LauncherDeps {
@@ -72,6 +74,7 @@ export class DeploymentLauncher {
           kind: 'deploy',
           image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
           source: push.source,
+          ...(push.requestedBy ? { requestedBy: push.requestedBy } : {}),
           at: request.receivedAt,
           phase: result.decision === 'queued' ? 'queued' : 'verifying',
           reason: result.reason,
@@ -122,6 +125,7 @@ export class DeploymentLauncher {
         kind: 'rollback',
         image: { registry: target.registry, repository: target.repository, tag: target.tag, digest: target.digest },
         source: 'rollback',
+        ...(rollback.by ? { requestedBy: rollback.by } : {}),
         at,
         phase: 'rolling-back',
         reason: rollback.reason,

@@ -14,6 +14,7 @@ interface DeploymentEntity {
   phase: string;
   image: string;
   source: string;
+  requestedBy?: string;
   createdAt: string;
   updatedAt: string;
   previousRevision?: string;
@@ -33,7 +34,7 @@ export interface StepUpdate {
 export class DeploymentStore {
   constructor(private readonly tables: TableProvider) {}
 
-  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; requestedBy?: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
     const record: DeploymentRecord = {
       id: input.id,
       app: input.app,
@@ -41,6 +42,7 @@ export class DeploymentStore {
       phase: input.phase ?? 'verifying',
       image: input.image,
       source: input.source,
+      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
       createdAt: input.at,
       updatedAt: input.at,
       reason: input.reason,
@@ -170,6 +172,7 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
     phase: record.phase,
     image: JSON.stringify(record.image),
     source: record.source,
+    requestedBy: record.requestedBy,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     previousRevision: record.previousRevision,
@@ -189,6 +192,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     phase: entity.phase as DeploymentPhase,
     image: JSON.parse(entity.image) as ImageRef,
     source: entity.source,
+    ...(entity.requestedBy ? { requestedBy: entity.requestedBy } : {}),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
     previousRevision: entity.previousRevision || undefined,

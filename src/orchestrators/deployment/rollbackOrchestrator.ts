@@ -99,6 +99,7 @@ function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPla
     traffic: [{ revisionName: target, weight: 100 }],
     force: input.request.force,
     reason: input.request.reason,
+    by: input.request.by,
     channels: spec.notify,
     at: run.now(),
   } satisfies RouteTrafficInput)) as RouteTrafficResult;
@@ -125,6 +126,7 @@ function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackP
     revisionSuffix: restoreSuffixFor(input.deploymentId, target.digest ?? ''),
     force: input.request.force,
     reason: input.request.reason,
+    by: input.request.by,
     channels: spec.notify,
     at: run.now(),
   } satisfies RestoreReleaseInput)) as RestoreReleaseResult;
