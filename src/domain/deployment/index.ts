@@ -4,3 +4,4 @@ export * from './trafficPlan';
 export * from './deploySpec';
 export * from './activityContracts';
 export * from './deploymentQueue';
+export * from './deploymentTimings';
