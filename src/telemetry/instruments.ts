@@ -2,7 +2,7 @@
  * Harbormaster's metrics, one instrument each, on the global OpenTelemetry meter that
  * startTelemetry.ts sets up (Application Insights in Azure, the Prometheus text of
  * `GET /api/metrics` everywhere). Durations are in seconds and sizes in bytes, as OpenTelemetry's
- * conventions ask; Prometheus shows them as `harbormaster_..._seconds` and `..._bytes`.
+ * conventions ask; the Prometheus text names the unit on a `# UNIT` line.
  *
  * The instruments are made on first use, after start-up registered the meter provider: a meter
  * taken before that would stay a no-op for good.

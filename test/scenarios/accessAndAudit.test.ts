@@ -118,8 +118,8 @@ describe('who may do what, and who did it', () => {
     expect(metrics.status).toBe(200);
     expect(metrics.contentType).toMatch(/^text\/plain/);
     expect(metrics.body).toMatch(/harbormaster_deployments_total\{[^}]*harbormaster_app="quiet-app"[^}]*harbormaster_deployment_outcome="succeeded"[^}]*\} 1/);
-    expect(metrics.body).toMatch(/harbormaster_webhook_ack_duration_seconds_count\{[^}]*harbormaster_webhook_source="acr"/);
-    expect(metrics.body).toMatch(/harbormaster_deployment_step_duration_seconds_bucket\{/);
+    expect(metrics.body).toMatch(/harbormaster_webhook_ack_duration_count\{[^}]*harbormaster_webhook_source="acr"/);
+    expect(metrics.body).toMatch(/harbormaster_deployment_step_duration_bucket\{/);
     expect((await call('GET', '/metrics', {})).status).toBe(401);
   });
 });
