@@ -199,21 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (response.statusCode >= 300) throw new Error(`Configuring the ${registry} webhook answered ${response.statusCode}`);
     }
 
-    const api: LocalStack['api'] = async (method, route, body) => {
-      const response = await request(`${devhost.baseUrl}/api${route}`, {
-        method: method as 'GET',
-        headers: { 'x-functions-key': LOCAL_KEYS.functionKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.body.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.statusCode, body: parsed };
-    };
+    const api: LocalStack['api'] = (method, route, body) => callApi(devhost.baseUrl, method, route, { 'x-functions-key': LOCAL_KEYS.functionKey }, body);
 
     const push: LocalStack['push'] = (appName, tag, behaviour, pushOptions = {}) => {
       const app = apps.apps.find((a) => a.name === appName);
@@ -247,6 +233,31 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+export interface ApiAnswer {
+  status: number;
+  // JSON of many shapes, or text (the metrics, a badge).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  contentType?: string;
+}
+
+/** One call of the app's API with exactly these headers (a key, a browser's, none); the answer parsed when it is JSON. */
+export async function callApi(baseUrl: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<ApiAnswer> {
+  const response = await request(`${baseUrl}/api${route}`, {
+    method: method as 'GET',
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.statusCode, body: parsed, contentType: response.headers['content-type'] as string | undefined };
 }
 
 /** The local API keys as the setting holds them: names, scopes and hashes, never the keys. */

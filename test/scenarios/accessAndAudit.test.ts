@@ -5,8 +5,7 @@
  * authenticated caller: a manual deploy, an approval (never a name from the body), a rollback,
  * a backup now, a silence. Plus the public badge of an app that opted in, and the metrics text.
  */
-import { request } from 'undici';
-import { LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
+import { LOCAL_KEYS, callApi, type LocalStack } from '../../devhost/localStack/localStack';
 import { encodeClientPrincipal } from '../../src/domain/access';
 import { QUIET_TIMERS, eventually, pushWithoutWebhook, startScenarioStack, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
@@ -24,21 +23,7 @@ describe('who may do what, and who did it', () => {
     await stack?.stop();
   });
 
-  async function call(method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<{ status: number; body: any; contentType?: string }> {
-    const response = await request(`${stack.devhost.baseUrl}/api${route}`, {
-      method: method as 'GET',
-      headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.body.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      // not JSON: keep the text
-    }
-    return { status: response.statusCode, body: parsed, contentType: response.headers['content-type'] as string | undefined };
-  }
+  const call = (method: string, route: string, headers: Record<string, string>, body?: unknown) => callApi(stack.devhost.baseUrl, method, route, headers, body);
 
   it('a browser is signed in as the local operator; a request with neither key nor sign-in is a 401', async () => {
     expect(await call('GET', '/me', BROWSER)).toMatchObject({ status: 200, body: { name: 'local-operator', roles: ['Harbormaster.Reader', 'Harbormaster.Operator'] } });
