@@ -21,6 +21,7 @@ const UNIT = [
   'devhost/routeTemplate',
   'devhost/timerSchedule',
   'devhost/signInStandIn',
+  'telemetry/**',
   'sweep/sweepPolicies',
 ].map((p) => `<rootDir>/dist/test/${p}${p.endsWith('**') ? '/*.test.js' : '.test.js'}`);
 

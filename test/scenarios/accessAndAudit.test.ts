@@ -99,12 +99,16 @@ describe('who may do what, and who did it', () => {
   });
 
   it('GET /api/metrics: the same metrics as Prometheus text, to a reader', async () => {
+    await stack.devhost.fire('healthSweep');
     const metrics = await call('GET', '/metrics', { 'x-functions-key': LOCAL_KEYS.readKey });
     expect(metrics.status).toBe(200);
     expect(metrics.contentType).toMatch(/^text\/plain/);
     expect(metrics.body).toMatch(/harbormaster_deployments_total\{[^}]*harbormaster_app="quiet-app"[^}]*harbormaster_deployment_outcome="succeeded"[^}]*\} 1/);
     expect(metrics.body).toMatch(/harbormaster_webhook_ack_duration_count\{[^}]*harbormaster_webhook_source="acr"/);
     expect(metrics.body).toMatch(/harbormaster_deployment_step_duration_bucket\{/);
+    expect(metrics.body).toMatch(/harbormaster_rollback_duration_count\{[^}]*harbormaster_rollback_trigger="manual"[^}]*\} 1/);
+    expect(metrics.body).toMatch(/harbormaster_sweep_duration_count\{[^}]*\} 1/);
+    expect(metrics.body).toMatch(/harbormaster_sweep_verdicts_total\{[^}]*harbormaster_verdict="[a-z-]+"[^}]*\} [12]/);
     expect((await call('GET', '/metrics', {})).status).toBe(401);
   });
 });
