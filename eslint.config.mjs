@@ -41,6 +41,7 @@ export default tseslint.config(
           { group: ['@azure/*'], message: 'Orchestrators do not call Azure SDKs: call an activity.' },
           { group: ['**/adapters/**', '**/config/**', '**/devhost/**', '**/simulators/**'], message: 'Orchestrators import only durable-functions, src/domain and activity handles.' },
           { group: ['undici', 'pino', 'axios'], message: 'Orchestrators do no I/O: call an activity.' },
+          { group: ['@opentelemetry/*', '**/telemetry/**'], message: 'Orchestrators emit no telemetry (a replay would emit it again): report from an activity, from the recorded times.' },
         ],
       }],
       'no-restricted-properties': ['error',

@@ -20,6 +20,8 @@ const UNIT = [
   'config/settings',
   'devhost/routeTemplate',
   'devhost/timerSchedule',
+  'devhost/signInStandIn',
+  'telemetry/**',
   'sweep/sweepPolicies',
 ].map((p) => `<rootDir>/dist/test/${p}${p.endsWith('**') ? '/*.test.js' : '.test.js'}`);
 

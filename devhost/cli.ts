@@ -16,11 +16,12 @@ import path from 'node:path';
 import { createExtensions } from './createExtensions';
 import { DEFAULT_PORT, PORT_SETTING, startDevhost, type RunningDevhost } from './host';
 import { FUNCTION_KEY_SETTING, MASTER_KEY_SETTING } from './hostKeys';
+import { SIGN_IN_SETTING } from './signInStandIn';
 import { readLocalSettings } from './localSettings';
 import { startLocalDemo, printLocalStack } from './localStack/localDemo';
 
 /** Host settings taken from the environment even when the settings file does not list them. */
-const HOST_SETTINGS = [PORT_SETTING, FUNCTION_KEY_SETTING, MASTER_KEY_SETTING, 'AzureWebJobsStorage', 'WEBSITE_TIME_ZONE'];
+const HOST_SETTINGS = [PORT_SETTING, FUNCTION_KEY_SETTING, MASTER_KEY_SETTING, SIGN_IN_SETTING, 'AzureWebJobsStorage', 'WEBSITE_TIME_ZONE'];
 const STOP_DEADLINE_MS = 30_000;
 
 interface CliArguments {

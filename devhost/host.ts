@@ -19,6 +19,7 @@ import { createDispatcher } from './httpDispatcher';
 import { HttpRouteTable, isHttpFunction, routePrefixFrom } from './httpRouteTable';
 import { keysFromSettings, FUNCTION_KEY_SETTING, MASTER_KEY_SETTING } from './hostKeys';
 import { Invoker } from './invoker';
+import { signInFromSettings } from './signInStandIn';
 import { isTimerFunction, TimerScheduler } from './timerScheduler';
 import { TimerStatusStore } from './timerStatusStore';
 
@@ -167,6 +168,9 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
     }
     // The emulator runs on ports of its own, so the app must see the explicit connection string.
     settings.AzureWebJobsStorage = storageConnectionString;
+    // Standing in for App Service authentication: the app is told so the way Azure tells it.
+    const signIn = signInFromSettings(settings);
+    if (signIn) settings.WEBSITE_AUTH_ENABLED = 'True';
     cleanups.push(applyToEnv(settings));
 
     const { functions, hooks } = captureApp(options.entry, log);
@@ -214,6 +218,7 @@ export async function startDevhost(options: DevhostOptions): Promise<RunningDevh
       extensions: () => extensions,
       log,
       baseUrl: () => baseUrl,
+      signIn,
       firer: {
         functions,
         async start(fn, input) {

@@ -3,7 +3,7 @@
  * library's own `HttpRequest` and may return an `HttpResponse` or an `HttpResponseInit`,
  * exactly as under the real worker.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
@@ -33,21 +33,22 @@ export async function readBody(req: IncomingMessage, maxBytes: number): Promise<
 }
 
 /** Joins repeated headers the way fetch's Headers does (", "), skipping undefined ones. */
-function flattenHeaders(req: IncomingMessage): Record<string, string> {
+function flattenHeaders(given: IncomingHttpHeaders): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(req.headers)) {
+  for (const [name, value] of Object.entries(given)) {
     if (value === undefined) continue;
     headers[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return headers;
 }
 
-export function toHttpRequest(req: IncomingMessage, url: URL, body: Buffer, params: Record<string, string>): HttpRequest {
+/** `headers`: what the app is to see, when the host changed them (devhost's sign-in stand-in). */
+export function toHttpRequest(req: IncomingMessage, url: URL, body: Buffer, params: Record<string, string>, headers: IncomingHttpHeaders = req.headers): HttpRequest {
   // `query` is left out so the library derives it from the URL and keeps repeated parameters.
   return new HttpRequest({
     method: req.method ?? 'GET',
     url: url.toString(),
-    headers: flattenHeaders(req),
+    headers: flattenHeaders(headers),
     params,
     body: body.length > 0 ? { bytes: body } : undefined,
   });

@@ -10,6 +10,7 @@ import { readBody, RequestTooLargeError, sendProblem, toHttpRequest, writeHandle
 import type { HttpRouteTable } from './httpRouteTable';
 import { isAuthorized, presentedKey, type HostKeys } from './hostKeys';
 import type { Invoker } from './invoker';
+import { applySignIn, type SignInStandIn } from './signInStandIn';
 
 export interface DispatcherOptions {
   routeTable: HttpRouteTable;
@@ -21,6 +22,8 @@ export interface DispatcherOptions {
   firer: FunctionFirer;
   log: LogWriter;
   baseUrl: () => string;
+  /** Standing in for App Service authentication (signInStandIn.ts); undefined: headers pass as sent. */
+  signIn?: SignInStandIn;
 }
 
 /** The path below the route prefix (no leading slash), or undefined when outside it. */
@@ -62,7 +65,7 @@ export function createDispatcher(options: DispatcherOptions): (req: IncomingMess
           }
           throw error;
         }
-        const request = toHttpRequest(req, url, body, params);
+        const request = toHttpRequest(req, url, body, params, applySignIn(req.headers, options.signIn));
         let result: unknown;
         try {
           result = await options.invoker.invoke(route.fn, request);

@@ -79,6 +79,12 @@ param dockerHubWebhookSecretName string = ''
 @description('Key Vault secret name of the GitHub Container Registry webhook secret; empty leaves that source disabled.')
 param ghcrWebhookSecretName string = ''
 
+@description('Application (client) id of the Entra ID app registration for signing in (app roles Harbormaster.Reader and Harbormaster.Operator; infra/README.md "Who may do what" creates it). Empty: no sign-in, API keys only.')
+param entraClientId string = ''
+
+@description('API keys for automation: name:scope:sha256hex entries, comma-separated, scope "read" or "operate" (`npm run api-key` makes one). Hashes only: the keys themselves never reach Azure.')
+param apiKeyHashes string = ''
+
 @description('Durable Task Scheduler SKU.')
 @allowed(['Consumption', 'Dedicated'])
 param durableTaskSchedulerSku string = 'Consumption'
@@ -259,6 +265,8 @@ module functionApp 'modules/functionApp.bicep' = {
     backupJobSubscriptionId: subscription().subscriptionId
     maximumInstanceCount: maximumInstanceCount
     workspaceId: monitoring.outputs.workspaceId
+    entraClientId: entraClientId
+    apiKeyHashes: apiKeyHashes
   }
   // The host reads storage, the task hub and Key Vault at start: grant first.
   dependsOn: [hostBlobs, hostQueues, hostTables, taskHubAccess, secretsRead]
@@ -513,3 +521,4 @@ output HARBORMASTER_IDENTITY_CLIENT_ID string = harbormasterIdentity.outputs.cli
 output HARBORMASTER_IDENTITY_PRINCIPAL_ID string = harbormasterIdentity.outputs.principalId
 output BACKUP_IDENTITY_PRINCIPAL_ID string = backupIdentity.outputs.principalId
 output EVENT_GRID_SUBSCRIPTIONS_ENABLED bool = enableEventGridSubscriptions
+output SIGN_IN_REDIRECT_URI string = 'https://${functionApp.outputs.defaultHostName}/.auth/login/aad/callback'

@@ -7,17 +7,24 @@
  * half-starts.
  */
 import { getConfig } from './config';
+import { createCredential } from './adapters/azure/credential';
+import { startTelemetry } from './telemetry/startTelemetry';
 import { registerBackups } from './functions/backups';
 import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
+import { registerMe } from './functions/me';
+import { registerMetricsApi } from './functions/metricsApi';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
 import { registerReconcileTimer } from './functions/reconcileTimer';
 import { registerRecordRetention } from './functions/recordRetention';
 import { registerStatusApi } from './functions/statusApi';
+import { registerStatusBadges } from './functions/statusBadges';
 
-getConfig();
+const { settings } = getConfig();
+// Traces, metrics and logs out (Application Insights in Azure), before any function can run.
+startTelemetry({ connectionString: settings.telemetry.connectionString, credential: () => createCredential(settings.credential, settings.azureClientId) });
 
 // Self health: GET /api/healthz (anonymous).
 registerHealthz();
@@ -29,8 +36,13 @@ registerReconcileTimer();
 registerDeploymentPipeline();
 // Manual deploy, rollback, resume, approve and reject.
 registerManualDeployments();
-// Status API.
+// Status API, and who the caller is (GET /api/me).
 registerStatusApi();
+registerMe();
+// This instance's metrics in Prometheus text (GET /api/metrics).
+registerMetricsApi();
+// Status badges of the apps that opt in (public).
+registerStatusBadges();
 // Backups: per-database schedules and drills, on demand, retention, status.
 registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.

@@ -8,6 +8,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { request, Agent } from 'undici';
 import { loadAppsConfig, type AppsConfig } from '../../src/config';
+import { hashApiKey } from '../../src/domain/access';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators/azureSimulator';
 import type { UserTrafficOptions } from '../../simulators/ingress/userTraffic';
 import type { CertificateAuthority } from '../../simulators/tls';
@@ -59,8 +60,9 @@ export interface LocalStack {
   readonly apps: AppsConfig;
   readonly seeded: SeededApp[];
   readonly settings: Readonly<Record<string, string>>;
-  /** The function key (`x-functions-key`) and the ACR webhook secret the stack configured. */
+  /** The operate API key (`x-functions-key`), its read-only sibling, and the ACR webhook secret the stack configured. */
   readonly functionKey: string;
+  readonly readKey: string;
   readonly acrWebhookSecret: string;
   /** Calls the app: `api('GET', '/status')`, with the function key. */
   // The answers are JSON of many shapes that tests assert on field by field.
@@ -72,7 +74,10 @@ export interface LocalStack {
 }
 
 export const LOCAL_KEYS = {
+  /** Harbormaster's operate API key (`local-operator-key`, scope operate). */
   functionKey: 'local-dev-function-key',
+  /** Harbormaster's read API key (`local-reader-key`, scope read): status, never actions. */
+  readKey: 'local-dev-read-key',
   masterKey: 'local-dev-master-key',
   acrWebhookSecret: 'local-dev-acr-webhook-secret',
   eventGridWebhookSecret: 'local-dev-eventgrid-webhook-secret',
@@ -134,6 +139,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HARBORMASTER_BACKUP_JOB_NAME: LOCAL_BACKUP_JOB.name,
       DEVHOST_FUNCTION_KEY: LOCAL_KEYS.functionKey,
       DEVHOST_MASTER_KEY: LOCAL_KEYS.masterKey,
+      HARBORMASTER_API_KEYS: localApiKeys(),
+      // A browser opening the local stack is signed in as an operator (devhost/signInStandIn.ts).
+      DEVHOST_SIGN_IN: 'operator',
       WEBHOOK_SECRET_ACR: LOCAL_KEYS.acrWebhookSecret,
       WEBHOOK_SECRET_EVENTGRID: LOCAL_KEYS.eventGridWebhookSecret,
       WEBHOOK_SECRET_DOCKERHUB: LOCAL_KEYS.dockerHubWebhookSecret,
@@ -191,21 +199,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       if (response.statusCode >= 300) throw new Error(`Configuring the ${registry} webhook answered ${response.statusCode}`);
     }
 
-    const api: LocalStack['api'] = async (method, route, body) => {
-      const response = await request(`${devhost.baseUrl}/api${route}`, {
-        method: method as 'GET',
-        headers: { 'x-functions-key': LOCAL_KEYS.functionKey, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-      const text = await response.body.text();
-      let parsed: unknown = text;
-      try {
-        parsed = text ? JSON.parse(text) : undefined;
-      } catch {
-        // not JSON: keep the text
-      }
-      return { status: response.statusCode, body: parsed };
-    };
+    const api: LocalStack['api'] = (method, route, body) => callApi(devhost.baseUrl, method, route, { 'x-functions-key': LOCAL_KEYS.functionKey }, body);
 
     const push: LocalStack['push'] = (appName, tag, behaviour, pushOptions = {}) => {
       const app = apps.apps.find((a) => a.name === appName);
@@ -229,6 +223,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       seeded,
       settings,
       functionKey: LOCAL_KEYS.functionKey,
+      readKey: LOCAL_KEYS.readKey,
       acrWebhookSecret: LOCAL_KEYS.acrWebhookSecret,
       api,
       push,
@@ -238,4 +233,34 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await stopAll();
     throw error;
   }
+}
+
+export interface ApiAnswer {
+  status: number;
+  // JSON of many shapes, or text (the metrics, a badge).
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  body: any;
+  contentType?: string;
+}
+
+/** One call of the app's API with exactly these headers (a key, a browser's, none); the answer parsed when it is JSON. */
+export async function callApi(baseUrl: string, method: string, route: string, headers: Record<string, string>, body?: unknown): Promise<ApiAnswer> {
+  const response = await request(`${baseUrl}/api${route}`, {
+    method: method as 'GET',
+    headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.body.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: response.statusCode, body: parsed, contentType: response.headers['content-type'] as string | undefined };
+}
+
+/** The local API keys as the setting holds them: names, scopes and hashes, never the keys. */
+export function localApiKeys(): string {
+  return `local-operator-key:operate:${hashApiKey(LOCAL_KEYS.functionKey)},local-reader-key:read:${hashApiKey(LOCAL_KEYS.readKey)}`;
 }

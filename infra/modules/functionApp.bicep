@@ -89,6 +89,15 @@ param maximumInstanceCount int = 10
 @description('Log Analytics workspace receiving the app\'s function logs.')
 param workspaceId string
 
+@description('Application (client) id of the Entra ID app registration people sign in through (App Service authentication); empty: no sign-in, API keys only.')
+param entraClientId string = ''
+
+@description('Tenant of that app registration.')
+param entraTenantId string = tenant().tenantId
+
+@description('API keys for automation as name:scope:sha256hex entries, comma-separated (hashes, never keys; see infra/README.md "Who may do what").')
+param apiKeyHashes string = ''
+
 // Settings every deployment has. Secrets are Key Vault references resolved with the app's identity
 // (keyVaultReferenceIdentity below); versioned URIs make a rotated secret restart the app with
 // the new value at once, instead of after the 24-hour reference cache.
@@ -112,6 +121,7 @@ var coreAppSettings = [
   { name: 'HARBORMASTER_BACKUP_JOB_NAME', value: backupJobName }
   { name: 'HARBORMASTER_BACKUP_JOB_RESOURCE_GROUP', value: backupJobResourceGroup }
   { name: 'HARBORMASTER_BACKUP_JOB_SUBSCRIPTION_ID', value: backupJobSubscriptionId }
+  { name: 'HARBORMASTER_API_KEYS', value: apiKeyHashes }
   { name: 'WEBHOOK_SECRET_EVENTGRID', value: '@Microsoft.KeyVault(SecretUri=${eventGridWebhookSecretUri})' }
   { name: 'WEBHOOK_SECRET_ACR', value: '@Microsoft.KeyVault(SecretUri=${acrWebhookSecretUri})' }
 ]
@@ -123,6 +133,15 @@ var dockerHubAppSettings = empty(dockerHubWebhookSecretName) ? [] : [
 ]
 var ghcrAppSettings = empty(ghcrWebhookSecretName) ? [] : [
   { name: 'WEBHOOK_SECRET_GHCR', value: '@Microsoft.KeyVault(SecretUri=${keyVaultUri}secrets/${ghcrWebhookSecretName})' }
+]
+
+// Sign-in without a client secret: App Service authentication proves the app registration's
+// identity with a token of the app's managed identity (a federated credential on the
+// registration trusts it; infra/README.md "Who may do what" creates it). The platform reads
+// these two settings; the app never does.
+var signInAppSettings = empty(entraClientId) ? [] : [
+  { name: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID', value: identityClientId }
+  { name: 'WEBSITE_AUTH_AAD_ALLOWED_TENANTS', value: entraTenantId }
 ]
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -177,7 +196,56 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
     siteConfig: {
       minTlsVersion: '1.2'
       ftpsState: 'Disabled'
-      appSettings: concat(coreAppSettings, dockerHubAppSettings, ghcrAppSettings)
+      appSettings: concat(coreAppSettings, dockerHubAppSettings, ghcrAppSettings, signInAppSettings)
+    }
+  }
+}
+
+// Microsoft Entra ID sign-in in front of the app (App Service authentication, "Easy Auth").
+// Anonymous requests still reach the app, which decides (src/functions/http/apiRoute.ts): API
+// keys for automation, a signed-in user's app roles for people, public routes for health,
+// badges and webhooks. The platform validates the session and hands the app the user as the
+// x-ms-client-principal header, removing any copy a client sent; WEBSITE_AUTH_ENABLED tells the
+// app it may trust it. The webhooks are left out entirely: their senders put a shared secret in
+// the Authorization header, which the platform must not take for a sign-in token.
+resource signIn 'Microsoft.Web/sites/config@2024-04-01' = if (!empty(entraClientId)) {
+  parent: site
+  name: 'authsettingsV2'
+  properties: {
+    platform: { enabled: true }
+    globalValidation: {
+      requireAuthentication: false
+      unauthenticatedClientAction: 'AllowAnonymous'
+      excludedPaths: [
+        '/api/webhooks/acr'
+        '/api/webhooks/eventgrid'
+        '/api/webhooks/dockerhub'
+        '/api/webhooks/ghcr'
+      ]
+    }
+    identityProviders: {
+      azureActiveDirectory: {
+        enabled: true
+        registration: {
+          clientId: entraClientId
+          openIdIssuer: '${environment().authentication.loginEndpoint}${entraTenantId}/v2.0'
+          clientSecretSettingName: 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID'
+        }
+        validation: {
+          allowedAudiences: [
+            entraClientId
+            'api://${entraClientId}'
+          ]
+        }
+      }
+    }
+    login: {
+      tokenStore: { enabled: false }
+      cookieExpiration: { convention: 'FixedTime', timeToExpiration: '08:00:00' }
+    }
+    httpSettings: {
+      requireHttps: true
+      forwardProxy: { convention: 'NoProxy' }
     }
   }
 }

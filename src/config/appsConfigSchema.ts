@@ -363,6 +363,10 @@ export const managedAppSchema = z
     selfHeal: selfHealSchema.prefault({}),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]).describe('Windows in which alerts are muted.'),
     alerts: alertThresholdsSchema.prefault({}),
+    publicBadge: z
+      .boolean()
+      .default(false)
+      .describe('Serve GET /api/apps/{name}/badge.svg (serving release and health) to anyone, without signing in, e.g. for a README (default false: no badge, 404).'),
   })
   .describe('A container app Harbormaster deploys and watches.');
 

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { ConfigurationError, type ConfigurationProblem } from './configurationError';
+import type { ApiKey } from '../domain/access';
 import type { SecretValue } from './secretValue';
 import { SETTING_DEFINITIONS, type SettingName } from './settingsCatalog';
 
@@ -39,6 +40,13 @@ export interface WebhookSecrets {
   readonly eventGrid?: SecretValue;
   readonly dockerHub?: SecretValue;
   readonly ghcr?: SecretValue;
+}
+
+/** Who may call the API: API keys, and whether the signed-in user's header is trusted. */
+export interface AccessSettings {
+  readonly keys: readonly ApiKey[];
+  /** WEBSITE_AUTH_ENABLED: App Service authentication runs in front of the app. */
+  readonly trustPrincipal: boolean;
 }
 
 export type CredentialKind = 'managed-identity' | 'local-dev';
@@ -74,6 +82,9 @@ export interface Settings {
   readonly keyVaultUrl?: string;
   readonly backup: { readonly container: string; readonly job?: BackupJobSettings };
   readonly webhookSecrets: WebhookSecrets;
+  readonly access: AccessSettings;
+  /** Application Insights; undefined: telemetry stays in this process (logs and GET /api/metrics). */
+  readonly telemetry: { readonly connectionString?: string };
   readonly credential: CredentialKind;
   /** Managed identity client id (AZURE_CLIENT_ID). */
   readonly azureClientId?: string;
@@ -158,6 +169,8 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
       dockerHub: raw.WEBHOOK_SECRET_DOCKERHUB,
       ghcr: raw.WEBHOOK_SECRET_GHCR,
     },
+    telemetry: { connectionString: raw.APPLICATIONINSIGHTS_CONNECTION_STRING },
+    access: { keys: raw.HARBORMASTER_API_KEYS ?? [], trustPrincipal: raw.WEBSITE_AUTH_ENABLED ?? false },
     credential: raw.HARBORMASTER_CREDENTIAL,
     azureClientId: raw.AZURE_CLIENT_ID,
     durableTaskHub: raw.DURABLE_TASK_HUB,

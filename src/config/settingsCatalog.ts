@@ -7,6 +7,7 @@
  * To add a setting: add one entry here (schema + doc), then map it into `Settings` in settings.ts.
  */
 import { z } from 'zod';
+import { parseApiKeys, type ApiKey } from '../domain/access';
 import { ncrontabProblem } from './ncrontab';
 import { SecretValue } from './secretValue';
 
@@ -299,6 +300,34 @@ export const SETTING_DEFINITIONS = {
     readBy: 'app',
   }),
 
+  // ---- telemetry ----
+  APPLICATIONINSIGHTS_CONNECTION_STRING: setting({
+    schema: text().optional(),
+    doc: 'Application Insights component traces, metrics and logs go to (the Functions host reads it too). Telemetry is sent with the managed identity (AZURE_CLIENT_ID): the component accepts Entra ID authentication only, and the identity holds Monitoring Metrics Publisher on it. Unset: spans go to the log, metrics to GET /api/metrics only.',
+    required: false,
+    secret: false,
+    setBy: 'operator',
+    readBy: 'app-and-host',
+  }),
+
+  // ---- who may call the API ----
+  HARBORMASTER_API_KEYS: setting({
+    schema: z
+      .string()
+      .transform((value, ctx): ApiKey[] => {
+        const parsed = parseApiKeys(value);
+        if ('keys' in parsed) return parsed.keys;
+        ctx.addIssue({ code: 'custom', message: parsed.problem });
+        return z.NEVER;
+      })
+      .optional(),
+    doc: 'API keys for automation, as name:scope:sha256hex entries separated by commas (scope "read" or "operate"; the SHA-256 of the key, never the key: `npm run api-key -- <name> <scope>` makes one). Callers present the key in x-functions-key. Unset: only signed-in users (App Service authentication) can call the API.',
+    required: false,
+    secret: false,
+    setBy: 'operator',
+    readBy: 'app',
+  }),
+
   // ---- webhook secrets, one per source ----
   WEBHOOK_SECRET_ACR: setting({
     schema: secret(16).optional(),
@@ -408,6 +437,17 @@ export const SETTING_DEFINITIONS = {
   AzureWebJobsScriptRoot: setting({
     schema: text().optional(),
     doc: 'Set by the Functions host: the app root (where host.json is). Relative HARBORMASTER_CONFIG_PATH values resolve against it.',
+    required: false,
+    secret: false,
+    setBy: 'platform',
+    readBy: 'app',
+  }),
+  WEBSITE_AUTH_ENABLED: setting({
+    schema: z
+      .string()
+      .transform((value) => value.trim().toLowerCase() === 'true')
+      .optional(),
+    doc: 'Set by App Service when its authentication (Entra ID sign-in) runs in front of the app. Only then is the signed-in user\'s x-ms-client-principal header trusted: the platform removes any copy a client sends.',
     required: false,
     secret: false,
     setBy: 'platform',

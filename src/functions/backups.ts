@@ -9,7 +9,7 @@
  * configuration is read at start-up). `backupMaintenance` (hourly) applies retention and checks
  * each database's newest verified backup against its schedule.
  *
- * HTTP (function key):
+ * HTTP (Reader role or a read key to look, Operator or an operate key to back up now):
  * - `POST /api/backups/{database}` → 202 `{ backupId, statusUrl, joined }`. When a backup of that
  *   database is already running, the request JOINS it: 202 with the running backup's id and
  *   `joined: true`; no second job starts. Unknown database → 404.
@@ -35,6 +35,8 @@ import {
 } from '../domain/backup';
 import { backupDrillOrchestrator } from '../orchestrators/backupDrillOrchestrator';
 import { backupOrchestrator } from '../orchestrators/backupOrchestrator';
+import type { Caller } from '../domain/access';
+import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery } from './http/queryParameters';
 
@@ -46,7 +48,7 @@ export interface StartedBackup {
 }
 
 /** Starts a backup orchestration for `database`, or joins the one already running. */
-export async function startBackup(client: df.DurableClient, database: string, trigger: BackupTrigger, deploymentId?: string): Promise<StartedBackup> {
+export async function startBackup(client: df.DurableClient, database: string, trigger: BackupTrigger, deploymentId?: string, requestedBy?: string): Promise<StartedBackup> {
   const { records } = getBackupServices();
   const claim = await records.getClaim(database);
   if (claim) {
@@ -54,17 +56,17 @@ export async function startBackup(client: df.DurableClient, database: string, tr
     if (held && !isTerminalBackupState(held.state)) return { backupId: claim.backupId, joined: true };
   }
   const backupId = newBackupId(new Date(), randomBytes(3).toString('hex'));
-  const input: BackupOrchestrationInput = { database, trigger, deploymentId, backupId };
+  const input: BackupOrchestrationInput = { database, trigger, deploymentId, backupId, ...(requestedBy ? { requestedBy } : {}) };
   await client.startNew(BackupOrchestratorNames.backup, { instanceId: `backup-${backupId}`, input });
   return { backupId, joined: false };
 }
 
-export async function postBackup(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function postBackup(request: HttpRequest, context: InvocationContext, caller: Caller): Promise<HttpResponseInit> {
   const database = request.params.database;
   if (!getConfig().apps.databases.some((d) => d.name === database)) {
     return problem(404, 'Unknown database', `database "${database}" is not in the configuration`, 'database');
   }
-  const started = await startBackup(df.getClient(context), database, 'manual');
+  const started = await startBackup(df.getClient(context), database, 'manual', undefined, caller.name);
   const statusUrl = new URL(`/api/backups/${started.backupId}`, request.url).toString();
   return json(202, { backupId: started.backupId, database, joined: started.joined, statusUrl }, { location: statusUrl });
 }
@@ -76,6 +78,7 @@ function view(record: BackupRecord, now: number) {
     state: record.state,
     trigger: record.trigger,
     deploymentId: record.deploymentId,
+    requestedBy: record.requestedBy,
     createdAt: record.createdAt,
     finishedAt: record.finishedAt,
     ageSeconds: Math.max(0, Math.round((now - Date.parse(record.createdAt)) / 1000)),
@@ -174,10 +177,10 @@ export function registerBackups(): void {
     });
   }
   app.timer('backupMaintenance', { schedule: '0 30 * * * *', handler: backupMaintenance });
-  app.http('startBackup', { route: 'backups/{database}', methods: ['POST'], authLevel: 'function', extraInputs: client, handler: postBackup });
-  app.http('listBackups', { route: 'backups', methods: ['GET'], authLevel: 'function', handler: listBackups });
-  app.http('getBackup', { route: 'backups/{backupId}', methods: ['GET'], authLevel: 'function', handler: getBackup });
-  app.http('backupRetentionDryRun', { route: 'backups/{database}/retention', methods: ['GET'], authLevel: 'function', handler: retentionDryRun });
+  registerApiRoute('startBackup', { route: 'backups/{database}', methods: ['POST'], extraInputs: client, handler: postBackup });
+  registerApiRoute('listBackups', { route: 'backups', methods: ['GET'], handler: listBackups });
+  registerApiRoute('getBackup', { route: 'backups/{backupId}', methods: ['GET'], handler: getBackup });
+  registerApiRoute('backupRetentionDryRun', { route: 'backups/{database}/retention', methods: ['GET'], handler: retentionDryRun });
 }
 
 export type { BackupActivities };

@@ -15,16 +15,20 @@ import type { HealthSummary } from '../activities/sweep/sweepRecords';
 import { getServices } from '../composition/services';
 import { getConfig } from '../config';
 import { SweepActivityNames, type SweepAppInput, type SweepAppResult } from '../domain/health';
+import type { Caller } from '../domain/access';
+import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery } from './http/queryParameters';
 import { parseJson, readBodyCapped } from './http/readBody';
+import { getInstruments } from '../telemetry/instruments';
 
 const DEFAULT_HISTORY = 50;
 const MAX_HISTORY = 500;
 const MAX_SILENCE_MINUTES = 7 * 24 * 60;
 const MAX_SILENCE_BODY_BYTES = 4 * 1024;
 
-export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+/** `caller` is who the API authenticated (src/functions/http/apiRoute.ts); tests calling a handler directly may leave it out. */
+export type HttpHandler = (request: HttpRequest, context: InvocationContext, caller?: Caller) => Promise<HttpResponseInit>;
 
 export interface HealthSweepHandlers {
   sweep: (timer: Timer, context: InvocationContext) => Promise<void>;
@@ -39,6 +43,9 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
   return {
     async sweep(_timer, context) {
       const report = await sweep.sweepAll();
+      const instruments = getInstruments();
+      instruments.sweepDuration.record(report.durationMs / 1000);
+      for (const outcome of report.apps) instruments.sweepVerdicts.add(1, { 'harbormaster.verdict': outcome.verdict ?? 'not-swept' });
       const failed = report.apps.filter((a) => a.error);
       context.log(`health sweep: ${report.apps.length} apps in ${report.durationMs} ms, ${failed.length} not swept`);
       for (const f of failed) context.warn(`health sweep: ${f.app} not swept: ${f.error ?? ''}`);
@@ -66,7 +73,7 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
       return json(200, { app: name, current, history });
     },
 
-    async addSilence(request) {
+    async addSilence(request, _context, caller) {
       const name = request.params.app;
       const read = await readBodyCapped(request, MAX_SILENCE_BODY_BYTES);
       if ('response' in read) return read.response;
@@ -74,7 +81,7 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
       if ('response' in parsed) return parsed.response;
       const input = parseSilence(parsed.body, clock());
       if ('response' in input) return input.response;
-      const silence = await sweep.addSilence(name, input.silence);
+      const silence = await sweep.addSilence(name, { ...input.silence, ...(caller ? { by: caller.name } : {}) });
       if (!silence) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
       return json(201, silence);
     },
@@ -139,7 +146,7 @@ const registered = (): HealthSweepHandlers => (handlers ??= createHealthSweepHan
 export function registerHealthSweep(): void {
   app.timer('healthSweep', { schedule: getConfig().settings.sweepSchedule, runOnStartup: false, handler: (t, c) => registered().sweep(t, c) });
   df.app.activity(SweepActivityNames.sweepApp, { handler: (input: unknown, c: InvocationContext) => registered().sweepApp(input, c) });
-  app.http('getAppHealth', { route: 'apps/{app}/health', methods: ['GET'], authLevel: 'function', handler: (r, c) => registered().getAppHealth(r, c) });
-  app.http('addSilence', { route: 'apps/{app}/silences', methods: ['POST'], authLevel: 'function', handler: (r, c) => registered().addSilence(r, c) });
-  app.http('clearSilences', { route: 'apps/{app}/silences', methods: ['DELETE'], authLevel: 'function', handler: (r, c) => registered().clearSilences(r, c) });
+  registerApiRoute('getAppHealth', { route: 'apps/{app}/health', methods: ['GET'], handler: (r, c, who) => registered().getAppHealth(r, c, who) });
+  registerApiRoute('addSilence', { route: 'apps/{app}/silences', methods: ['POST'], handler: (r, c, who) => registered().addSilence(r, c, who) });
+  registerApiRoute('clearSilences', { route: 'apps/{app}/silences', methods: ['DELETE'], handler: (r, c, who) => registered().clearSilences(r, c, who) });
 }

@@ -1,14 +1,18 @@
 /**
- * Manual control over HTTP (function key): deploy a tag or digest, roll back, resume
- * automatic deploys, approve or reject a deployment at its gate.
+ * Manual control over HTTP (Operator role or an operate key): deploy a tag or digest, roll back,
+ * resume automatic deploys, approve or reject a deployment at its gate. Who did it is the
+ * authenticated caller, recorded with the action; a `by` in the body is refused (400), since
+ * anything a caller writes there could name someone else.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../composition/services';
+import type { Caller } from '../domain/access';
 import { ApprovalEventName, TERMINAL_PHASES, resumeAutomatic } from '../domain/deployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
+import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseJson, readBodyCapped } from './http/readBody';
 
@@ -23,14 +27,13 @@ const rollbackBody = z
     release: z.string().min(1).max(128).optional(),
     reason: z.string().min(1).max(500).optional(),
     force: z.boolean().optional(),
-    by: z.string().max(100).optional(),
   })
   .default({})
   .superRefine((body, ctx) => {
     if (body.revision && body.release) ctx.addIssue({ code: 'custom', path: ['release'], message: 'give revision or release, not both' });
     if (body.force && !body.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required with force: say why traffic may go to a release that failed' });
   });
-const approvalBody = z.strictObject({ by: z.string().max(100).optional(), comment: z.string().max(500).optional() }).default({});
+const approvalBody = z.strictObject({ comment: z.string().max(500).optional() }).default({});
 
 async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
   const read = await readBodyCapped(request, 16 * 1024);
@@ -41,6 +44,9 @@ async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allo
   }
   const body = parseJson(read.raw);
   if ('response' in body) return body;
+  if (typeof body.body === 'object' && body.body !== null && 'by' in body.body) {
+    return { response: problem(400, 'Invalid request', 'by: is not accepted: who acts is the authenticated caller, recorded by Harbormaster', 'by') };
+  }
   const parsed = schema.safeParse(body.body);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -50,7 +56,7 @@ async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allo
   return { value: parsed.data };
 }
 
-export async function deployApp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function deployApp(request: HttpRequest, context: InvocationContext, caller: Caller): Promise<HttpResponseInit> {
   const services = getServices();
   const appName = request.params.app;
   const managed = services.config.apps.apps.find((a) => a.name === appName);
@@ -62,7 +68,7 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
   const decision = await createLauncher(services).request(
     managed.name,
-    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual' as const, deliveryId: context.invocationId },
+    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual' as const, deliveryId: context.invocationId, requestedBy: caller.name },
     durableStarter(df.getClient(context)),
   );
   const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
@@ -81,13 +87,14 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
  * No safe target, or a migration policy that blocks: 409 saying why. Either way automatic
  * deploys of the app pause until resumed.
  */
-export async function rollbackApp(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function rollbackApp(request: HttpRequest, context: InvocationContext, caller: Caller): Promise<HttpResponseInit> {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
   const body = await readValidated(request, rollbackBody, true);
   if ('response' in body) return body.response;
-  const { revision, release, force, by } = body.value;
+  const { revision, release, force } = body.value;
+  const by = caller.name;
   const reason = body.value.reason ?? 'manual rollback';
   const starter = durableStarter(df.getClient(context));
   const launcher = createLauncher(services);
@@ -125,15 +132,16 @@ export async function rollbackApp(request: HttpRequest, context: InvocationConte
   });
 }
 
-export async function resumeApp(request: HttpRequest): Promise<HttpResponseInit> {
+export async function resumeApp(request: HttpRequest, context: InvocationContext, caller: Caller): Promise<HttpResponseInit> {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
   await services.appState.transact(managed.name, resumeAutomatic);
-  return json(200, { app: managed.name, paused: false });
+  context.log(JSON.stringify({ msg: 'automatic deploys resumed', app: managed.name, by: caller.name }));
+  return json(200, { app: managed.name, paused: false, by: caller.name });
 }
 
-async function decide(request: HttpRequest, context: InvocationContext, approved: boolean): Promise<HttpResponseInit> {
+async function decide(request: HttpRequest, context: InvocationContext, caller: Caller, approved: boolean): Promise<HttpResponseInit> {
   const services = getServices();
   const record = await services.deployments.get(request.params.id);
   if (!record) return problem(404, 'Unknown deployment', `no deployment "${request.params.id}"`, 'id');
@@ -141,18 +149,18 @@ async function decide(request: HttpRequest, context: InvocationContext, approved
   if ('response' in body) return body.response;
   if (TERMINAL_PHASES.has(record.phase)) return problem(409, 'Deployment has ended', `deployment is ${record.phase}`);
   if (record.phase !== 'awaiting-approval') return problem(409, 'Not waiting for approval', `deployment is ${record.phase}`);
-  await df.getClient(context).raiseEvent(record.id, ApprovalEventName, { approved, by: body.value.by, comment: body.value.comment });
-  return json(202, { deploymentId: record.id, decision: approved ? 'approved' : 'rejected', statusUrl: `/api/deployments/${record.id}` });
+  await df.getClient(context).raiseEvent(record.id, ApprovalEventName, { approved, by: caller.name, comment: body.value.comment });
+  return json(202, { deploymentId: record.id, decision: approved ? 'approved' : 'rejected', by: caller.name, statusUrl: `/api/deployments/${record.id}` });
 }
 
-export const approveDeployment = (request: HttpRequest, context: InvocationContext) => decide(request, context, true);
-export const rejectDeployment = (request: HttpRequest, context: InvocationContext) => decide(request, context, false);
+export const approveDeployment = (request: HttpRequest, context: InvocationContext, caller: Caller) => decide(request, context, caller, true);
+export const rejectDeployment = (request: HttpRequest, context: InvocationContext, caller: Caller) => decide(request, context, caller, false);
 
 export function registerManualDeployments(): void {
   const client = [df.input.durableClient()];
-  app.http('deployApp', { route: 'apps/{app}/deploy', methods: ['POST'], authLevel: 'function', extraInputs: client, handler: deployApp });
-  app.http('rollbackApp', { route: 'apps/{app}/rollback', methods: ['POST'], authLevel: 'function', extraInputs: client, handler: rollbackApp });
-  app.http('resumeApp', { route: 'apps/{app}/resume', methods: ['POST'], authLevel: 'function', handler: resumeApp });
-  app.http('approveDeployment', { route: 'deployments/{id}/approve', methods: ['POST'], authLevel: 'function', extraInputs: client, handler: approveDeployment });
-  app.http('rejectDeployment', { route: 'deployments/{id}/reject', methods: ['POST'], authLevel: 'function', extraInputs: client, handler: rejectDeployment });
+  registerApiRoute('deployApp', { route: 'apps/{app}/deploy', methods: ['POST'], extraInputs: client, handler: deployApp });
+  registerApiRoute('rollbackApp', { route: 'apps/{app}/rollback', methods: ['POST'], extraInputs: client, handler: rollbackApp });
+  registerApiRoute('resumeApp', { route: 'apps/{app}/resume', methods: ['POST'], handler: resumeApp });
+  registerApiRoute('approveDeployment', { route: 'deployments/{id}/approve', methods: ['POST'], extraInputs: client, handler: approveDeployment });
+  registerApiRoute('rejectDeployment', { route: 'deployments/{id}/reject', methods: ['POST'], extraInputs: client, handler: rejectDeployment });
 }

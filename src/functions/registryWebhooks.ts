@@ -22,6 +22,7 @@ import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { json, problem } from './http/problem';
 import { parseJson, readBodyCapped } from './http/readBody';
+import { getInstruments } from '../telemetry/instruments';
 
 const UNAUTHORIZED: HttpResponseInit = { status: 401 };
 
@@ -110,10 +111,30 @@ export async function eventGridWebhook(request: HttpRequest, context: Invocation
   return json(202, { events: [...outcomes.map(outcomeBody), ...ignored.map((reason) => ({ decision: 'ignored', reason }))] });
 }
 
+type WebhookHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+
+/**
+ * How long the sender waited for its answer (ACR gives up after 5 s and never retries), by
+ * source and status; a handler that throws counts as a 500.
+ */
+function timed(source: string, handler: WebhookHandler): WebhookHandler {
+  return async (request, context) => {
+    const started = performance.now();
+    let status = 500;
+    try {
+      const response = await handler(request, context);
+      status = response.status ?? 200;
+      return response;
+    } finally {
+      getInstruments().webhookAck.record((performance.now() - started) / 1000, { 'harbormaster.webhook.source': source, 'http.response.status_code': status });
+    }
+  };
+}
+
 export function registerRegistryWebhooks(): void {
   const client = [df.input.durableClient()];
-  app.http('acrWebhook', { route: 'webhooks/acr', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: acrWebhook });
-  app.http('eventGridWebhook', { route: 'webhooks/eventgrid', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', extraInputs: client, handler: eventGridWebhook });
-  app.http('dockerHubWebhook', { route: 'webhooks/dockerhub', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: dockerHubWebhook });
-  app.http('ghcrWebhook', { route: 'webhooks/ghcr', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: ghcrWebhook });
+  app.http('acrWebhook', { route: 'webhooks/acr', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: timed('acr', acrWebhook) });
+  app.http('eventGridWebhook', { route: 'webhooks/eventgrid', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', extraInputs: client, handler: timed('eventgrid', eventGridWebhook) });
+  app.http('dockerHubWebhook', { route: 'webhooks/dockerhub', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: timed('dockerhub', dockerHubWebhook) });
+  app.http('ghcrWebhook', { route: 'webhooks/ghcr', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: timed('ghcr', ghcrWebhook) });
 }

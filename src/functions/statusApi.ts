@@ -1,14 +1,15 @@
 /**
- * Read-only status over HTTP (function key): every app (and every database's newest verified
+ * Read-only status over HTTP (Reader role or a read key): every app (and every database's newest verified
  * backup), one app, deployments, deliveries.
  * The phase and step strings are those of src/domain/deployment/deploymentModel.ts.
  */
-import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
+import { type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { getServices } from '../composition/services';
 import { MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
 import { MAX_DEPLOYMENT_PAGE_SIZE } from '../adapters/storage/deploymentStore';
 import { isTablePageToken } from '../adapters/storage/tables';
 import type { DeploymentPhase } from '../domain/deployment';
+import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
@@ -155,10 +156,10 @@ export async function listEvents(request: HttpRequest, _context: InvocationConte
 }
 
 export function registerStatusApi(): void {
-  app.http('getStatus', { route: 'status', methods: ['GET'], authLevel: 'function', handler: getStatus });
-  app.http('getApp', { route: 'apps/{app}', methods: ['GET'], authLevel: 'function', handler: getApp });
-  app.http('listReleases', { route: 'apps/{app}/releases', methods: ['GET'], authLevel: 'function', handler: listReleases });
-  app.http('getDeployment', { route: 'deployments/{id}', methods: ['GET'], authLevel: 'function', handler: getDeployment });
-  app.http('listDeployments', { route: 'deployments', methods: ['GET'], authLevel: 'function', handler: listDeployments });
-  app.http('listEvents', { route: 'events', methods: ['GET'], authLevel: 'function', handler: listEvents });
+  registerApiRoute('getStatus', { route: 'status', methods: ['GET'], handler: getStatus });
+  registerApiRoute('getApp', { route: 'apps/{app}', methods: ['GET'], handler: getApp });
+  registerApiRoute('listReleases', { route: 'apps/{app}/releases', methods: ['GET'], handler: listReleases });
+  registerApiRoute('getDeployment', { route: 'deployments/{id}', methods: ['GET'], handler: getDeployment });
+  registerApiRoute('listDeployments', { route: 'deployments', methods: ['GET'], handler: listDeployments });
+  registerApiRoute('listEvents', { route: 'events', methods: ['GET'], handler: listEvents });
 }

@@ -41,6 +41,7 @@ export const backupOrchestrator: OrchestrationHandler = function* (context: Orch
     backupId,
     trigger: input.trigger,
     deploymentId: input.deploymentId,
+    ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
     at: startedAt.toISOString(),
   })) as ClaimBackupResult;
   if (claim.kind === 'unknown-database') return { backupId, state: 'Failed', reason: claim.reason };

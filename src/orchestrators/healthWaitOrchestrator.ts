@@ -46,7 +46,8 @@ export const healthWaitOrchestrator: OrchestrationHandler = function* (context: 
       : undefined;
     const judgement = judgeHealthWait(state, { platform, endpoint }, policy, context.df.currentUtcDateTime);
     state = judgement.nextState;
-    if (!context.df.isReplaying) context.log(`health-wait ${revisionName}: ${judgement.verdict}: ${judgement.reason}`);
+    // The parent is the deployment's orchestration, whose instance id is the deployment id.
+    if (!context.df.isReplaying) context.log(JSON.stringify({ msg: 'health-wait', deploymentId: context.df.parentInstanceId, revisionName, verdict: judgement.verdict, reason: judgement.reason }));
     if (judgement.verdict === 'passed') return { verdict: 'passed', reason: judgement.reason };
     if (judgement.verdict === 'failed' || judgement.verdict === 'unknown') {
       return { verdict: 'failed', reason: judgement.verdict === 'unknown' ? `unknown: ${judgement.reason}` : judgement.reason };

@@ -22,6 +22,7 @@ import { ControllableClock } from '../../devhost/clock';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
 import { fastLro } from '../simulators/simHelpers';
+import { hashApiKey } from '../../src/domain/access';
 
 const SUB = '00000000-0000-0000-0000-00000000b0c0';
 const RG = 'rg-backup';
@@ -169,6 +170,7 @@ beforeAll(async () => {
     HARBORMASTER_BACKUP_JOB_RESOURCE_GROUP: RG,
     HARBORMASTER_BACKUP_JOB_SUBSCRIPTION_ID: SUB,
     DEVHOST_FUNCTION_KEY: FUNCTION_KEY,
+    HARBORMASTER_API_KEYS: `backup-test:operate:${hashApiKey(FUNCTION_KEY)}`,
   };
   hubName = `B${randomUUID().replace(/-/g, '').slice(0, 20)}`;
   host = await startDevhost({

@@ -10,8 +10,8 @@ const FUNCTION_APP = 'modules/functionApp.bicep';
 const sources = loadBicepSources(INFRA_DIR);
 const readme = readFileSync(path.join(INFRA_DIR, 'README.md'), 'utf8');
 
-/** Settings read by the Functions host or Azure itself, not by Harbormaster's settings module. */
-const HOST_SETTINGS = new Set(['APPLICATIONINSIGHTS_CONNECTION_STRING', 'APPLICATIONINSIGHTS_AUTHENTICATION_STRING']);
+/** Settings read by the Functions host or Azure itself (App Service authentication), not by Harbormaster's settings module. */
+const HOST_SETTINGS = new Set(['APPLICATIONINSIGHTS_AUTHENTICATION_STRING', 'OVERRIDE_USE_MI_FIC_ASSERTION_CLIENTID', 'WEBSITE_AUTH_AAD_ALLOWED_TENANTS']);
 
 interface SettingsProblems {
   missing: string[];

@@ -230,7 +230,7 @@ async function quiesce(real: Real, budgetMs: number, seen: (o: WorldObservation)
       const deployments = o.deployments ?? [];
       if (o.status?.running !== undefined || (o.status?.queued.length ?? 0) > 0 || deployments.some((d) => !TERMINAL.has(d.phase))) quiet = false;
       for (const d of deployments.filter((x) => x.phase === 'awaiting-approval')) {
-        const answer = await world.api('POST', `/deployments/${d.id}/approve`, { by: 'model-checker (quiescence)' });
+        const answer = await world.api('POST', `/deployments/${d.id}/approve`, {});
         real.log.push(`quiescence: approve ${d.id} → ${answer.status}`);
       }
     }

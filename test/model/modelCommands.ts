@@ -206,7 +206,7 @@ class DecideCommand implements Cmd {
       await finish(real, this.toString(), `no deployment to decide (${listed.status})`);
       return;
     }
-    const answer = await real.world.api('POST', `/deployments/${target.id}/${this.approve ? 'approve' : 'reject'}`, { by: 'model-checker' });
+    const answer = await real.world.api('POST', `/deployments/${target.id}/${this.approve ? 'approve' : 'reject'}`, {});
     remember(real, app, answer);
     await finish(real, this.toString(), `${target.id} (${target.phase}) → ${brief(answer)}`);
   }

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { Agent, request } from 'undici';
 import { loadAppsConfig } from '../../src/config';
 import { startAzurite, type RunningAzurite } from '../../devhost/azurite';
-import { LOCAL_BACKUP_JOB, LOCAL_KEYS } from '../../devhost/localStack/localStack';
+import { LOCAL_BACKUP_JOB, LOCAL_KEYS, localApiKeys } from '../../devhost/localStack/localStack';
 import { seedLocalAzure } from '../../devhost/localStack/seedLocalAzure';
 import { startPostgres, type TestPostgres } from '../../devhost/postgres';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators/azureSimulator';
@@ -204,6 +204,7 @@ export class ModelWorld {
       HARBORMASTER_BACKUP_JOB_RESOURCE_GROUP: LOCAL_BACKUP_JOB.resourceGroup,
       HARBORMASTER_BACKUP_JOB_NAME: LOCAL_BACKUP_JOB.name,
       DEVHOST_FUNCTION_KEY: LOCAL_KEYS.functionKey,
+      HARBORMASTER_API_KEYS: localApiKeys(),
       DEVHOST_MASTER_KEY: LOCAL_KEYS.masterKey,
       WEBHOOK_SECRET_ACR: LOCAL_KEYS.acrWebhookSecret,
       WEBHOOK_SECRET_EVENTGRID: LOCAL_KEYS.eventGridWebhookSecret,

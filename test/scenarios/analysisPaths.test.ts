@@ -109,11 +109,11 @@ describe('analysis paths', () => {
     const inconclusive = (waiting.analysis as any[]).find((r) => r.check === 'error-rate');
     expect(inconclusive.verdict).toBe('inconclusive');
     expect(inconclusive.measurements[0].reason).toMatch(/fewer than minRequests 5/);
-    const approved = await stack.api('POST', `/deployments/${waiting.id}/approve`, { by: 'on-call' });
+    const approved = await stack.api('POST', `/deployments/${waiting.id}/approve`, {});
     expect(approved.status).toBe(202);
     const done = await waitForDeploymentOf(stack, 'quiet-pause-app', paused.digest, 120_000);
     expect(done.phase).toBe('succeeded');
-    expect(done.steps.find((s: any) => s.step === 'approval')).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/approved by on-call/) });
+    expect(done.steps.find((s: any) => s.step === 'approval')).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/approved by key:local-operator-key/) });
 
     const failed = await waitForDeploymentOf(stack, 'quiet-fail-app', failing.digest, 120_000);
     expect(failed.phase).toBe('rolled-back');

@@ -30,12 +30,12 @@ describe('rollback paths', () => {
     const pushed = stack.push('gate-app', 'main-2');
     const waiting = await waitForPhase(stack, 'gate-app', pushed.digest, 'awaiting-approval', 90_000);
 
-    const rolled = await stack.api('POST', '/apps/gate-app/rollback', { reason: 'wrong build', by: 'on-call' });
+    const rolled = await stack.api('POST', '/apps/gate-app/rollback', { reason: 'wrong build' });
     expect(rolled.status).toBe(202);
     expect(rolled.body).toMatchObject({ aborted: waiting.id, paused: true });
     const ended = await waitForDeploymentOf(stack, 'gate-app', pushed.digest, 90_000);
     expect(ended.phase).toBe('rolled-back');
-    expect(ended.reason).toMatch(/aborted: wrong build \(by on-call\)/);
+    expect(ended.reason).toMatch(/aborted: wrong build \(by key:local-operator-key\)/);
     expect(stepOutcomes(ended)).toMatchObject({ approval: 'failed', rollback: 'succeeded' });
     await waitUntilIdle(stack, 'gate-app');
     const after = await releasesOf(stack, 'gate-app');
@@ -57,7 +57,7 @@ describe('rollback paths', () => {
     expect(stepOutcomes(rollback)).toMatchObject({ reactivate: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
     const ledger = await releasesOf(stack, 'gate-app');
     expect(ledger.serving.revisionName).toBe(aborted.revisionName);
-    expect(ledger.releases.find((r) => r.revisionName === aborted.revisionName).forced).toMatchObject({ reason: 'the fix is in this build after all' });
+    expect(ledger.releases.find((r) => r.revisionName === aborted.revisionName).forced).toMatchObject({ reason: 'the fix is in this build after all', by: 'key:local-operator-key' });
     const announced = await eventually('the forced-traffic notification', async () =>
       stack.simulator.notifications.received.find((n) => (n.body as any)?.event === 'traffic.forced' && (n.body as any)?.app === 'gate-app'),
     );

@@ -34,7 +34,8 @@ export async function startScenarioStack(configFile: string, options: Partial<Lo
       log: () => undefined,
       ...options,
       ...(database ? { postgres: database } : {}),
-      settings: { ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}), ...options.settings },
+      // The app's own log (pino on stdout) would interleave with jest's report: warnings and errors only.
+      settings: { HARBORMASTER_LOG_LEVEL: 'warn', ...(storage ? { AzureWebJobsStorage: storage.connectionString } : {}), ...options.settings },
     });
     return {
       ...stack,

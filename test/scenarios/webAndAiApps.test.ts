@@ -87,11 +87,11 @@ describe('web and AI apps', () => {
     const { body: meanwhile } = await stack.api('GET', '/apps/grocery-admin');
     expect(meanwhile.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
 
-    const approved = await stack.api('POST', `/deployments/${waiting.id}/approve`, { by: 'on-call' });
+    const approved = await stack.api('POST', `/deployments/${waiting.id}/approve`, {});
     expect(approved.status).toBe(202);
     const deployment = await waitForDeploymentOf(stack, 'grocery-admin', digest);
     expect(deployment.phase).toBe('succeeded');
-    expect(deployment.steps.find((s: any) => s.step === 'approval' && s.outcome === 'succeeded').detail).toBe('approved by on-call');
+    expect(deployment.steps.find((s: any) => s.step === 'approval' && s.outcome === 'succeeded').detail).toBe('approved by key:local-operator-key');
     const { body: after } = await stack.api('GET', '/apps/grocery-admin');
     expect(after.traffic).toEqual([{ revisionName: deployment.newRevision, weight: 100 }]);
 
@@ -104,10 +104,10 @@ describe('web and AI apps', () => {
     const { digest } = stack.push('grocery-admin', 'main-3');
     const waiting = await waitForPhase(stack, 'grocery-admin', digest, 'awaiting-approval');
 
-    expect((await stack.api('POST', `/deployments/${waiting.id}/reject`, { by: 'release-manager' })).status).toBe(202);
+    expect((await stack.api('POST', `/deployments/${waiting.id}/reject`, {})).status).toBe(202);
     const deployment = await waitForDeploymentOf(stack, 'grocery-admin', digest);
     expect(deployment.phase).toBe('rejected');
-    expect(deployment.reason).toMatch(/rejected by release-manager/);
+    expect(deployment.reason).toMatch(/rejected by key:local-operator-key/);
     const { body: after } = await stack.api('GET', '/apps/grocery-admin');
     expect(after.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
     expect((after.revisions as any[]).find((r) => r.name === deployment.newRevision).active).toBe(false);

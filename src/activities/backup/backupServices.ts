@@ -10,6 +10,7 @@ import { BackupIndex } from '../../adapters/backupStore/backupIndex';
 import { BackupRecordStore } from '../../adapters/backupStore/backupRecordStore';
 import { ArmJobsGateway } from '../../adapters/jobs/armJobsGateway';
 import { createBackupActivities, type BackupActivities } from './createBackupActivities';
+import { reportFinishedBackup } from '../../telemetry/backupTelemetry';
 
 export interface BackupServices {
   readonly records: BackupRecordStore;
@@ -49,6 +50,7 @@ export function createBackupServices(services: Services): BackupServices {
     notify: (channels, notification) => services.notifications.send(channels, notification),
     now: () => new Date(),
     log: (line) => console.log(JSON.stringify(line)),
+    reportBackup: reportFinishedBackup,
   });
   return { records, blobs, activities };
 }

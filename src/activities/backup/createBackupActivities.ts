@@ -54,6 +54,8 @@ export interface BackupActivityDeps {
   readonly notify: (channels: string[], notification: Notification) => Promise<unknown>;
   readonly now: () => Date;
   readonly log: (line: Record<string, unknown>) => void;
+  /** Told about each finished backup (its duration and size as metrics); default: nobody. */
+  readonly reportBackup?: (record: BackupRecord) => void;
 }
 
 const RUNNING_EXECUTION = new Set(['Running', 'Processing']);
@@ -106,6 +108,7 @@ export function createBackupActivities(deps: BackupActivityDeps) {
           database: input.database,
           trigger: input.trigger,
           deploymentId: input.deploymentId,
+          ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
           createdAt: input.at,
           blobName: backupBlobName(input.database, input.backupId),
         });
@@ -157,6 +160,10 @@ export function createBackupActivities(deps: BackupActivityDeps) {
 
     async finishBackup(input: FinishBackupInput): Promise<void> {
       await deps.records.release(input.database, input.backupId);
+      if (deps.reportBackup) {
+        const record = await deps.records.get(input.database, input.backupId);
+        if (record) deps.reportBackup(record);
+      }
       if (input.state === 'Failed') {
         await alert(input.database, {
           event: 'backup.failed',

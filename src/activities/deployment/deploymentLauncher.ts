@@ -43,6 +43,8 @@ export interface LaunchRequest {
   deliveryId: string;
   /** The registry's time of the push, when the sender says. */
   pushedAt?: string;
+  /** Manual deploys: the API's authenticated caller. */
+  requestedBy?: string;
 }
 
 export interface LauncherDeps {
@@ -67,7 +69,7 @@ export class DeploymentLauncher {
     const request = this.newRequest(app, push);
     const result = await this.deps.appState.transact(app.name, (state) => decideRequest(state, request));
     if (result.decision === 'started' || result.decision === 'queued') {
-      await this.recordAndStart(app, request, { kind: 'deploy', phase: result.decision === 'queued' ? 'queued' : 'verifying', reason: result.reason }, () =>
+      await this.recordAndStart(app, request, { kind: 'deploy', phase: result.decision === 'queued' ? 'queued' : 'verifying', reason: result.reason, requestedBy: push.requestedBy }, () =>
         result.decision === 'started' ? this.startOrchestration(app, request, starter) : Promise.resolve(),
       );
     }
@@ -102,7 +104,7 @@ export class DeploymentLauncher {
       await starter.raiseEvent(running.deploymentId, AbortEventName, { reason: rollback.reason, by: rollback.by } satisfies AbortEvent);
       return { kind: 'aborted', deploymentId: running.deploymentId };
     }
-    await this.recordAndStart(app, request, { kind: 'rollback', phase: 'rolling-back', reason: rollback.reason }, () => {
+    await this.recordAndStart(app, request, { kind: 'rollback', phase: 'rolling-back', reason: rollback.reason, requestedBy: rollback.by }, () => {
       const input: RollbackInput = {
         deploymentId: request.deploymentId,
         spec: toDeploySpec(app),
@@ -185,9 +187,10 @@ export class DeploymentLauncher {
    * Writes the deployment's record, then starts what runs it. Never leaves the app "running" a
    * deployment that has no record or no orchestration: every later push would queue behind nothing.
    */
-  private async recordAndStart(app: ManagedApp, request: DeploymentRequest, record: { kind: 'deploy' | 'rollback'; phase: DeploymentPhase; reason?: string }, start: () => Promise<void>): Promise<void> {
+  private async recordAndStart(app: ManagedApp, request: DeploymentRequest, record: { kind: 'deploy' | 'rollback'; phase: DeploymentPhase; reason?: string; requestedBy?: string }, start: () => Promise<void>): Promise<void> {
     try {
-      await this.deps.deployments.create({ id: request.deploymentId, app: app.name, image: imageOf(request), source: request.source, at: request.receivedAt, ...record });
+      const { requestedBy, ...rest } = record;
+      await this.deps.deployments.create({ id: request.deploymentId, app: app.name, image: imageOf(request), source: request.source, at: request.receivedAt, ...rest, ...(requestedBy ? { requestedBy } : {}) });
       await start();
     } catch (error) {
       await this.forget(app.name, request.deploymentId).catch(() => undefined);

@@ -23,6 +23,8 @@ export interface GateCaller {
   /** Route to an unsafe release anyway; needs `reason`. */
   force?: boolean;
   reason?: string;
+  /** Who forced it (recorded on the release and told to the channels). */
+  by?: string;
   /**
    * Putting back what served before this change (a compensation). A release a person forced
    * traffic onto earlier may be restored without forcing again; any other unsafe one may not.
@@ -84,14 +86,14 @@ export class TrafficGate {
       if (caller.restoring && release?.forced) continue;
       if (!caller.force || !caller.reason) throw new TrafficRefused(revisionName, release!.verdict);
       await this.deps.ledger.update(caller.app, revisionName, caller.at, (current) =>
-        current?.forced?.at === caller.at ? undefined : { forced: { reason: caller.reason!, at: caller.at } },
+        current?.forced?.at === caller.at ? undefined : { forced: { reason: caller.reason!, at: caller.at, ...(caller.by ? { by: caller.by } : {}) } },
       );
       await this.deps.notify(caller.channels ?? [], {
         event: 'traffic.forced',
         app: caller.app,
         severity: 'warning',
         title: `Traffic forced onto ${revisionName}`,
-        text: `${revisionName} is ${release!.verdict}${release!.reason ? ` (${release!.reason})` : ''}; routed anyway: ${caller.reason}`,
+        text: `${revisionName} is ${release!.verdict}${release!.reason ? ` (${release!.reason})` : ''}; routed anyway${caller.by ? ` by ${caller.by}` : ''}: ${caller.reason}`,
         facts: { deployment: caller.deploymentId, revision: revisionName },
         dedupKey: `harbormaster:forced:${caller.deploymentId}`,
       });

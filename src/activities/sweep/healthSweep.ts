@@ -390,7 +390,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     async addSilence(name, input) {
       if (!find(name)) return undefined;
       const now = clock();
-      const silence: Silence = { id: randomSuffix(), start: input.start, end: input.end, createdAt: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}) };
+      const silence: Silence = { id: randomSuffix(), start: input.start, end: input.end, createdAt: now.toISOString(), ...(input.reason ? { reason: input.reason } : {}), ...(input.by ? { by: input.by } : {}) };
       await deps.history.changeSilences(name, (current) => ({ silences: [...liveSilences(current, now), silence], result: undefined }));
       return silence;
     },

@@ -30,6 +30,7 @@ interface DeploymentEntity {
   phase: string;
   image: string;
   source: string;
+  requestedBy?: string;
   createdAt: string;
   updatedAt: string;
   previousRevision?: string;
@@ -77,7 +78,7 @@ export class DeploymentStore {
 
   constructor(private readonly tables: TableProvider) {}
 
-  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; requestedBy?: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
     const key = recordKey(input.id);
     if (!key || key.app !== input.app) throw new Error(`"${input.id}" is not a deployment id of app "${input.app}"`);
     const record: DeploymentRecord = {
@@ -87,6 +88,7 @@ export class DeploymentStore {
       phase: input.phase ?? 'verifying',
       image: input.image,
       source: input.source,
+      ...(input.requestedBy ? { requestedBy: input.requestedBy } : {}),
       createdAt: input.at,
       updatedAt: input.at,
       reason: input.reason,
@@ -366,6 +368,7 @@ function toEntity(record: DeploymentRecord, rowKey: string): DeploymentEntity {
     phase: record.phase,
     image: JSON.stringify(record.image),
     source: record.source,
+    requestedBy: record.requestedBy,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
     previousRevision: record.previousRevision,
@@ -385,6 +388,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     phase: entity.phase as DeploymentPhase,
     image: JSON.parse(entity.image) as ImageRef,
     source: entity.source,
+    ...(entity.requestedBy ? { requestedBy: entity.requestedBy } : {}),
     createdAt: entity.createdAt,
     updatedAt: entity.updatedAt,
     previousRevision: entity.previousRevision || undefined,

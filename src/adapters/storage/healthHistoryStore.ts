@@ -31,6 +31,8 @@ export interface Silence {
   end: string;
   reason?: string;
   createdAt: string;
+  /** Who set it: the API's authenticated caller. */
+  by?: string;
 }
 
 /** One app's history entry; `record` is the sweep's JSON (see src/activities/sweep/sweepRecords.ts). */

@@ -25,6 +25,8 @@ export interface BackupOrchestrationInput {
   readonly database: string;
   readonly trigger: BackupTrigger;
   readonly deploymentId?: string;
+  /** Who asked for a manual backup (the API's authenticated caller). */
+  readonly requestedBy?: string;
   /** Chosen by the starter (HTTP, timer) so it can answer 202 with it; a sub-orchestration may omit it (then one is derived from the instance id). */
   readonly backupId?: string;
   /** Wait tuning (tests, small databases); defaults BACKUP_POLL_SECONDS / BACKUP_DEADLINE_MINUTES / RECORD_GRACE_SECONDS. */
@@ -51,6 +53,7 @@ export interface ClaimBackupInput {
   readonly backupId: string;
   readonly trigger: BackupTrigger;
   readonly deploymentId?: string;
+  readonly requestedBy?: string;
   readonly at: string;
 }
 export type ClaimBackupResult =

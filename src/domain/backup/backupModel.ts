@@ -46,6 +46,8 @@ export interface BackupRecord {
   readonly trigger: BackupTrigger;
   /** Pre-migration backups: the deployment that asked for it. */
   readonly deploymentId?: string;
+  /** Manual backups: who asked (the API's authenticated caller). */
+  readonly requestedBy?: string;
   /**
    * A deployment's pre-migration request joined this backup while it ran (a scheduled or manual
    * one): it is that migration's restore point too, so retention protects it like a

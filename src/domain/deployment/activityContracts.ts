@@ -144,6 +144,8 @@ export interface RouteTrafficInput {
   traffic: Array<{ revisionName: string; weight: number }>;
   force?: boolean;
   reason?: string;
+  /** Who forced it (the API's authenticated caller), recorded on the release. */
+  by?: string;
   /** A compensation putting back what served before (see TrafficGate). */
   restoring?: boolean;
   channels?: string[];
@@ -162,6 +164,7 @@ export interface RestoreReleaseInput {
   revisionSuffix: string;
   force?: boolean;
   reason?: string;
+  by?: string;
   restoring?: boolean;
   channels?: string[];
   at: string;

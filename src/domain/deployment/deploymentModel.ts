@@ -75,6 +75,8 @@ export interface DeploymentRecord {
   phase: DeploymentPhase;
   image: ImageRef;
   source: string;
+  /** Who asked, for a manual deploy or rollback: the API's authenticated caller (a user's sign-in name, or `key:<name>`). */
+  requestedBy?: string;
   createdAt: string;
   updatedAt: string;
   previousRevision?: string;

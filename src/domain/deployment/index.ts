@@ -5,3 +5,4 @@ export * from './deploySpec';
 export * from './activityContracts';
 export * from './deploymentQueue';
 export * from './deploymentId';
+export * from './deploymentTimings';

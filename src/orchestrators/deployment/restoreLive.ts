@@ -37,6 +37,8 @@ export interface RestoreWalkOptions {
   /** A person routes to an unsafe release on purpose: passed to the gate for the first release only. */
   force?: boolean;
   reason?: string;
+  /** Who forced it (the authenticated caller), recorded on the release. */
+  by?: string;
   /** The health-wait sub-orchestration's instance id for each attempt (stable across replays). */
   healthInstanceId: (attempt: number) => string;
 }
@@ -66,7 +68,7 @@ export function* restoreLive(run: RolloutRun, first: ReleaseToRestore, options: 
       restores: release.revisionName,
       image: release.image,
       revisionSuffix: restoreSuffixFor(deploymentId, digest),
-      ...(attempt === 0 && options.force ? { force: true, reason: options.reason } : { restoring: true }),
+      ...(attempt === 0 && options.force ? { force: true, reason: options.reason, by: options.by } : { restoring: true }),
     } satisfies RestoreReleaseInput)) as RestoreReleaseResult;
     if (!restored.ok) return { ok: false, detail: [...clauses, restored.reason].join('; '), firstPassed: false };
     yield run.call(A.recordRelease, {

@@ -107,6 +107,7 @@ function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPla
     traffic: [{ revisionName: target, weight: 100 }],
     force: input.request.force,
     reason: input.request.reason,
+    by: input.request.by,
     channels: spec.notify,
     at: run.now(),
   } satisfies RouteTrafficInput)) as RouteTrafficResult;
@@ -126,6 +127,7 @@ function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackP
   const walk = yield* restoreLive(run, { revisionName: target.revisionName, image: target.image ?? '', tag: target.tag }, {
     force: input.request.force,
     reason: input.request.reason,
+    by: input.request.by,
     healthInstanceId: (attempt) => (attempt === 0 ? `${input.deploymentId}:health` : `${input.deploymentId}:health-${attempt}`),
   });
   if (!walk.serves) throw new Refused('traffic', walk.detail);

@@ -1,0 +1,4 @@
+export * from './roles';
+export * from './apiKeys';
+export * from './clientPrincipal';
+export * from './caller';
