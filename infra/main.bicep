@@ -26,7 +26,7 @@ param managedAppIds array = []
 @description('Resource ids of the managed environments of those apps (updates check their join permission).')
 param managedEnvironmentIds array = []
 
-@description('Resource ids of the apps\' migration Container Apps Jobs (Container Apps Jobs Operator on each).')
+@description('Resource ids of the apps\' migration Container Apps Jobs, and of the jobs their hooks and job checks run (Container Apps Jobs Operator on each).')
 param migrationJobIds array = []
 
 @description('Resource ids of the container registries whose pushes Harbormaster follows (AcrPull, Event Grid system topic).')

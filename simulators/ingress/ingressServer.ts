@@ -93,7 +93,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
     }
     const resourceId = appId(target.app);
     const count = (status: number, podName: string): void =>
-      options.metrics?.recordRequest(resourceId, target.revisionName, podName, status, performance.now() - started);
+      options.metrics?.recordRequest(resourceId, target.revisionName, podName, status, performance.now() - started, Date.now(), (req.url ?? '/').split('?')[0]);
     const connection = await options.runtime.connect(target.revisionKey, options.coldStartTimeoutMs ?? 30_000);
     if ('error' in connection) {
       // Azure answers 503 when no replica can take the request (stopped, crash-looping, still starting).

@@ -54,17 +54,24 @@ function stats(res: http.ServerResponse): void {
   json(res, 200, { revision, requests: served, errors: failed, errorRate: served === 0 ? 0 : failed / served });
 }
 
+/** What an ordinary request costs: a few milliseconds of work, jittered (±20 %), so latency percentiles mean something. */
+const BASE_WORK_MS = 20;
+/** `slow` images do the same work three times slower. */
+const SLOW_FACTOR = 3;
+
 /**
  * Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something
  * to count). `errors-after-traffic` passes every health check but fails one request in five once
- * users reach it, which only metrics on real traffic can see.
+ * users reach it, which only metrics on real traffic can see; `slow` answers every one, three
+ * times later.
  */
 function work(req: http.IncomingMessage, res: http.ServerResponse): void {
   served += 1;
   const failing =
     behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy()) || (behaviour.kind === 'errors-after-traffic' && served % 5 === 0);
   if (failing) failed += 1;
-  json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind });
+  const workMs = BASE_WORK_MS * (behaviour.kind === 'slow' ? SLOW_FACTOR : 1) * (0.8 + 0.4 * Math.random());
+  setTimeout(() => json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind }), workMs);
 }
 
 const server = http.createServer((req, res) => {

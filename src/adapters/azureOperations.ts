@@ -37,7 +37,7 @@ export type PrincipalName = 'harbormasterIdentity' | 'backupIdentity';
 export type TargetSet =
   | 'managedAppIds' // the Container Apps Harbormaster deploys (roles on each app, not its resource group)
   | 'managedEnvironmentIds' // the managed environments of those apps
-  | 'migrationJobIds' // each app's manual-trigger migration job
+  | 'migrationJobIds' // each app's manual-trigger migration job, and the jobs its hooks and job checks run
   | 'registryIds' // registries whose pushes Harbormaster follows
   | 'backupRunnerRegistryId' // the registry holding Harbormaster's backup runner image
   | 'backupDatabaseSecretNames' // the vault secrets holding the connection strings the backup runner reads
@@ -271,7 +271,7 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     role: 'Container Apps Contributor',
     usedBy: 'deploy (every containerApps update)',
   },
-  ...jobOperations('migrationJobs', MIGRATION_JOB, 'migration step: start with a per-execution override, wait, stop on deadline'),
+  ...jobOperations('migrationJobs', MIGRATION_JOB, 'migration step, job hooks and job analysis checks: start with a per-execution override, wait, stop on deadline'),
   ...jobOperations('backupJob', BACKUP_JOB, 'backup orchestration: start the runner, wait, stop on deadline'),
   {
     id: 'metrics.list',
