@@ -7,8 +7,9 @@
  *
  * Every workspace holds one table, AppRequests (what an app instrumented with Application
  * Insights logs into a workspace-based resource): one row per request the ingress really served,
- * with the revision's replica as AppRoleInstance (`<revision>-<hash>-<suffix>`), so p95 latency
- * or the error rate per revision follows the revisions' behaviour. Queries are read by a small
+ * with the revision's replica as AppRoleInstance (`<revision>-<hash>-<suffix>`) and the duration
+ * the app measured itself (its Server-Timing), so p95 latency or the error rate per revision
+ * follows the revisions' behaviour. Queries are read by a small
  * KQL subset (kqlSubset.ts).
  */
 import type { SimModule, SimRequest, SimResponse } from '../module';

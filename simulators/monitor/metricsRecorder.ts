@@ -32,8 +32,13 @@ export class MetricsRecorder {
 
   constructor(private readonly retentionMs: number = 24 * 60 * 60 * 1000) {}
 
-  recordRequest(resourceId: string, revisionName: string, podName: string, status: number, latencyMs: number, at = Date.now(), path?: string): void {
-    this.requestLog.push({ at, resourceId: resourceId.toLowerCase(), revisionName, podName, status, durationMs: latencyMs, path });
+  /**
+   * One request the ingress answered: the platform's figures (latency as the ingress saw it) and
+   * the app's own log line (its path, and the duration the app measured itself when it said so
+   * in Server-Timing, as Application Insights would log it).
+   */
+  recordRequest(resourceId: string, revisionName: string, podName: string, status: number, latencyMs: number, at = Date.now(), telemetry: { path?: string; appDurationMs?: number } = {}): void {
+    this.requestLog.push({ at, resourceId: resourceId.toLowerCase(), revisionName, podName, status, durationMs: telemetry.appDurationMs ?? latencyMs, path: telemetry.path });
     if (this.requestLog.length % 1000 === 0) {
       const cutoff = Date.now() - this.retentionMs;
       this.requestLog = this.requestLog.filter((r) => r.at >= cutoff);

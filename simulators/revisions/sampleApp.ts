@@ -18,9 +18,9 @@ function report(message: SampleAppMessage): void {
   if (process.send) process.send(message);
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-revision': revision });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-revision': revision, ...headers });
   res.end(payload);
 }
 
@@ -66,12 +66,15 @@ const SLOW_FACTOR = 3;
  * times later.
  */
 function work(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const received = performance.now();
   served += 1;
   const failing =
     behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy()) || (behaviour.kind === 'errors-after-traffic' && served % 5 === 0);
   if (failing) failed += 1;
   const workMs = BASE_WORK_MS * (behaviour.kind === 'slow' ? SLOW_FACTOR : 1) * (0.8 + 0.4 * Math.random());
-  setTimeout(() => json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind }), workMs);
+  // The app's own measure of the request, as its telemetry (Application Insights) would log it.
+  const answer = (): void => json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind }, { 'server-timing': `app;dur=${(performance.now() - received).toFixed(1)}` });
+  setTimeout(answer, workMs);
 }
 
 const server = http.createServer((req, res) => {

@@ -42,7 +42,7 @@ function input(spec: AnalysisCheckSpec, revisionName = 'logs-app--canary'): Meas
 
 /** `count` requests to /orders, durations base, base+1, … ms, `secondsAgo` seconds before NOW. */
 function requests(revision: string, count: number, base: number, secondsAgo: number): void {
-  for (let i = 0; i < count; i++) sim.metrics.recordRequest(resourceId, revision, `${revision}-5d8f9c7b4-x2k9q`, 200, base + i, NOW - secondsAgo * 1000 + i, `/orders/${i}`);
+  for (let i = 0; i < count; i++) sim.metrics.recordRequest(resourceId, revision, `${revision}-5d8f9c7b4-x2k9q`, 200, 1, NOW - secondsAgo * 1000 + i, { path: `/orders/${i}`, appDurationMs: base + i });
 }
 
 beforeAll(async () => {
@@ -50,7 +50,7 @@ beforeAll(async () => {
   requests('logs-app--canary', 100, 100, 30); // 100..199 ms: p95 194
   requests('logs-app--stable', 100, 20, 30); // 20..119 ms: p95 114
   // Health checks are not orders: excluded by the query.
-  for (let i = 0; i < 50; i++) sim.metrics.recordRequest(resourceId, 'logs-app--canary', 'logs-app--canary-5d8f9c7b4-x2k9q', 200, 5_000, NOW - 20_000 + i, '/health');
+  for (let i = 0; i < 50; i++) sim.metrics.recordRequest(resourceId, 'logs-app--canary', 'logs-app--canary-5d8f9c7b4-x2k9q', 200, 5_000, NOW - 20_000 + i, { path: '/health' });
   const logs = new LogAnalyticsReader(sim.credential, { endpoint: `${sim.url}/v1`, tlsOptions: { ca: sim.caCertPem }, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 } });
   const providerFor = createAnalysisProviders({ ...UNUSED_PORTS, logs, http: createHttpAgent() });
   ({ measureAnalysis: measure } = createAnalysisActivities({ providerFor, now: () => new Date(NOW) }));

@@ -79,7 +79,7 @@ describe('job and log-query analysis checks', () => {
   }, 240_000);
 
   it('log-query: a query endpoint that never answers times out, counts as an error and never holds the rollout', async () => {
-    stack.simulator.faults.add({ match: { operation: 'Query_Execute', pathRegex: '0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d' }, response: { delayMs: 120_000 } });
+    stack.simulator.faults.add({ match: { operation: 'Query_Execute', pathRegex: '0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d' }, response: { delayMs: 15_000 } });
     try {
       const pushed = stack.push('silent-logs-app', 'main-2');
       const ended = await waitForDeploymentOf(stack, 'silent-logs-app', pushed.digest, 120_000);
