@@ -198,35 +198,18 @@ function splitKeyword(stage: string): [string, string] {
   return [m[1].toLowerCase(), m[2]];
 }
 
-/** Splits on a word (`and`, `or`) outside quotes. */
+/** Splits on a word (`and`, `or`) standing alone outside quotes. */
 function splitWords(text: string, word: string): string[] {
-  const parts: string[] = [];
-  let current = '';
-  let quote: string | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quote) {
-      current += ch;
-      if (ch === '\\') current += text[++i] ?? '';
-      else if (ch === quote) quote = undefined;
-      continue;
-    }
-    if (ch === "'" || ch === '"') quote = ch;
-    const ahead = text.slice(i, i + word.length + 2).toLowerCase();
-    if (/\s/.test(ch) && ahead === ` ${word} `) {
-      parts.push(current);
-      current = '';
-      i += word.length;
-      continue;
-    }
-    current += ch;
-  }
-  parts.push(current);
-  return parts;
+  return splitOutside(text, (at) => (/\s/.test(text[at]) && text.slice(at, at + word.length + 2).toLowerCase() === ` ${word} ` ? word.length + 1 : 0));
 }
 
 /** Splits on `separator` outside quotes (and, when asked, outside parentheses). */
 function splitOutsideQuotes(text: string, separator: string, respectParens = false): string[] {
+  return splitOutside(text, (at, depth) => (text[at] === separator && (!respectParens || depth === 0) ? 1 : 0));
+}
+
+/** Splits where `separatorAt` finds a separator (its length) outside quoted literals; `depth` counts open parentheses. */
+function splitOutside(text: string, separatorAt: (at: number, depth: number) => number): string[] {
   const parts: string[] = [];
   let current = '';
   let quote: string | undefined;
@@ -239,14 +222,16 @@ function splitOutsideQuotes(text: string, separator: string, respectParens = fal
       else if (ch === quote) quote = undefined;
       continue;
     }
-    if (ch === "'" || ch === '"') quote = ch;
-    if (respectParens && ch === '(') depth += 1;
-    if (respectParens && ch === ')') depth -= 1;
-    if (ch === separator && depth === 0) {
+    const length = separatorAt(i, depth);
+    if (length > 0) {
       parts.push(current);
       current = '';
+      i += length - 1;
       continue;
     }
+    if (ch === "'" || ch === '"') quote = ch;
+    if (ch === '(') depth += 1;
+    if (ch === ')') depth -= 1;
     current += ch;
   }
   if (quote) throw new KqlError('a string literal is not closed');
