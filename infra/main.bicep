@@ -26,8 +26,11 @@ param managedAppIds array = []
 @description('Resource ids of the managed environments of those apps (updates check their join permission).')
 param managedEnvironmentIds array = []
 
-@description('Resource ids of the apps\' migration Container Apps Jobs (Container Apps Jobs Operator on each).')
+@description('Resource ids of the apps\' migration Container Apps Jobs, and of the jobs their hooks and job checks run (Container Apps Jobs Operator on each).')
 param migrationJobIds array = []
+
+@description('Resource ids of the Log Analytics workspaces the apps\' log-query analysis checks read (Monitoring Reader on each).')
+param logAnalyticsWorkspaceIds array = []
 
 @description('Resource ids of the container registries whose pushes Harbormaster follows (AcrPull, Event Grid system topic).')
 param registryIds array = []
@@ -446,6 +449,17 @@ module migrationJobs 'modules/roles/onContainerAppsJob.bicep' = [for jobId in mi
     principalId: harbormasterIdentity.outputs.principalId
     roleDefinitionGuid: roles.containerAppsJobsOperator
     purpose: 'Harbormaster: run migrations with a per-execution override'
+  }
+}]
+
+module logQueryWorkspaces 'modules/roles/onLogAnalyticsWorkspace.bicep' = [for workspaceId in logAnalyticsWorkspaceIds: {
+  name: 'role-hm-logs-${uniqueString(workspaceId)}'
+  scope: resourceGroup(split(workspaceId, '/')[2], split(workspaceId, '/')[4])
+  params: {
+    workspaceName: last(split(workspaceId, '/'))
+    principalId: harbormasterIdentity.outputs.principalId
+    roleDefinitionGuid: roles.monitoringReader
+    purpose: 'Harbormaster: run the log-query analysis checks'
   }
 }]
 

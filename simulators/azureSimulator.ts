@@ -11,10 +11,11 @@ import { startUserTraffic, type UserTraffic, type UserTrafficOptions } from './i
 import type { SimModule } from './module';
 import { MetricsRecorder } from './monitor/metricsRecorder';
 import { createMetricsModule } from './monitor/metricsModule';
+import { createLogsModule } from './monitor/logsModule';
 import { RevisionRuntime } from './revisions/revisionRuntime';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from './server';
 import { createCertificateAuthority } from './tls';
-import { createJobsModule, type JobsModule } from './arm/jobs';
+import { createJobsModule, defaultBaseEnv, type JobsModule } from './arm/jobs';
 import { createKeyVaultModule, type KeyVaultModule } from './keyvault/keyVaultModule';
 import { createRegistryModule, type RegistryModule } from './registry/registryModule';
 import { createNotificationSink, type NotificationSink } from './notifications/notificationSink';
@@ -88,11 +89,13 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
   const extra = typeof options.modules === 'function' ? options.modules(context) : (options.modules ?? []);
   // One catalog for all: a push records an image's behaviour; revisions and job executions read it.
   const lro = { retryAfterSeconds: options.lroRetryAfterSeconds };
-  const jobs = createJobsModule({ imageCatalog, lro, baseEnv: options.jobsBaseEnv });
+  // Filled in below with the ingress's address, once it listens (smoke tests reach revisions through it).
+  const jobsEnv: Record<string, string> = { ...(options.jobsBaseEnv ?? defaultBaseEnv()) };
+  const jobs = createJobsModule({ imageCatalog, lro, baseEnv: jobsEnv });
   const registry = createRegistryModule({ imageCatalog });
   const keyVault = createKeyVaultModule();
   const notifications = createNotificationSink();
-  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, jobs, registry, keyVault, notifications, ...extra] });
+  const sim = await startSimulator({ ...options, ca, modules: [containerApps, metricsModule, createLogsModule({ recorder: metrics }), jobs, registry, keyVault, notifications, ...extra] });
   const ingress = await startIngress({
     ca,
     containerApps,
@@ -102,6 +105,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     host: options.host,
     upstreamTimeoutMs: options.upstreamTimeoutMs,
   });
+  jobsEnv.HARBORMASTER_SIM_INGRESS = `${options.host ?? '127.0.0.1'}:${ingress.port}`;
 
   // Gauges: what the processes look like right now, sampled like Azure's 1-minute grain (but more often).
   const sampler = setInterval(() => {

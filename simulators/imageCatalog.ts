@@ -15,7 +15,9 @@ export type BehaviourKind =
   | 'crash-loop' // exits shortly after start, over and over
   | 'flapping' // alternates healthy / unhealthy every `seconds` (default 2)
   | 'hanging' // accepts connections, never answers
-  | 'errors-after-traffic'; // healthy /health; every 5th ordinary request (20 %) answers 500
+  | 'errors-after-traffic' // healthy /health; every 5th ordinary request (20 %) answers 500
+  | 'slow' // healthy; ordinary requests take three times as long as every other image's (p95 three times the stable's)
+  | 'no-traffic'; // healthy; its users stay away: the ingress routes the app's users around it and their requests never come
 
 export const BEHAVIOUR_KINDS: readonly BehaviourKind[] = [
   'healthy-checks',
@@ -23,6 +25,9 @@ export const BEHAVIOUR_KINDS: readonly BehaviourKind[] = [
   'healthy',
   'degraded',
   'slow-start',
+  // After slow-start: the tag `v2-slow-start-5` names slow-start, not slow.
+  'slow',
+  'no-traffic',
   'crash-loop',
   'flapping',
   'hanging',

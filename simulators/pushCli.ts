@@ -2,7 +2,7 @@
  * Pushes an image to the simulated registry (which then sends its webhooks and Event Grid events).
  *
  *   npm run push -- [<name>.azurecr.io/]<repo>:<tag> [--behaviour healthy|degraded|unhealthy|slow-start:N|crash-loop|
- *                   flapping[:N]|hanging|healthy-checks|migrate-ok|migrate-fail|migrate-hang]
+ *                   flapping[:N]|hanging|healthy-checks|errors-after-traffic|slow|no-traffic|migrate-ok|migrate-fail|migrate-hang]
  *                   [--platform linux/amd64 (repeatable)] [--size <bytes>] [--index] [--sim <url>] [--ca <pem file>]
  *
  * --sim defaults to $HARBORMASTER_SIM_URL, else https://127.0.0.1:8443. The simulator's CA is read from --ca,

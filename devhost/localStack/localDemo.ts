@@ -9,7 +9,7 @@ import { createCertificateAuthority, type CertificateAuthority } from '../../sim
 import { startLocalStack, type LocalStack } from './localStack';
 
 /** Settings the stack computes itself (endpoints of what it started); the settings file cannot move them. */
-const STACK_SETTINGS = ['AzureWebJobsStorage', 'HARBORMASTER_ARM_ENDPOINT', 'HARBORMASTER_METRICS_ENDPOINT', 'HARBORMASTER_KEY_VAULT_URL', 'HARBORMASTER_DEV_CONNECT_TO', 'HARBORMASTER_CA_CERT_PATH'];
+const STACK_SETTINGS = ['AzureWebJobsStorage', 'HARBORMASTER_ARM_ENDPOINT', 'HARBORMASTER_METRICS_ENDPOINT', 'HARBORMASTER_LOGS_ENDPOINT', 'HARBORMASTER_KEY_VAULT_URL', 'HARBORMASTER_DEV_CONNECT_TO', 'HARBORMASTER_CA_CERT_PATH'];
 
 function loadOrCreateCa(stateDir: string): CertificateAuthority {
   const certPath = path.join(stateDir, 'sim-ca.pem');

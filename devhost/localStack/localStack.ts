@@ -130,6 +130,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       HARBORMASTER_CREDENTIAL: 'local-dev',
       HARBORMASTER_ARM_ENDPOINT: simulator.url,
       HARBORMASTER_METRICS_ENDPOINT: simulator.url,
+      HARBORMASTER_LOGS_ENDPOINT: `${simulator.url}/v1`,
       HARBORMASTER_KEY_VAULT_URL: simulator.url,
       HARBORMASTER_CA_CERT_PATH: caCertPath,
       HARBORMASTER_DEV_CONNECT_TO: `*.azurecr.io=127.0.0.1:${simulator.port},${simulator.ingress.connectToRule()}`,

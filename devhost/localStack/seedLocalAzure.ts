@@ -140,6 +140,20 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
         { updateIntervalInMs: 50 },
       );
     }
+    for (const job of smokeJobsOf(app)) {
+      // As an operator would create it: the app's image, the smoke-test program the images ship.
+      await client(subscriptionId).jobs.createOrUpdate(
+        resourceGroup,
+        job.jobName,
+        {
+          location,
+          environmentId: environmentIdFor(app),
+          configuration: { triggerType: 'Manual', replicaTimeout: job.timeoutSeconds * 4, replicaRetryLimit: 0, manualTriggerConfig: { parallelism: 1, replicaCompletionCount: 1 } },
+          template: { containers: [{ name: 'smoke', image, command: job.command ?? ['smoke-test'], resources: { cpu: 0.25, memory: '0.5Gi' } }] },
+        },
+        { updateIntervalInMs: 50 },
+      );
+    }
     seeded.push({ app: app.name, image, digest, revision: `${name}--initial` });
   }
 
@@ -179,4 +193,12 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
     sim.keyVault.setSecret(channel.urlSecret, value);
   }
   return seeded;
+}
+
+/** The jobs an app's job hooks and job checks run (one each, by name). */
+function smokeJobsOf(app: ManagedApp): Array<{ jobName: string; command?: string[]; timeoutSeconds: number }> {
+  const jobs = new Map<string, { jobName: string; command?: string[]; timeoutSeconds: number }>();
+  for (const hook of app.hooks) if (hook.kind === 'job') jobs.set(hook.jobName, hook);
+  for (const check of app.analysis?.checks ?? []) if (check.provider.kind === 'job') jobs.set(check.provider.jobName, check.provider);
+  return [...jobs.values()];
 }

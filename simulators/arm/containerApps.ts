@@ -114,7 +114,7 @@ export class ContainerAppsModule implements SimModule {
       const label = name.slice(0, -(domain.length + 1));
       const appName = app.name.toLowerCase();
       let revisionName: string | undefined;
-      if (label === appName) revisionName = pickWeighted(this.effectiveTraffic(app), random);
+      if (label === appName) revisionName = pickWeighted(this.usersTraffic(app), random);
       else if (label.startsWith(`${appName}---`)) revisionName = this.labelTargets(app).get(label.slice(appName.length + 3));
       else if (label.startsWith(`${appName}--`)) revisionName = app.revisions.find((r) => r.name.toLowerCase() === label)?.name;
       else continue;
@@ -124,14 +124,20 @@ export class ContainerAppsModule implements SimModule {
     return undefined;
   }
 
-  /** The FQDN of every app with ingress and an active revision: where simulated users send their requests. */
-  appHosts(): Array<{ appName: string; host: string }> {
-    const out: Array<{ appName: string; host: string }> = [];
+  /**
+   * The FQDN of every app with ingress and an active revision: where simulated users send their
+   * requests, and the share of them that comes (the users of a `no-traffic` revision stay away).
+   */
+  appHosts(): Array<{ appName: string; host: string; share: number }> {
+    const out: Array<{ appName: string; host: string; share: number }> = [];
     for (const app of this.state.apps.values()) {
       const domain = this.environmentOf(app)?.defaultDomain;
       const ingress = (app.properties.configuration as { ingress?: unknown } | undefined)?.ingress;
       if (!domain || !ingress || !app.revisions.some((r) => r.active)) continue;
-      out.push({ appName: app.name, host: `${app.name}.${domain}`.toLowerCase() });
+      const split = this.effectiveTraffic(app);
+      const total = split.reduce((sum, t) => sum + t.weight, 0);
+      const reached = this.usersTraffic(app).reduce((sum, t) => sum + t.weight, 0);
+      out.push({ appName: app.name, host: `${app.name}.${domain}`.toLowerCase(), share: total > 0 ? reached / total : 1 });
     }
     return out;
   }
@@ -428,6 +434,11 @@ export class ContainerAppsModule implements SimModule {
     if (anyWeight && total !== 100) {
       throw new ArmError(400, 'ContainerAppInvalidTrafficWeight', `Traffic weights must add up to 100; they add up to ${total}.`, 'properties.configuration.ingress.traffic');
     }
+  }
+
+  /** Where users of the app FQDN go: its split without the revisions whose image nobody uses (`no-traffic`). */
+  private usersTraffic(app: AppRecord): TrafficTarget[] {
+    return this.effectiveTraffic(app).filter((t) => this.runtime.status(revisionId(app, t.revisionName).toLowerCase()).behaviour?.kind !== 'no-traffic');
   }
 
   /** Where requests to the app FQDN go, by revision name. */

@@ -54,7 +54,7 @@ const JOB_PATH = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\
 const LOGS_PATH = /^\/_sim\/jobs\/([^/]+)\/executions\/([^/]+)\/logs$/;
 const EVENT_STREAM_BASE = 'https://eastus.azurecontainerapps.dev';
 
-function defaultBaseEnv(): Record<string, string> {
+export function defaultBaseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const name of ['PATH', 'HOME', 'LANG', 'NODE_EXTRA_CA_CERTS', 'TMPDIR']) {
     const value = process.env[name];

@@ -92,8 +92,8 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
       return;
     }
     const resourceId = appId(target.app);
-    const count = (status: number, podName: string): void =>
-      options.metrics?.recordRequest(resourceId, target.revisionName, podName, status, performance.now() - started);
+    const count = (status: number, podName: string, serverTiming?: string | string[]): void =>
+      options.metrics?.recordRequest(resourceId, target.revisionName, podName, status, performance.now() - started, Date.now(), { path: (req.url ?? '/').split('?')[0], appDurationMs: appDuration(serverTiming) });
     const connection = await options.runtime.connect(target.revisionKey, options.coldStartTimeoutMs ?? 30_000);
     if ('error' in connection) {
       // Azure answers 503 when no replica can take the request (stopped, crash-looping, still starting).
@@ -113,7 +113,7 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
       (upstreamRes) => {
         res.writeHead(upstreamRes.statusCode ?? 502, upstreamRes.headers);
         upstreamRes.pipe(res);
-        upstreamRes.on('end', () => count(upstreamRes.statusCode ?? 502, connection.replica.name));
+        upstreamRes.on('end', () => count(upstreamRes.statusCode ?? 502, connection.replica.name, upstreamRes.headers['server-timing']));
       },
     );
     upstream.on('timeout', () => upstream.destroy(new Error('upstream timeout')));
@@ -149,4 +149,11 @@ export async function startIngress(options: IngressOptions): Promise<RunningIngr
 function plain(res: http.ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': Buffer.byteLength(text) });
   res.end(text);
+}
+
+/** `app;dur=12.3` in a Server-Timing header: how long the app says it took (ms). */
+function appDuration(header: string | string[] | undefined): number | undefined {
+  const text = Array.isArray(header) ? header.join(',') : header;
+  const match = text ? /(?:^|,)\s*app;dur=(\d+(?:\.\d+)?)/.exec(text) : null;
+  return match ? Number(match[1]) : undefined;
 }

@@ -24,14 +24,15 @@ export interface UserTraffic {
 }
 
 export function startUserTraffic(
-  options: UserTrafficOptions & { ingressPort: number; ca: CertificateAuthority; hosts: () => Array<{ appName: string; host: string }> },
+  options: UserTrafficOptions & { ingressPort: number; ca: CertificateAuthority; hosts: () => Array<{ appName: string; host: string; share?: number }> },
 ): UserTraffic {
   const agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: options.ca.certPem });
   const tickMs = options.tickMs ?? 500;
   const perTick = (options.requestsPerSecond * tickMs) / 1000;
   const only = options.apps ? new Set(options.apps.map((a) => a.toLowerCase())) : undefined;
   const sent: Record<string, number> = {};
-  let owed = 0;
+  // Requests owed to each app: its share of the rate (a revision nobody uses takes its users away).
+  const owed = new Map<string, number>();
   let sequence = 0;
   const send = (host: string): void => {
     sequence += 1;
@@ -50,11 +51,11 @@ export function startUserTraffic(
     req.end();
   };
   const timer = setInterval(() => {
-    owed += perTick;
-    const count = Math.floor(owed);
-    owed -= count;
-    for (const { appName, host } of options.hosts()) {
+    for (const { appName, host, share } of options.hosts()) {
       if (only && !only.has(appName.toLowerCase())) continue;
+      const due = (owed.get(host) ?? 0) + perTick * (share ?? 1);
+      const count = Math.floor(due);
+      owed.set(host, due - count);
       for (let i = 0; i < count; i++) send(host);
     }
   }, tickMs);

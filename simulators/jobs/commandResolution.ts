@@ -1,6 +1,9 @@
 /**
  * What a simulated job container runs locally. There are no container images here, so:
  *
+ * 0. Every simulated image ships a `smoke-test` program: a command whose program is `smoke-test`
+ *    (or ends in `/smoke-test`) runs the bundled `simulators/jobs/smokeTestRunner` against the
+ *    revision named in HARBORMASTER_REVISION_FQDN, whatever the image's migration behaviour.
  * 1. If the image's behaviour (from the image catalog, recorded at push) is a migration behaviour
  *    (`migrate-ok`, `migrate-fail`, `migrate-hang`), the container runs the bundled
  *    `simulators/jobs/migrationRunner` with that behaviour, whatever its command says: the image
@@ -29,6 +32,8 @@ export interface ContainerToRun {
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 
 export const MIGRATION_RUNNER_PATH = join(__dirname, 'migrationRunner.js');
+export const SMOKE_TEST_RUNNER_PATH = join(__dirname, 'smokeTestRunner.js');
+export const SMOKE_TEST_PROGRAM = 'smoke-test';
 
 function isExecutable(path: string): boolean {
   try {
@@ -58,6 +63,16 @@ export function resolveJobCommand(
   behaviour: string | undefined,
   pathVariable: string = process.env.PATH ?? '',
 ): ResolvedCommand {
+  const program = container.command?.[0];
+  if (program === SMOKE_TEST_PROGRAM || program?.endsWith(`/${SMOKE_TEST_PROGRAM}`)) {
+    return {
+      kind: 'run',
+      file: process.execPath,
+      args: [SMOKE_TEST_RUNNER_PATH, ...(container.command ?? []).slice(1), ...(container.args ?? [])],
+      cwd: REPO_ROOT,
+      why: 'the image\'s smoke-test program',
+    };
+  }
   if (isMigrationBehaviour(behaviour)) {
     return {
       kind: 'run',

@@ -152,7 +152,8 @@ function parseFilter(filter: string | null): Map<string, string[]> {
   return filters;
 }
 
-function parseIsoDuration(text: string): number | undefined {
+/** An ISO 8601 duration (`PT5M`, `P1DT2H`) in milliseconds; undefined when unreadable or zero. */
+export function parseIsoDuration(text: string): number | undefined {
   const m = /^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?)?$/.exec(text);
   if (!m || text === 'P' || text === 'PT') return undefined;
   const ms = ((Number(m[1] ?? 0) * 24 + Number(m[2] ?? 0)) * 60 * 60 + Number(m[3] ?? 0) * 60 + Number(m[4] ?? 0)) * 1000;

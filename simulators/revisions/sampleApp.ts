@@ -18,9 +18,9 @@ function report(message: SampleAppMessage): void {
   if (process.send) process.send(message);
 }
 
-function json(res: http.ServerResponse, status: number, body: unknown): void {
+function json(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const payload = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-revision': revision });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload), 'x-revision': revision, ...headers });
   res.end(payload);
 }
 
@@ -54,17 +54,27 @@ function stats(res: http.ServerResponse): void {
   json(res, 200, { revision, requests: served, errors: failed, errorRate: served === 0 ? 0 : failed / served });
 }
 
+/** What an ordinary request costs: a few milliseconds of work, jittered (±20 %), so latency percentiles mean something. */
+const BASE_WORK_MS = 20;
+/** `slow` images do the same work three times slower. */
+const SLOW_FACTOR = 3;
+
 /**
  * Ordinary traffic: healthy apps answer 200, broken ones 500 (so error-rate metrics have something
  * to count). `errors-after-traffic` passes every health check but fails one request in five once
- * users reach it, which only metrics on real traffic can see.
+ * users reach it, which only metrics on real traffic can see; `slow` answers every one, three
+ * times later.
  */
 function work(req: http.IncomingMessage, res: http.ServerResponse): void {
+  const received = performance.now();
   served += 1;
   const failing =
     behaviour.kind === 'unhealthy' || (behaviour.kind === 'flapping' && !flappingHealthy()) || (behaviour.kind === 'errors-after-traffic' && served % 5 === 0);
   if (failing) failed += 1;
-  json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind });
+  const workMs = BASE_WORK_MS * (behaviour.kind === 'slow' ? SLOW_FACTOR : 1) * (0.8 + 0.4 * Math.random());
+  // The app's own measure of the request, as its telemetry (Application Insights) would log it.
+  const answer = (): void => json(res, failing ? 500 : 200, { revision, image, path: req.url, behaviour: behaviour.kind }, { 'server-timing': `app;dur=${(performance.now() - received).toFixed(1)}` });
+  setTimeout(answer, workMs);
 }
 
 const server = http.createServer((req, res) => {

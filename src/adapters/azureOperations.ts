@@ -38,7 +38,8 @@ export type PrincipalName = 'harbormasterIdentity' | 'backupIdentity';
 export type TargetSet =
   | 'managedAppIds' // the Container Apps Harbormaster deploys (roles on each app, not its resource group)
   | 'managedEnvironmentIds' // the managed environments of those apps
-  | 'migrationJobIds' // each app's manual-trigger migration job
+  | 'migrationJobIds' // each app's manual-trigger migration job, and the jobs its hooks and job checks run
+  | 'logAnalyticsWorkspaceIds' // the workspaces log-query analysis checks read
   | 'registryIds' // registries whose pushes Harbormaster follows
   | 'backupRunnerRegistryId' // the registry holding Harbormaster's backup runner image
   | 'backupDatabaseSecretNames' // the vault secrets holding the connection strings the backup runner reads
@@ -226,6 +227,7 @@ const APP = { set: 'managedAppIds', resourceType: 'Microsoft.App/containerApps' 
 const ENVIRONMENT = { set: 'managedEnvironmentIds', resourceType: 'Microsoft.App/managedEnvironments' } as const;
 const MIGRATION_JOB = { set: 'migrationJobIds', resourceType: 'Microsoft.App/jobs' } as const;
 const BACKUP_JOB = { set: 'backupJob', resourceType: 'Microsoft.App/jobs' } as const;
+const WORKSPACE = { set: 'logAnalyticsWorkspaceIds', resourceType: 'Microsoft.OperationalInsights/workspaces' } as const;
 const VAULT = { set: 'keyVault', resourceType: 'Microsoft.KeyVault/vaults' } as const;
 const ACCOUNT = { set: 'storage', resourceType: 'Microsoft.Storage/storageAccounts' } as const;
 const BACKUPS_CONTAINER = { set: 'storage', resourceType: 'Microsoft.Storage/storageAccounts/blobServices/containers' } as const;
@@ -305,6 +307,15 @@ export const AZURE_OPERATIONS: readonly AzureOperation[] = [
     target: APP,
     role: 'Monitoring Reader',
     calls: ['monitor-query-metrics:queryResources'],
+  },
+  {
+    id: 'logs.query',
+    action: 'Microsoft.OperationalInsights/workspaces/query/read',
+    plane: 'control',
+    principal: 'harbormasterIdentity',
+    target: WORKSPACE,
+    role: 'Monitoring Reader',
+    calls: ['monitor-query-logs:queryWorkspace'],
   },
   // Registries: verify and reconcile read manifests through the ACR token exchange.
   {

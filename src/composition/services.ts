@@ -27,9 +27,11 @@ import { TableProvider } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import { createAnalysisActivities, type AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
 import { createAnalysisProviders } from '../activities/analysis/analysisProviders';
+import { createHookActivities, type HookActivities } from '../activities/hooks/createHookActivities';
 import { createHealthSweep, type HealthSweep } from '../activities/sweep/healthSweep';
 import { ArmMetricsFacts } from '../adapters/metrics/armMetricsFacts';
 import { MonitorMetricsReader } from '../adapters/metrics/monitorMetricsReader';
+import { LogAnalyticsReader } from '../adapters/logs/logAnalyticsReader';
 import { HealthHistoryStore } from '../adapters/storage/healthHistoryStore';
 import { BackupIndex } from '../adapters/backupStore/backupIndex';
 import { createBackupAgeReader } from '../activities/sweep/backupAges';
@@ -46,7 +48,7 @@ export interface Services {
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
-  deploymentActivities: DeploymentActivities & ReleaseActivities & AnalysisActivities;
+  deploymentActivities: DeploymentActivities & ReleaseActivities & AnalysisActivities & HookActivities;
   ledger: ReleaseLedgerStore;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
@@ -91,6 +93,7 @@ export function createServices(config: HarbormasterConfig): Services {
   const healthHistory = new HealthHistoryStore(tables, { retentionHours: settings.healthHistoryHours });
   const metrics = new MonitorMetricsReader(credential, { endpoint: local.metricsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions });
   const metricsFacts = new ArmMetricsFacts(credential, azureOptions);
+  const logs = new LogAnalyticsReader(credential, { endpoint: local.logsEndpoint, tlsOptions: azureOptions.sdk.tlsOptions, retryOptions: azureOptions.sdk.retryOptions });
   const healthSweep = createHealthSweep({
     apps: apps.apps,
     channels: apps.notifications,
@@ -123,7 +126,8 @@ export function createServices(config: HarbormasterConfig): Services {
     deploymentActivities: {
       ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
       ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
-      ...createAnalysisActivities({ providerFor: createAnalysisProviders({ metrics, metricsFacts, http }), now: () => new Date() }),
+      ...createAnalysisActivities({ providerFor: createAnalysisProviders({ metrics, metricsFacts, http, jobs, logs }), now: () => new Date() }),
+      ...createHookActivities({ jobs, http, readSecret, now: () => new Date() }),
     },
   };
 }

@@ -65,6 +65,18 @@ function looksLikeASecretValue(value: string): boolean {
 const seconds = (what: string, fallback: number, max: number) =>
   z.int().min(1).max(max).default(fallback).describe(`${what} (seconds; default ${fallback}).`);
 
+const jobName = (what: string) =>
+  z
+    .string()
+    .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a Container Apps Job name: 2-32 lowercase letters, digits and hyphens, starting with a letter' })
+    .describe(what);
+
+const argumentArray = (what: string) =>
+  z
+    .array(z.string().min(1, { error: 'must not be empty' }))
+    .min(1, { error: 'must have at least one element (the program to run)' })
+    .describe(what);
+
 // ---------------------------------------------------------------- image and tag policy
 
 export const tagPolicySchema = z
@@ -136,14 +148,8 @@ export const imageSchema = z
 
 export const migrationSchema = z
   .strictObject({
-    jobName: z
-      .string()
-      .regex(/^[a-z][a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a Container Apps Job name: 2-32 lowercase letters, digits and hyphens, starting with a letter' })
-      .describe('Container Apps Job (same subscription and resource group as the app) that runs migrations with the new image.'),
-    command: z
-      .array(z.string().min(1, { error: 'must not be empty' }))
-      .min(1, { error: 'must have at least one element (the program to run)' })
-      .describe('The migration command as an argument array (no shell), e.g. ["/app/bin/migrate"].'),
+    jobName: jobName('Container Apps Job (same subscription and resource group as the app) that runs migrations with the new image.'),
+    command: argumentArray('The migration command as an argument array (no shell), e.g. ["/app/bin/migrate"].'),
     timeoutSeconds: seconds('How long the migration may run before the deployment fails', 600, 86_400),
     rollback: z
       .enum(['keep-schema', 'down', 'block'])
@@ -151,11 +157,7 @@ export const migrationSchema = z
       .describe(
         'What a rollback across this migration does: "keep-schema" (default; the older release runs on the newer schema, the expand/contract rule), "down" (run downCommand with the newer image after traffic moved back, once per release), "block" (refuse a manual rollback across the migration unless forced).',
       ),
-    downCommand: z
-      .array(z.string().min(1, { error: 'must not be empty' }))
-      .min(1, { error: 'must have at least one element (the program to run)' })
-      .optional()
-      .describe('The down migration as an argument array, run by the migration job with the newer image; required when rollback is "down".'),
+    downCommand: argumentArray('The down migration as an argument array, run by the migration job with the newer image; required when rollback is "down".').optional(),
   })
   .superRefine((migration, ctx) => {
     if (migration.rollback === 'down' && !migration.downCommand) {
@@ -262,10 +264,35 @@ export const webProviderSchema = z
   })
   .describe('web provider.');
 
+export const jobProviderSchema = z
+  .strictObject({
+    kind: z.literal('job').describe('A Container Apps Job run with the new release\'s image as a smoke test; the measured value is its exit status (0: success).'),
+    jobName: jobName('Container Apps Job (same subscription and resource group as the app) that runs the smoke test.'),
+    command: argumentArray('Replaces the job container\'s command for the run, as an argument array (no shell); unset: the job\'s own.').optional(),
+    args: z.array(z.string()).optional().describe('Arguments for the command.'),
+    timeoutSeconds: seconds('How long the run may take before it is stopped and the measurement counts as an error', 120, 3_600),
+  })
+  .describe('job provider. The run gets HARBORMASTER_REVISION and HARBORMASTER_REVISION_FQDN (the new revision\'s own host name) in its environment. Without conditions: "value == 0".');
+
+export const logQueryProviderSchema = z
+  .strictObject({
+    kind: z.literal('log-query').describe('A KQL query over a Log Analytics workspace (Application Insights data included) returning one number.'),
+    workspaceId: z.guid({ error: 'must be a Log Analytics workspace id (GUID)' }).describe('The workspace (customer) id.'),
+    query: z
+      .string()
+      .min(1)
+      .max(10_000)
+      .describe('KQL; the first number of the first row is the value. "{{revision}}" is replaced by the revision measured (the new one, or the stable one for a comparison), e.g. "AppRequests | where AppRoleInstance startswith \'{{revision}}\' | summarize percentile(DurationMs, 95)".'),
+    windowSeconds: z.int().min(5).max(86_400).default(300).describe('The query\'s time range (seconds; default 300), ending ingestionDelaySeconds before the measurement.'),
+    ingestionDelaySeconds: z.int().min(0).max(3_600).default(180).describe('Log Analytics ingests records minutes late: the window ends this long before the measurement (seconds; default 180).'),
+    timeoutSeconds: seconds('Server timeout of the query', 30, 600),
+  })
+  .describe('log-query provider.');
+
 export const analysisCheckSchema = z
   .strictObject({
     name: slug('Name of the check, shown in the deployment record, e.g. "error-rate".'),
-    provider: z.discriminatedUnion('kind', [monitorMetricProviderSchema, webProviderSchema]).describe('Where the measured value comes from.'),
+    provider: z.discriminatedUnion('kind', [monitorMetricProviderSchema, webProviderSchema, jobProviderSchema, logQueryProviderSchema]).describe('Where the measured value comes from.'),
     intervalSeconds: seconds('Time between measurements', 60, 86_400),
     count: z.int().min(1).max(1_000).optional().describe('Measurements per canary step (default 3); a bake measures every interval until it ends.'),
     durationSeconds: z.int().min(1).max(604_800).optional().describe('Instead of count: measure every interval for this long.'),
@@ -278,9 +305,13 @@ export const analysisCheckSchema = z
       .max(1_000)
       .default(0)
       .describe('Inconclusive measurements (no data yet, too little traffic, provider errors and timeouts) tolerated; one more makes the check inconclusive (default 0).'),
+    background: z
+      .boolean()
+      .default(false)
+      .describe('Measure every interval for the whole canary (first weight until promotion) alongside its steps instead of at each step; failed measurements beyond failureLimit abort the rollout at once (default false). Also measured during the bake.'),
   })
   .superRefine((check, ctx) => {
-    if (check.successCondition === undefined && check.failureCondition === undefined) {
+    if (check.successCondition === undefined && check.failureCondition === undefined && check.provider.kind !== 'job') {
       ctx.addIssue({ code: 'custom', path: ['successCondition'], message: 'a check needs a successCondition, a failureCondition or both' });
     }
     if (check.count !== undefined && check.durationSeconds !== undefined) {
@@ -305,6 +336,43 @@ export const analysisSchema = z
       .describe('An inconclusive check: "pause" waits for a person (the approve/reject API, within approval.timeoutMinutes), "fail" rolls back (default "fail").'),
   })
   .describe('Analysis: checks on real traffic at each canary step and during a post-promotion bake.');
+
+// ---------------------------------------------------------------- hooks
+
+const hookCommon = {
+  name: slug('Name of the hook, shown in the deployment record, e.g. "smoke-test".'),
+  phase: z
+    .enum(['pre-traffic', 'post-promotion', 'on-rollback'])
+    .describe('When it runs: "pre-traffic" (new revision healthy at 0 %, before any user traffic; a failure rolls back), "post-promotion" (serving everything, after the bake; recorded, never rolls back), "on-rollback" (after a failed deployment\'s traffic went back).'),
+};
+
+export const hookSchema = z
+  .discriminatedUnion('kind', [
+    z
+      .strictObject({
+        kind: z.literal('job').describe('A Container Apps Job run with the new release\'s image; success is exit 0.'),
+        ...hookCommon,
+        jobName: jobName('Container Apps Job (same subscription and resource group as the app).'),
+        command: argumentArray('Replaces the job container\'s command, as an argument array (no shell); unset: the job\'s own.').optional(),
+        args: z.array(z.string()).optional().describe('Arguments for the command.'),
+        timeoutSeconds: seconds('How long the run may take before it is stopped and the hook fails', 300, 86_400),
+      })
+      .describe('Job hook: the run gets HARBORMASTER_APP, HARBORMASTER_RELEASE, HARBORMASTER_REVISION, HARBORMASTER_REVISION_FQDN, HARBORMASTER_PHASE in its environment.'),
+    z
+      .strictObject({
+        kind: z.literal('http').describe('An HTTPS POST of the event as JSON (app, deploymentId, phase, hook, release, revision, revisionFqdn, previousRevision, reason); any 2xx passes.'),
+        ...hookCommon,
+        url: z
+          .string()
+          .regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })
+          .describe('URL to POST to; "{{revisionFqdn}}" is replaced by the new revision\'s own host name.'),
+        secretName: keyVaultSecretName('the key that signs each body (X-Harbormaster-Signature-256: sha256=<HMAC-SHA256 hex>)').optional(),
+        timeoutSeconds: seconds('Timeout of one try', 10, 300),
+        retries: z.int().min(0).max(10).default(3).describe('Extra tries after a timeout, network error, 408, 429 or 5xx, with back-off honouring Retry-After (default 3).'),
+      })
+      .describe('HTTP hook.'),
+  ])
+  .describe('A hook: the app\'s own smoke test or call at a fixed point of the rollout.');
 
 export const selfHealSchema = z
   .strictObject({
@@ -359,6 +427,7 @@ export const managedAppSchema = z
     database: z.string().optional().describe('Name of an entry in databases[]: backed up before each migration and on its schedule.'),
     approval: approvalSchema.prefault({}),
     analysis: analysisSchema.optional(),
+    hooks: z.array(hookSchema).default([]).describe('Hooks run at fixed points of each rollout (none by default).'),
     notify: z.array(z.string()).default([]).describe('Names of entries in notifications[] told about this app\'s deployments and alerts.'),
     selfHeal: selfHealSchema.prefault({}),
     maintenanceWindows: z.array(maintenanceWindowSchema).default([]).describe('Windows in which alerts are muted.'),
@@ -436,6 +505,10 @@ export const appsConfigSchema = z
       const checkNames = (app.analysis?.checks ?? []).map((c) => c.name);
       checkNames.forEach((name, j) => {
         if (checkNames.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path: ['apps', i, 'analysis', 'checks', j, 'name'], message: `duplicates check "${name}": each check name must be unique` });
+      });
+      const hookNames = app.hooks.map((h) => `${h.phase}/${h.name}`);
+      hookNames.forEach((name, j) => {
+        if (hookNames.indexOf(name) !== j) ctx.addIssue({ code: 'custom', path: ['apps', i, 'hooks', j, 'name'], message: `duplicates hook "${app.hooks[j].name}" of phase ${app.hooks[j].phase}: each hook name must be unique within its phase` });
       });
       if (app.health.deadlineSeconds < app.health.intervalSeconds * app.health.successThreshold) {
         ctx.addIssue({

@@ -56,6 +56,7 @@ export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' |
 export interface LocalStackSettings {
   readonly armEndpoint?: string;
   readonly metricsEndpoint?: string;
+  readonly logsEndpoint?: string;
   /** `HARBORMASTER_DEV_CONNECT_TO`, unparsed (src/adapters/http/connectTo.ts parses it). */
   readonly connectTo?: string;
   /** Absolute (a relative setting resolves against the app root). */
@@ -178,6 +179,7 @@ export function readSettings(env: Environment = process.env, options: ReadSettin
     localStack: {
       armEndpoint: raw.HARBORMASTER_ARM_ENDPOINT,
       metricsEndpoint: raw.HARBORMASTER_METRICS_ENDPOINT,
+      logsEndpoint: raw.HARBORMASTER_LOGS_ENDPOINT,
       connectTo: raw.HARBORMASTER_DEV_CONNECT_TO,
       caCertPath: raw.HARBORMASTER_CA_CERT_PATH === undefined ? undefined : path.resolve(appRoot, raw.HARBORMASTER_CA_CERT_PATH),
       pollIntervalMs: raw.HARBORMASTER_POLL_INTERVAL_MS,

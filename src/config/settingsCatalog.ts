@@ -400,6 +400,15 @@ export const SETTING_DEFINITIONS = {
     readBy: 'app',
     localStackOnly: true,
   }),
+  HARBORMASTER_LOGS_ENDPOINT: setting({
+    schema: httpsUrl().optional(),
+    doc: 'Log Analytics query endpoint override, API version included (local stack: the simulated Log Analytics, https://127.0.0.1:8443/v1). Unset in Azure: https://api.loganalytics.io/v1.',
+    required: false,
+    secret: false,
+    setBy: 'operator',
+    readBy: 'app',
+    localStackOnly: true,
+  }),
   HARBORMASTER_DEV_CONNECT_TO: setting({
     schema: z
       .string()

@@ -14,12 +14,13 @@ import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import type { ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import type { AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
+import type { HookActivities } from '../activities/hooks/createHookActivities';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { deploymentLogger, getLogger } from '../telemetry/logger';
 import { reportFinishedDeployment } from '../telemetry/deploymentTelemetry';
 
-type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities;
+type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities | keyof HookActivities;
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
@@ -76,6 +77,8 @@ export function registerDeploymentPipeline(): void {
     'deactivateRevision',
     'notifyDeployment',
     'measureAnalysis',
+    'callHook',
+    'startHookJob',
   ];
   for (const name of names) registerActivity(name);
   df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });

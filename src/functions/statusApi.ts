@@ -8,13 +8,14 @@ import { getServices } from '../composition/services';
 import { MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
 import { MAX_DEPLOYMENT_PAGE_SIZE } from '../adapters/storage/deploymentStore';
 import { isTablePageToken } from '../adapters/storage/tables';
-import type { DeploymentPhase } from '../domain/deployment';
+import type { DeploymentPhase, DeploymentRecord } from '../domain/deployment';
+import { analysisInProgress, type AnalysisProgress } from '../domain/analysis';
 import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
 import { getHealthSummary } from './healthSweep';
-import { digestOfImage, servingRevision } from '../domain/rollout';
+import { describeStep, digestOfImage, servingRevision, type RolloutStep } from '../domain/rollout';
 import type { AppView, ContainerAppRef } from '../adapters/containerApps/containerAppsPort';
 
 /**
@@ -54,11 +55,20 @@ async function appSummary(name: string) {
     deployedTag: state.deployedTag,
     paused: state.paused ?? false,
     running: state.running?.deploymentId,
+    ...runningAnalysis(recent.find((d) => d.id === state.running?.deploymentId)),
     queued: state.queued.map((q) => q.deploymentId),
     health,
     lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason } : undefined,
     recentDeployments: recent,
   };
+}
+
+/** The running deployment's step, and its analysis now (check, where, window, latest value), when it has any. */
+function runningAnalysis(running: DeploymentRecord | undefined): { runningStep?: string; analysis?: AnalysisProgress[] } {
+  if (!running) return {};
+  const step = running.rollout?.steps[running.rollout.index];
+  const analysis = analysisInProgress(running.analysis);
+  return { ...(step ? { runningStep: describeStep(step as RolloutStep) } : {}), ...(analysis.length > 0 ? { analysis } : {}) };
 }
 
 export async function getStatus(request: Pick<HttpRequest, 'query'>): Promise<HttpResponseInit> {

@@ -12,6 +12,7 @@ import type { AnalysisCheckSpec } from '../../src/domain/analysis';
 import type { MeasureAnalysisInput } from '../../src/domain/deployment';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
 import { RG, SUB } from '../simulators/simHelpers';
+import { UNUSED_PORTS } from './unusedPorts';
 
 jest.setTimeout(60_000);
 
@@ -49,7 +50,7 @@ beforeAll(async () => {
   requests('metrics-app--stable', 100, 1, 40);
   requests('metrics-app--canary', 30, 0, 180);
   const metrics = new MonitorMetricsReader(sim.credential, { endpoint: sim.url, tlsOptions: { ca: sim.caCertPem }, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 } });
-  const providerFor = createAnalysisProviders({ metrics, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() });
+  const providerFor = createAnalysisProviders({ ...UNUSED_PORTS, metrics, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() });
   ({ measureAnalysis: measure } = createAnalysisActivities({ providerFor, now: () => new Date(NOW) }));
 });
 
@@ -91,7 +92,7 @@ describe('monitor-metric: Requests by statusCodeCategory, filtered to the revisi
 
   it('an unreachable Monitor is an error reading with the reason, never a thrown error', async () => {
     const metrics = new MonitorMetricsReader(sim.credential, { endpoint: 'https://127.0.0.1:1', tlsOptions: { ca: sim.caCertPem }, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 } });
-    const providerFor = createAnalysisProviders({ metrics, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() });
+    const providerFor = createAnalysisProviders({ ...UNUSED_PORTS, metrics, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() });
     const { measureAnalysis } = createAnalysisActivities({ providerFor, now: () => new Date(NOW) });
     const reading = await measureAnalysis(input(check()));
     expect(reading).toMatchObject({ kind: 'error', reason: expect.stringMatching(/metrics API could not be reached/) });

@@ -10,13 +10,14 @@ import { createAnalysisProviders } from '../../src/activities/analysis/analysisP
 import { createHttpAgent } from '../../src/adapters/http/httpAgent';
 import type { AnalysisCheckSpec, AnalysisProviderKind } from '../../src/domain/analysis';
 import type { MeasureAnalysisInput } from '../../src/domain/deployment';
+import { UNUSED_PORTS } from './unusedPorts';
 
 jest.setTimeout(30_000);
 
 let server: http.Server;
 let base: string;
 const hits = new Map<string, number>();
-const ports = { metrics: { readAppMetrics: () => Promise.reject(new Error('not used')) }, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() };
+const ports = { ...UNUSED_PORTS, http: createHttpAgent() };
 
 function check(url: string, fields: Partial<AnalysisCheckSpec['provider']> = {}): AnalysisCheckSpec {
   return {
@@ -123,6 +124,6 @@ describe('web: HTTP GET JSON, a path, a condition', () => {
 
 describe('the provider factory', () => {
   it('refuses a kind it does not know (no silent fallback)', () => {
-    expect(() => createAnalysisProviders(ports)('log-query' as AnalysisProviderKind)).toThrow(/Unknown analysis provider kind "log-query" \(known: monitor-metric, web\)/);
+    expect(() => createAnalysisProviders(ports)('prometheus' as AnalysisProviderKind)).toThrow(/Unknown analysis provider kind "prometheus" \(known: monitor-metric, web, job, log-query\)/);
   });
 });

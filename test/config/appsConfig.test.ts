@@ -85,6 +85,23 @@ describe('analysis', () => {
     expect(toDeploySpec(app).analysis?.checks[0].count).toBe(3);
   });
 
+  it('a job check without conditions passes on exit 0; background checks and hooks are carried; an app without hooks carries none', () => {
+    const doc = exampleDocument();
+    doc.apps[1].analysis = { checks: [{ name: 'smoke', provider: { kind: 'job', jobName: 'smoke-job' }, background: true }] };
+    doc.apps[1].hooks = [
+      { kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-job', command: ['smoke-test'] },
+      { kind: 'http', name: 'tell', phase: 'post-promotion', url: 'https://qa.example.com/hook', secretName: 'qa-hook-key' },
+    ];
+    const config = parseAppsConfig(doc);
+    const spec = toDeploySpec(appByName(config, doc.apps[1].name));
+    expect(spec.analysis?.checks[0]).toMatchObject({ successCondition: 'value == 0', background: true, provider: { kind: 'job', timeoutSeconds: 120 } });
+    expect(spec.hooks).toEqual([
+      { kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-job', command: ['smoke-test'], args: undefined, timeoutSeconds: 300 },
+      { kind: 'http', name: 'tell', phase: 'post-promotion', url: 'https://qa.example.com/hook', secretName: 'qa-hook-key', timeoutSeconds: 10, retries: 3 },
+    ]);
+    expect(toDeploySpec(appByName(config, doc.apps[0].name))).not.toHaveProperty('hooks');
+  });
+
   it('durationSeconds becomes a count of intervals; an app without checks carries no analysis at all', () => {
     const doc = exampleDocument();
     doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'web', url: 'https://{{revisionFqdn}}/stats' }, intervalSeconds: 30, durationSeconds: 100, failureCondition: 'value > 0' }] };
@@ -115,7 +132,12 @@ describe('an invalid configuration names the field and what is wrong', () => {
     ['analysis condition that is code, not a comparison', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, successCondition: 'result[0] <= 0.05' }] }), 'apps[1].analysis.checks[0].successCondition', /must read "value <op> <number>"/],
     ['analysis check without a condition', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' } }] }), 'apps[1].analysis.checks[0].successCondition', /needs a successCondition, a failureCondition or both/],
     ['analysis check with count and duration', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, count: 3, durationSeconds: 60, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].durationSeconds', /count or durationSeconds, not both/],
-    ['unknown analysis provider', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'log-query' }, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].provider.kind', /"monitor-metric", "web"/],
+    ['unknown analysis provider', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'errors', provider: { kind: 'prometheus' }, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].provider.kind', /"monitor-metric", "web", "job", "log-query"/],
+    ['log-query without a workspace', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'p95', provider: { kind: 'log-query', query: 'AppRequests | summarize count()' }, failureCondition: 'value > 0.1' }] }), 'apps[1].analysis.checks[0].provider.workspaceId', /must be a Log Analytics workspace id/],
+    ['hook of an unknown phase', (doc) => (doc.apps[1].hooks = [{ kind: 'http', name: 'tell', phase: 'pre-rollout', url: 'https://qa.example.com/hook' }]), 'apps[1].hooks[0].phase', /"pre-traffic"\|"post-promotion"\|"on-rollback"/],
+    ['hook signing key given as its value', (doc) => (doc.apps[1].hooks = [{ kind: 'http', name: 'tell', phase: 'post-promotion', url: 'https://qa.example.com/hook', secretName: 'https://vault/key=abc' }]), 'apps[1].hooks[0].secretName', /NAME of a Key Vault secret/],
+    ['job hook without its job', (doc) => (doc.apps[1].hooks = [{ kind: 'job', name: 'smoke', phase: 'pre-traffic' }]), 'apps[1].hooks[0].jobName', /is required/],
+    ['two hooks of one name in one phase', (doc) => (doc.apps[1].hooks = [1, 2].map(() => ({ kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-job' }))), 'apps[1].hooks[1].name', /duplicates hook "smoke" of phase pre-traffic/],
     ['unknown Monitor figure', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'cpu', provider: { kind: 'monitor-metric', metric: 'cpu' }, failureCondition: 'value > 90' }] }), 'apps[1].analysis.checks[0].provider.metric', /"5xx-rate"/],
     ['two analysis checks of one name', (doc) => (doc.apps[1].analysis = { checks: [1, 2].map(() => ({ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, failureCondition: 'value > 0.1' })) }), 'apps[1].analysis.checks[1].name', /duplicates check "errors"/],
   ])('%s', (_label, mutate, fieldPath, what) => {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import { SecretClient } from '@azure/keyvault-secrets';
+import { LogsQueryClient } from '@azure/monitor-query-logs';
 import { MetricsClient } from '@azure/monitor-query-metrics';
 import { BlobClient, BlobServiceClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
 
@@ -52,6 +53,7 @@ const DATA_PLANE: ReadonlyArray<[string, Set<string>]> = [
   ['storage-blob', methodsOf(BlobServiceClient, ContainerClient, BlobClient, BlockBlobClient)],
   ['keyvault-secrets', methodsOf(SecretClient)],
   ['monitor-query-metrics', methodsOf(MetricsClient)],
+  ['monitor-query-logs', methodsOf(LogsQueryClient)],
 ];
 
 function sourceFiles(dir: string): string[] {

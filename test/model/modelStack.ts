@@ -196,6 +196,7 @@ export class ModelWorld {
       HARBORMASTER_CREDENTIAL: 'local-dev',
       HARBORMASTER_ARM_ENDPOINT: sim.url,
       HARBORMASTER_METRICS_ENDPOINT: sim.url,
+      HARBORMASTER_LOGS_ENDPOINT: `${sim.url}/v1`,
       HARBORMASTER_KEY_VAULT_URL: sim.url,
       HARBORMASTER_CA_CERT_PATH: sim.caCertPath,
       HARBORMASTER_DEV_CONNECT_TO: `*.azurecr.io=127.0.0.1:${sim.port},${sim.ingress.connectToRule()}`,

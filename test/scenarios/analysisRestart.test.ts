@@ -43,13 +43,14 @@ describe('devhost killed during a bake and restarted', () => {
 
   const kill = killHard;
 
-  async function deploymentOf(baseUrl: string, digest: string): Promise<any> {
-    const response = await fetch(`${baseUrl}/api/deployments?app=restart-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
+  async function deploymentOf(baseUrl: string, digest: string, app = 'restart-app'): Promise<any> {
+    const response = await fetch(`${baseUrl}/api/deployments?app=${app}`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });
     const body = (await response.json()) as { deployments: any[] };
     return body.deployments.find((d) => d.image?.digest === digest);
   }
 
-  it('resumes the analysis without taking the finished measurements again', async () => {
+  /** A controller on a fresh task hub, with the registry's webhook pointing at it. */
+  async function startController(): Promise<{ first: { child: ChildProcess; baseUrl: string }; settingsFile: string; hubName: string; port: number }> {
     const hubName = `anacrash${Date.now().toString(36)}`;
     const settingsFile = path.join(dir, 'settings.json');
     writeFileSync(settingsFile, JSON.stringify(stack.settings), { mode: 0o600 });
@@ -65,6 +66,11 @@ describe('devhost killed during a bake and restarted', () => {
     await hook.body.dump();
     await admin.close();
     expect(hook.statusCode).toBe(201);
+    return { first, settingsFile, hubName, port };
+  }
+
+  it('resumes the analysis without taking the finished measurements again', async () => {
+    const { first, settingsFile, hubName, port } = await startController();
 
     const since = stack.simulator.requests.length;
     const { digest } = stack.push('restart-app', 'main-2');
@@ -94,5 +100,31 @@ describe('devhost killed during a bake and restarted', () => {
     const bakeEnded = Date.parse(deployment.steps.find((s: any) => s.step === 'bake').endedAt);
     const queries = stack.simulator.requests.slice(since).filter((r) => r.operation === 'MetricsBatch_Batch' && r.at <= bakeEnded);
     expect(queries).toHaveLength(5 * QUERIES_PER_MEASUREMENT);
+  }, 300_000);
+
+  it('killed while a pre-traffic smoke-test job runs: the restarted controller watches the same execution to its end, never starts a second', async () => {
+    const { first, settingsFile, hubName, port } = await startController();
+    const since = stack.simulator.requests.length;
+    const startsOfSmoke = (): number => stack.simulator.requests.slice(since).filter((r) => r.operation === 'Jobs_Start' && /restart-hook-smoke/.test(r.path) && r.status < 300).length;
+    const { digest } = stack.push('restart-hook-app', 'main-2');
+    await eventually('the smoke test running', async () => {
+      const running = (await deploymentOf(first.baseUrl, digest, 'restart-hook-app'))?.steps?.some((s: any) => s.step === 'pre-traffic' && s.outcome === 'running');
+      return running && startsOfSmoke() === 1 ? true : undefined;
+    }, 120_000, 50);
+    await kill(first.child);
+
+    const second = await startChild(settingsFile, hubName, port);
+    const deployment = await eventually('the deployment finished', async () => {
+      const d = await deploymentOf(second.baseUrl, digest, 'restart-hook-app');
+      return d && ['succeeded', 'rolled-back', 'failed'].includes(d.phase) ? d : undefined;
+    }, 120_000);
+    await kill(second.child);
+
+    expect(deployment.phase).toBe('succeeded');
+    const smoke = deployment.steps.find((s: any) => s.step === 'pre-traffic');
+    expect(smoke.detail).toMatch(/^pre-traffic hook smoke: execution restart-hook-smoke-\w+ Succeeded \(exit 0\)/);
+    expect(startsOfSmoke()).toBe(1);
+    const execution = /execution (\S+) Succeeded/.exec(smoke.detail)![1];
+    expect(stack.simulator.jobs.execution('restart-rg', 'restart-hook-smoke', execution)?.logs.map((l) => l.line).join('\n')).toMatch(/301 of 301 requests answered 2xx/);
   }, 300_000);
 });

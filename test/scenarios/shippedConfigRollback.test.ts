@@ -3,7 +3,9 @@
  * Every one of its seven apps, whatever its strategy and revision mode, ends a crash-looping
  * push serving the release it had before, with the bad release marked failed in the ledger;
  * and the README's demo of a manual rollback after a failed push never puts traffic back on
- * the release that failed.
+ * the release that failed; and sound-forge's analysis (a one-minute bake reading its 5xx rate
+ * on the simulated users' traffic, as `npm start` sends it) rolls back a release that passed its
+ * health checks but fails a fifth of its requests.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,6 +36,8 @@ describe('the shipped config/apps.json under bad releases', () => {
       hubName: `shipped${Date.now().toString(36)}`,
       log: () => undefined,
       settings: QUIET_TIMERS,
+      // What `npm start` sends (SIM_USER_RPS default): sound-forge's analysis needs traffic to judge.
+      userTraffic: { requestsPerSecond: 2 },
     });
   }, 180_000);
 
@@ -101,6 +105,14 @@ describe('the shipped config/apps.json under bad releases', () => {
 
   it("never rolls back by hand onto the release that just failed (the README's demo)", async () => {
     const good = stack.push('sound-forge', '4.2.0');
+    // While it bakes, the status shows the step and the analysis: check, window, latest value.
+    const baking = await eventually('sound-forge baking with a measurement in the status', async () => {
+      const { body } = await stack.api('GET', '/status');
+      const app = body.apps.find((a: any) => a.app === 'sound-forge');
+      return app?.analysis?.[0]?.latest ? app : undefined;
+    }, 180_000, 500);
+    expect(baking.runningStep).toMatch(/^bake for 60 s/);
+    expect(baking.analysis[0]).toMatchObject({ check: 'error-rate', at: 'bake', verdict: 'running', latest: { outcome: 'successful', value: 0, window: { start: expect.any(String), end: expect.any(String) } } });
     const promoted = await waitForDeploymentOf(stack, 'sound-forge', good.digest, 180_000);
     expect(promoted.phase).toBe('succeeded');
     await waitUntilIdle(stack, 'sound-forge', 120_000);
@@ -151,5 +163,21 @@ describe('the shipped config/apps.json under bad releases', () => {
     expect(refused.body.detail).toMatch(/failed.*force/);
     const unforced = await stack.api('POST', '/apps/sound-forge/rollback', { release: '4.3.0', force: true });
     expect(unforced.body).toMatchObject({ status: 400, field: 'reason' });
+  }, 600_000);
+
+  it("rolls back during the bake a release that passed its health checks but fails a fifth of its requests (the README's demo)", async () => {
+    const resumed = await stack.api('POST', '/apps/sound-forge/resume');
+    expect(resumed.status).toBe(200);
+    const before = await servingOf(stack, 'sound-forge');
+    const bad = stack.push('sound-forge', '4.4.0', 'errors-after-traffic');
+    const ended = await waitForDeploymentOf(stack, 'sound-forge', bad.digest, 240_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(stepOutcomes(ended)).toMatchObject({ 'health-wait': 'succeeded', promote: 'succeeded', bake: 'failed', rollback: 'succeeded' });
+    expect(ended.reason).toMatch(/^analysis failed \(bake\): error-rate: 1 of 1 measurements failed .*: 0\.\d+, \d+ of \d+ requests 5xx does not meet successCondition "value <= 0.05"/);
+    const bake = (ended.analysis as any[]).find((r) => r.at === 'bake');
+    expect(bake.measurements[0].value).toBeGreaterThan(0.05);
+    await waitUntilIdle(stack, 'sound-forge', 120_000);
+    expect((await servingOf(stack, 'sound-forge')).digest).toBe(before.digest);
+    expect((await releasesOf(stack, 'sound-forge')).find((r) => r.digest === bad.digest).verdict).toBe('failed');
   }, 600_000);
 });

@@ -16,6 +16,11 @@ export interface MeasureRequest {
   revisionFqdn?: string;
   /** When the measurement is taken. */
   now: Date;
+  app?: string;
+  /** The new release's image (pinned by digest), for providers that run it. */
+  image?: string;
+  /** Unique per measurement and stable across its retries (a job run's id). */
+  measurementId?: string;
 }
 
 export interface MeasureOptions {

@@ -6,14 +6,20 @@ import type { Dispatcher } from 'undici';
 import type { AnalysisProviderKind } from '../../domain/analysis';
 import type { MetricsFactsPort } from '../../adapters/metrics/armMetricsFacts';
 import type { MetricsPort } from '../../adapters/metrics/metricsPort';
+import type { JobsPort } from '../../adapters/jobs/jobsPort';
+import type { LogsQueryPort } from '../../adapters/logs/logsQueryPort';
 import type { AnalysisProvider } from './analysisProvider';
 import { createMonitorMetricProvider } from './monitorMetricProvider';
 import { createWebProvider } from './webProvider';
+import { createJobProvider } from './jobProvider';
+import { createLogQueryProvider } from './logQueryProvider';
 
 export interface AnalysisProviderPorts {
   metrics: MetricsPort;
   metricsFacts: Pick<MetricsFactsPort, 'getRegion'>;
   http: Dispatcher;
+  jobs: JobsPort;
+  logs: LogsQueryPort;
 }
 
 export type AnalysisProviderFor = (kind: AnalysisProviderKind) => AnalysisProvider;
@@ -22,6 +28,8 @@ export function createAnalysisProviders(ports: AnalysisProviderPorts): AnalysisP
   const providers: Record<AnalysisProviderKind, AnalysisProvider> = {
     'monitor-metric': createMonitorMetricProvider(ports),
     web: createWebProvider(ports.http),
+    job: createJobProvider({ jobs: ports.jobs }),
+    'log-query': createLogQueryProvider(ports.logs),
   };
   return (kind) => {
     const provider = (providers as Partial<Record<string, AnalysisProvider>>)[kind];

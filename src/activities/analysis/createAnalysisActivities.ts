@@ -21,11 +21,21 @@ export function createAnalysisActivities(ports: AnalysisActivityPorts) {
   return {
     async measureAnalysis(input: MeasureAnalysisInput): Promise<ProviderReading> {
       const provider = ports.providerFor(input.check.provider.kind);
-      const timeoutInMs = ports.measurementTimeoutMs ?? DEFAULT_MEASUREMENT_TIMEOUT_MS;
+      const timeoutInMs = measurementDeadlineMs(input, ports.measurementTimeoutMs ?? DEFAULT_MEASUREMENT_TIMEOUT_MS);
       const deadline = AbortSignal.timeout(timeoutInMs);
       try {
         const measured = provider.measure(
-          { check: input.check, containerApp: input.containerApp, revisionName: input.revisionName, stableRevisionName: input.stableRevisionName, revisionFqdn: input.revisionFqdn, now: ports.now() },
+          {
+            check: input.check,
+            containerApp: input.containerApp,
+            revisionName: input.revisionName,
+            stableRevisionName: input.stableRevisionName,
+            revisionFqdn: input.revisionFqdn,
+            now: ports.now(),
+            app: input.app,
+            image: input.image,
+            measurementId: input.measurementId,
+          },
           { abortSignal: deadline, timeoutInMs },
         );
         // A provider that ignores its signal still cannot hold the activity past the deadline.
@@ -38,6 +48,13 @@ export function createAnalysisActivities(ports: AnalysisActivityPorts) {
 }
 
 export type AnalysisActivities = ReturnType<typeof createAnalysisActivities>;
+
+/** A provider whose own timeout is longer (a job run, a slow query) gets that plus a margin; the others the fixed deadline. */
+function measurementDeadlineMs(input: MeasureAnalysisInput, fixedMs: number): number {
+  const provider = input.check.provider;
+  if (provider.kind === 'job' || provider.kind === 'log-query') return Math.max(fixedMs, (provider.timeoutSeconds + 15) * 1000);
+  return fixedMs;
+}
 
 function timedOut(signal: AbortSignal, ms: number): Promise<ProviderReading> {
   return new Promise((resolve) => {

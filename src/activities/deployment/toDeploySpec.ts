@@ -1,5 +1,6 @@
 import type { ManagedApp } from '../../config';
-import type { AnalysisSpec } from '../../domain/analysis';
+import { JOB_DEFAULT_SUCCESS_CONDITION, type AnalysisSpec } from '../../domain/analysis';
+import type { HookSpec } from '../../domain/hooks';
 import type { DeploySpec } from '../../domain/deployment';
 
 /** The snapshot of an app's configuration a deployment carries in its input. */
@@ -24,6 +25,7 @@ export function toDeploySpec(app: ManagedApp): DeploySpec {
     database: app.database,
     approval: { ...app.approval },
     ...(analysis ? { analysis } : {}),
+    ...(app.hooks.length > 0 ? { hooks: app.hooks.map((hook) => hookSpecOf(hook)) } : {}),
     notify: [...app.notify],
   };
 }
@@ -41,10 +43,16 @@ function analysisSpecOf(app: ManagedApp): AnalysisSpec | undefined {
       provider: { ...check.provider },
       intervalSeconds: check.intervalSeconds,
       count: check.durationSeconds !== undefined ? Math.max(1, Math.ceil(check.durationSeconds / check.intervalSeconds)) : (check.count ?? 3),
-      successCondition: check.successCondition,
+      successCondition: check.successCondition ?? (check.provider.kind === 'job' && check.failureCondition === undefined ? JOB_DEFAULT_SUCCESS_CONDITION : undefined),
       failureCondition: check.failureCondition,
       failureLimit: check.failureLimit,
       inconclusiveLimit: check.inconclusiveLimit,
+      ...(check.background ? { background: true } : {}),
     })),
   };
+}
+
+function hookSpecOf(hook: ManagedApp['hooks'][number]): HookSpec {
+  if (hook.kind === 'job') return { ...hook, command: hook.command ? [...hook.command] : undefined, args: hook.args ? [...hook.args] : undefined };
+  return { ...hook };
 }

@@ -43,9 +43,34 @@ export interface WebProviderSpec {
   retries: number;
 }
 
-export type AnalysisProviderSpec = MonitorMetricProviderSpec | WebProviderSpec;
+/** A Container Apps Job run with the new image as a smoke test; the value is its exit status (0: passed). */
+export interface JobProviderSpec {
+  kind: 'job';
+  jobName: string;
+  command?: string[];
+  args?: string[];
+  /** The run is stopped, and the measurement is an error, after this long. */
+  timeoutSeconds: number;
+}
+
+/** A KQL query over a Log Analytics workspace; the first number of its first row is the value. */
+export interface LogQueryProviderSpec {
+  kind: 'log-query';
+  workspaceId: string;
+  /** `{{revision}}` is replaced by the revision measured. */
+  query: string;
+  windowSeconds: number;
+  /** Log Analytics ingests records minutes late: the window ends this long before the measurement. */
+  ingestionDelaySeconds: number;
+  timeoutSeconds: number;
+}
+
+export type AnalysisProviderSpec = MonitorMetricProviderSpec | WebProviderSpec | JobProviderSpec | LogQueryProviderSpec;
 export type AnalysisProviderKind = AnalysisProviderSpec['kind'];
-export const ANALYSIS_PROVIDER_KINDS: readonly AnalysisProviderKind[] = ['monitor-metric', 'web'];
+export const ANALYSIS_PROVIDER_KINDS: readonly AnalysisProviderKind[] = ['monitor-metric', 'web', 'job', 'log-query'];
+
+/** A job check without conditions passes on exit 0. */
+export const JOB_DEFAULT_SUCCESS_CONDITION = 'value == 0';
 
 export interface AnalysisCheckSpec {
   name: string;
@@ -61,6 +86,11 @@ export interface AnalysisCheckSpec {
   failureLimit: number;
   /** Inconclusive (no data, too little traffic, provider error) measurements tolerated; one more makes the run inconclusive. */
   inconclusiveLimit: number;
+  /**
+   * Measured every interval for the whole canary (from the first weight until promotion)
+   * alongside the steps, instead of at each step; a failure aborts the rollout at once.
+   */
+  background?: boolean;
 }
 
 export interface AnalysisSpec {

@@ -20,9 +20,9 @@ export type AnalysisVerdict = 'running' | 'successful' | 'failed' | 'inconclusiv
 
 /** What a provider read: one number (and the stable revision's in the same window, when asked), or why not. */
 export type ProviderReading =
-  | { kind: 'value'; value: number; stable?: number; detail?: string; window?: MeasurementWindow }
-  | { kind: 'no-data'; reason: string; window?: MeasurementWindow }
-  | { kind: 'error'; reason: string; window?: MeasurementWindow };
+  | { kind: 'value'; value: number; stable?: number; detail?: string; window?: MeasurementWindow; link?: string }
+  | { kind: 'no-data'; reason: string; window?: MeasurementWindow; link?: string }
+  | { kind: 'error'; reason: string; window?: MeasurementWindow; link?: string };
 
 export interface MeasurementWindow {
   start: string;
@@ -39,6 +39,8 @@ export interface Measurement {
   window?: MeasurementWindow;
   /** The condition that decided, or why there was nothing to judge. */
   reason: string;
+  /** Where to read more (a job run's logs). */
+  link?: string;
 }
 
 export function needsStable(check: Pick<AnalysisCheckSpec, 'successCondition' | 'failureCondition'>): boolean {
@@ -46,7 +48,7 @@ export function needsStable(check: Pick<AnalysisCheckSpec, 'successCondition' | 
 }
 
 export function judgeMeasurement(check: AnalysisCheckSpec, reading: ProviderReading, at: string): Measurement {
-  const base = { check: check.name, at, window: reading.window };
+  const base = { check: check.name, at, window: reading.window, ...(reading.link ? { link: reading.link } : {}) };
   if (reading.kind === 'error') return { ...base, outcome: 'error', reason: reading.reason };
   if (reading.kind === 'no-data') return { ...base, outcome: 'inconclusive', reason: reading.reason };
   const { value, stable } = reading;

@@ -1,3 +1,4 @@
 export * from './analysisSpec';
 export * from './analysisCondition';
 export * from './analysisVerdict';
+export * from './analysisProgress';

@@ -4,6 +4,7 @@
  * a thrown error means "transient" and the orchestration's retry policy applies.
  */
 import type { AnalysisCheckSpec } from '../analysis/analysisSpec';
+import type { HookEvent, HttpHookSpec, JobHookSpec } from '../hooks/hookSpec';
 import type { AnalysisRunRecord, DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
 import type { ContainerAppTarget, DeploySpec, HealthSpec } from './deploySpec';
 import type { ReleaseVerdict, RollbackPlan, RollbackRefusal, RollbackRequest } from '../rollout';
@@ -27,6 +28,8 @@ export const ActivityNames = {
   notifyDeployment: 'notifyDeployment',
   finishDeployment: 'finishDeployment',
   measureAnalysis: 'measureAnalysis',
+  callHook: 'callHook',
+  startHookJob: 'startHookJob',
 } as const;
 
 /**
@@ -86,7 +89,27 @@ export interface MeasureAnalysisInput {
   /** The revision the new one is compared with (what served before the deployment). */
   stableRevisionName?: string;
   revisionFqdn?: string;
+  /** The new release's image (pinned by digest), for providers that run it. */
+  image?: string;
+  /** Unique per measurement, the same when the activity is retried. */
+  measurementId?: string;
 }
+
+/** An HTTP hook: one activity call, its tries and back-off inside it (bounded by the hook's timeout and retries). */
+export interface CallHookInput {
+  hook: HttpHookSpec;
+  event: HookEvent;
+}
+
+/** A job hook's execution, started once per deployment, phase and hook (a retried start finds it). */
+export interface StartHookJobInput {
+  hook: JobHookSpec;
+  containerApp: ContainerAppTarget;
+  /** The release's image, pinned by digest. */
+  image: string;
+  event: HookEvent;
+}
+export type StartHookJobResult = Result<{ executionName: string; link: string }>;
 
 export type Result<T> = ({ ok: true } & T) | { ok: false; reason: string };
 

@@ -4,6 +4,7 @@
  * configuration change mid-flight cannot make it non-deterministic.
  */
 import type { AnalysisSpec } from '../analysis/analysisSpec';
+import type { HookSpec } from '../hooks/hookSpec';
 import type { DeployStrategy } from './trafficPlan';
 
 export interface ContainerAppTarget {
@@ -43,5 +44,7 @@ export interface DeploySpec {
   approval: { required: boolean; timeoutMinutes: number };
   /** Absent for apps without analysis checks (their rollouts compile as they always did). */
   analysis?: AnalysisSpec;
+  /** Absent for apps without hooks (their rollouts compile as they always did). */
+  hooks?: HookSpec[];
   notify: string[];
 }

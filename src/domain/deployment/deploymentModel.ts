@@ -33,6 +33,10 @@ export type StepName =
   | 'promote'
   /** After promotion: analysis while the previous revision stays active. */
   | 'bake'
+  /** Hooks: a smoke test before any traffic, a call once promoted, a call after a rollback. */
+  | 'pre-traffic'
+  | 'post-promotion'
+  | 'on-rollback'
   | 'rollback'
   | 'down-migration'
   | 'retire-previous'
@@ -46,7 +50,7 @@ export type DeploymentKind = 'deploy' | 'rollback';
 
 /** The rollout as data: its compiled steps and the one running (see src/domain/rollout). */
 export interface RolloutProgress {
-  steps: Array<{ kind: string; weight?: number; seconds?: number; successThreshold?: number; timeoutMinutes?: number }>;
+  steps: Array<{ kind: string; weight?: number; seconds?: number; successThreshold?: number; timeoutMinutes?: number; phase?: string; hook?: string }>;
   index: number;
 }
 

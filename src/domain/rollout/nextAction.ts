@@ -75,6 +75,7 @@ export function phaseOf(state: RolloutState, index: number): DeploymentPhase {
     case 'approval':
       return 'awaiting-approval';
     case 'healthGate':
+    case 'hook':
       return promoting(state, index) ? 'promoting' : 'health-waiting';
     default:
       return 'promoting';
@@ -101,6 +102,8 @@ export function recordNameOf(state: RolloutState, index: number): StepName {
       return 'approval';
     case 'bake':
       return 'bake';
+    case 'hook':
+      return step.phase;
     case 'healthGate':
       return promoting(state, index) ? 'promote' : 'health-wait';
     default:

@@ -9,6 +9,7 @@
  * revision mode (single-revision apps have no 0 % revision: the new one is live at once).
  */
 import type { DeployStrategy } from '../deployment/trafficPlan';
+import type { HookPhase } from '../hooks/hookSpec';
 
 export type RolloutStep =
   | { kind: 'verify' }
@@ -24,7 +25,9 @@ export type RolloutStep =
   /** The app's analysis checks, run once at the current weight (a canary step). */
   | { kind: 'analysis'; weight: number }
   /** After promotion: the checks measured for `seconds` while the previous revision stays active. */
-  | { kind: 'bake'; seconds: number };
+  | { kind: 'bake'; seconds: number }
+  /** One of the app's hooks: `pre-traffic` at 0 % before any user traffic, `post-promotion` once promoted. */
+  | { kind: 'hook'; phase: Exclude<HookPhase, 'on-rollback'>; hook: string };
 
 export type RolloutStepKind = RolloutStep['kind'];
 
@@ -34,7 +37,9 @@ export interface RolloutPolicy {
   strategy: DeployStrategy;
   approval: { required: boolean; timeoutMinutes: number };
   /** Absent or without checks: no analysis steps (what every app compiled to before analysis existed). */
-  analysis?: { checks: readonly unknown[]; canarySteps: boolean; bakeSeconds: number };
+  analysis?: { checks: ReadonlyArray<{ name: string; background?: boolean }>; canarySteps: boolean; bakeSeconds: number };
+  /** Absent or empty: no hook steps (what every app compiled to before hooks existed). */
+  hooks?: ReadonlyArray<{ name: string; phase: HookPhase }>;
 }
 
 /**
@@ -42,9 +47,12 @@ export interface RolloutPolicy {
  * (a canary pauses and re-checks health at each one). Single mode: the new revision already
  * serves, so health is judged on live traffic and the only weight is the 100 % it has.
  * With analysis checks, each canary wait is followed by an analysis, and promotion by a bake.
+ * Pre-traffic hooks run once the revision is healthy, before approval and any traffic;
+ * post-promotion hooks once it serves everything (after the bake).
  */
 export function compileRolloutTail(policy: RolloutPolicy, mode: 'Single' | 'Multiple'): RolloutStep[] {
   const steps: RolloutStep[] = [{ kind: 'healthGate' }];
+  for (const hook of policy.hooks ?? []) if (hook.phase === 'pre-traffic') steps.push({ kind: 'hook', phase: 'pre-traffic', hook: hook.name });
   if (policy.approval.required) steps.push({ kind: 'approval', timeoutMinutes: policy.approval.timeoutMinutes });
   const strategy = policy.strategy;
   const analysis = policy.analysis && policy.analysis.checks.length > 0 ? policy.analysis : undefined;
@@ -54,13 +62,26 @@ export function compileRolloutTail(policy: RolloutPolicy, mode: 'Single' | 'Mult
     for (const weight of weights) {
       steps.push({ kind: 'setWeight', weight });
       if (wait > 0) steps.push({ kind: 'pause', seconds: wait });
-      if (analysis?.canarySteps) steps.push({ kind: 'analysis', weight });
+      // Background checks run alongside the steps (see backgroundWindow), not at each of them.
+      if (analysis?.canarySteps && analysis.checks.some((check) => !check.background)) steps.push({ kind: 'analysis', weight });
       steps.push({ kind: 'healthGate', successThreshold: 1 });
     }
   }
   steps.push({ kind: 'setWeight', weight: 100 });
   if (analysis && analysis.bakeSeconds > 0) steps.push({ kind: 'bake', seconds: analysis.bakeSeconds });
+  for (const hook of policy.hooks ?? []) if (hook.phase === 'post-promotion') steps.push({ kind: 'hook', phase: 'post-promotion', hook: hook.name });
   return steps;
+}
+
+/**
+ * Where a canary's background checks run: the steps after its first weight was set, up to (not
+ * including) the promotion to 100 %. Undefined when the rollout has no canary weights.
+ */
+export function backgroundWindow(steps: readonly RolloutStep[]): { from: number; to: number } | undefined {
+  const first = steps.findIndex((s) => s.kind === 'setWeight' && s.weight < 100);
+  const promotion = steps.findIndex((s) => s.kind === 'setWeight' && s.weight === 100);
+  if (first < 0 || promotion < first) return undefined;
+  return { from: first + 1, to: promotion };
 }
 
 /** The whole plan, once the mode is known (what the deployment record shows). */
@@ -83,6 +104,8 @@ export function describeStep(step: RolloutStep): string {
       return `analysis at ${step.weight} %`;
     case 'bake':
       return `bake for ${step.seconds} s with analysis (previous revision kept active)`;
+    case 'hook':
+      return `${step.phase} hook ${step.hook}`;
     default:
       return step.kind;
   }

@@ -42,7 +42,8 @@ function* analyse(run: RolloutRun, index: number, where: string, bakeSeconds?: n
   const spec = run.input.spec.analysis;
   if (!spec || spec.checks.length === 0) return { ok: true, detail: `${where}: no analysis checks configured` };
   // After promotion the stable revision gets no traffic: comparisons with it run at canary steps only.
-  const checks = bakeSeconds === undefined ? spec.checks : spec.checks.filter((check) => !needsStable(check));
+  // Background checks run alongside a canary's steps (backgroundAnalysis.ts), not at each of them.
+  const checks = bakeSeconds === undefined ? spec.checks.filter((check) => !check.background) : spec.checks.filter((check) => !needsStable(check));
   if (checks.length === 0) return { ok: true, detail: `${where}: every check compares with the stable revision, which serves no traffic after promotion` };
   const counts = checks.map((check) => measurementCount(check, bakeSeconds));
   const taken: Measurement[][] = checks.map(() => []);
@@ -63,7 +64,7 @@ function* analyse(run: RolloutRun, index: number, where: string, bakeSeconds?: n
       timer.cancel();
       return { ok: false, aborted: true, reason: waited.reason };
     }
-    const readings = (yield run.context.df.Task.all(due.checks.map((i) => run.call(A.measureAnalysis, measureInput(run, checks[i]))))) as ProviderReading[];
+    const readings = (yield run.context.df.Task.all(due.checks.map((i) => run.call(A.measureAnalysis, measureInput(run, checks[i], `${run.input.deploymentId}-${index}-${checks[i].name}-${taken[i].length + 1}`))))) as ProviderReading[];
     due.checks.forEach((i, k) => {
       taken[i].push(judgeMeasurement(checks[i], readings[k], run.now()));
       verdicts[i] = judgeAnalysisRun(checks[i], taken[i], counts[i]);
@@ -89,8 +90,10 @@ function* inconclusive(run: RolloutRun, spec: AnalysisSpec, where: string, outco
   return { ok: true, detail: `${reason}; ${decided.detail ?? 'approved'}` };
 }
 
-function measureInput(run: RolloutRun, check: AnalysisCheckSpec): MeasureAnalysisInput {
+export function measureInput(run: RolloutRun, check: AnalysisCheckSpec, measurementId: string): MeasureAnalysisInput {
   return {
+    measurementId,
+    image: run.facts.imageRef,
     app: run.input.spec.app,
     containerApp: run.input.spec.containerApp,
     check,
@@ -100,6 +103,6 @@ function measureInput(run: RolloutRun, check: AnalysisCheckSpec): MeasureAnalysi
   };
 }
 
-function runRecord(stepIndex: number, at: string, check: string, verdict: AnalysisRunVerdict, measurements: Measurement[]): AnalysisRunRecord {
+export function runRecord(stepIndex: number, at: string, check: string, verdict: AnalysisRunVerdict, measurements: Measurement[]): AnalysisRunRecord {
   return { stepIndex, at, check, verdict: verdict.verdict, reason: verdict.reason, measurements: measurements.slice(-RECORDED_MEASUREMENTS) };
 }

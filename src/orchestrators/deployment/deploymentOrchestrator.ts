@@ -21,6 +21,8 @@ import { activityFailureMessage } from '../activityFailure';
 import { analysisStep, bakeStep } from './analysisSteps';
 import { afterMigration, restorePrevious } from './compensation';
 import { settle, settleTask } from './settle';
+import { hookStep, onRollbackHooks } from './hookSteps';
+import { createBackgroundMonitor } from './backgroundAnalysis';
 import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
@@ -41,7 +43,10 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
   };
   let failedStep: StepName | undefined;
   let failedKind: RolloutStep['kind'] | undefined;
+  const background = createBackgroundMonitor(run);
+  run.background = background;
   while (action.kind === 'run') {
+    if (background) yield* background.track(state.steps, action.index);
     const name = recordNameOf(state, action.index);
     const skip = skipReasonOf(action.step, run.input.spec);
     if (skip) {
@@ -59,11 +64,14 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
       if (closes) buffered.push(run.record({ step: { name, outcome: 'succeeded', detail: result.detail }, ...result.record, ...(next.action.kind === 'complete' ? { phase: 'succeeded' } : {}) }));
       ({ state, action } = next);
     } else {
+      // A failed background check ends the step's wait like an abort, but it is a failed check.
+      const backgroundFailure = result.aborted ? background?.failure : undefined;
       failedStep = name;
-      failedKind = action.step.kind;
-      ({ state, action } = nextAction(state, result.aborted ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: result.reason, rejected: result.rejected }));
+      failedKind = backgroundFailure ? 'analysis' : action.step.kind;
+      ({ state, action } = nextAction(state, result.aborted && !backgroundFailure ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: backgroundFailure ?? result.reason, rejected: result.rejected }));
     }
   }
+  if (background) yield* background.track(state.steps, state.steps.length);
   // On the way back, the undo goes before any record still waiting to be written.
   const unsent = flush();
   let phase: DeploymentPhase;
@@ -118,6 +126,8 @@ function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<
         return yield* analysisStep(run, step, index);
       case 'bake':
         return yield* bakeStep(run, step, index);
+      case 'hook':
+        return yield* hookStep(run, step);
     }
   } catch (error) {
     // An activity that failed after its retries: the step failed, with the innermost reason.
@@ -153,6 +163,7 @@ function* rolledBack(run: RolloutRun, action: Extract<RolloutAction, { kind: 'ro
     reason = `ROLLBACK FAILED (${undo.detail}) after: ${action.reason}`;
     yield run.step('rollback', 'failed', reason, 'rolling-back');
   }
+  if (run.input.spec.hooks?.some((hook) => hook.phase === 'on-rollback')) yield* onRollbackHooks(run, reason);
   yield run.record({ phase, reason: schema ? `${reason}; ${schema}` : reason });
   yield run.notify(phase === 'failed' || phase === 'rejected' ? 'failed' : 'rolled-back', schema ? `${reason}; ${schema}` : reason);
   return phase;
@@ -172,10 +183,10 @@ function* retirePrevious(run: RolloutRun): Generator<Task, void, unknown> {
   yield run.step('retire-previous', 'succeeded', result.deactivated ? `${previousRevision} deactivated after ${keepMinutes} min` : `${previousRevision} kept: it has traffic`);
 }
 
-/** The release failed a check (health or analysis), as opposed to being rejected or aborted by a person. */
+/** The release failed a check (health, analysis or a pre-traffic hook), as opposed to being rejected or aborted by a person. */
 function failedChecks(kind: RolloutStep['kind'] | undefined, action: Extract<RolloutAction, { kind: 'rollBack' }>): boolean {
   if (kind === 'healthGate') return true;
-  return (kind === 'analysis' || kind === 'bake') && action.phase !== 'rejected' && !action.reason.startsWith('aborted: ');
+  return (kind === 'analysis' || kind === 'bake' || kind === 'hook') && action.phase !== 'rejected' && !action.reason.startsWith('aborted: ');
 }
 
 function progressOf(state: RolloutState): RolloutProgress {

@@ -18,6 +18,7 @@ import {
 } from '../../domain/deployment';
 import type { RolloutStep } from '../../domain/rollout';
 import { SweepActivityNames, type SweepAppInput } from '../../domain/health/sweepContracts';
+import type { BackgroundMonitor } from './backgroundAnalysis';
 
 /** What the steps learn as they go, read by later steps and by the compensation. */
 export interface RolloutFacts {
@@ -45,6 +46,8 @@ export interface RolloutRun {
   /** Completes when a manual rollback aborts this deployment. */
   readonly abort: Task;
   readonly facts: RolloutFacts;
+  /** The canary's background checks, when the app has any (see backgroundAnalysis.ts). */
+  background?: BackgroundMonitor;
   now(): string;
   nowMs(): number;
   call(activity: string, input: unknown): Task;
@@ -92,17 +95,32 @@ export function startRolloutRun(context: OrchestrationContext): RolloutRun {
 }
 
 /**
- * Waits for `task` unless a manual rollback aborts the deployment first. A timer left behind
- * is cancelled by the caller.
+ * Waits for `task` unless a manual rollback aborts the deployment first, or a background check
+ * fails (its measurements are taken here while the canary waits). A timer left behind is
+ * cancelled by the caller.
  *
- * `Task.any` completes only when a child completes after it was created: an abort that
- * arrived earlier (while another step ran) would never win it. So look first.
+ * `Task.any` completes only when a child completes after it was created: an abort that arrived
+ * earlier (while another step ran), or a task or background timer that completed while a
+ * background measurement was taken, would never win it. So look first, every time round.
  */
 export function* unlessAborted(run: RolloutRun, task: Task): Generator<Task, { aborted: false; value: unknown } | { aborted: true; reason: string }, unknown> {
-  if (run.abort.isCompleted) return { aborted: true, reason: abortReason(run) };
-  const winner = (yield run.context.df.Task.any([task, run.abort])) as Task;
-  if (winner === run.abort) return { aborted: true, reason: abortReason(run) };
-  return { aborted: false, value: task.result };
+  for (;;) {
+    if (run.abort.isCompleted) return { aborted: true, reason: abortReason(run) };
+    if (run.background?.failure) return { aborted: true, reason: run.background.failure };
+    if (task.isCompleted) return { aborted: false, value: task.result };
+    const tick = run.background?.nextTimer();
+    if (tick?.isCompleted) {
+      yield* run.background!.measure();
+      continue;
+    }
+    const winner = (yield run.context.df.Task.any(tick ? [task, run.abort, tick] : [task, run.abort])) as Task;
+    if (winner === run.abort) return { aborted: true, reason: abortReason(run) };
+    if (tick && winner === tick) {
+      yield* run.background!.measure();
+      continue;
+    }
+    return { aborted: false, value: task.result };
+  }
 }
 
 export function abortReason(run: RolloutRun): string {

@@ -54,6 +54,41 @@ describe('compiling a strategy into steps', () => {
     expect(phaseOf(state, state.index)).toBe('promoting');
   });
 
+  const hooks = [
+    { name: 'smoke', phase: 'pre-traffic' as const },
+    { name: 'tell-qa', phase: 'post-promotion' as const },
+    { name: 'page', phase: 'on-rollback' as const },
+  ];
+  const named = (s: RolloutStep): string => (s.kind === 'setWeight' ? `setWeight ${s.weight}` : s.kind === 'pause' ? `pause ${s.seconds}` : s.kind === 'hook' ? `${s.phase} ${s.hook}` : s.kind === 'bake' ? `bake ${s.seconds}` : s.kind);
+  it.each([
+    ['canary with hooks: pre-traffic once healthy and before approval and any weight; post-promotion after the bake; on-rollback is no step', { ...canary, hooks, analysis: { checks, canarySteps: false, bakeSeconds: 60 } }, 'Multiple' as const,
+      ['healthGate', 'pre-traffic smoke', 'approval', 'setWeight 10', 'pause 5', 'healthGate', 'setWeight 50', 'pause 5', 'healthGate', 'setWeight 100', 'bake 60', 'post-promotion tell-qa']],
+    ['blue-green with a pre-traffic hook', { ...blueGreen, hooks: hooks.slice(0, 1) }, 'Multiple' as const, ['healthGate', 'pre-traffic smoke', 'setWeight 100']],
+  ])('%s', (_name, policy, mode, expected) => {
+    expect(compileRolloutTail(policy, mode).map(named)).toEqual(expected);
+  });
+
+  it.each([
+    ['direct', { strategy: { kind: 'direct' as const }, approval: { required: false, timeoutMinutes: 1 } }],
+    ['blue-green', blueGreen],
+    ['canary with approval', canary],
+    ['canary with analysis and a bake', { ...canary, analysis: { checks, canarySteps: true, bakeSeconds: 60 } }],
+  ])('%s without hooks (absent or empty) compiles to exactly the steps it had before hooks existed', (_name, policy) => {
+    for (const mode of ['Single', 'Multiple'] as const) {
+      expect(compileRolloutTail({ ...policy, hooks: [] }, mode)).toEqual(compileRolloutTail(policy, mode));
+      expect(compileRolloutTail(policy, mode).some((s) => s.kind === 'hook')).toBe(false);
+    }
+  });
+
+  it('a failed pre-traffic hook takes the one way back before any weight, recorded as its own step', () => {
+    const tail = compileRolloutTail({ ...blueGreen, hooks }, 'Multiple');
+    const { actions, state } = drive([{ kind: 'begin' }, ok, ok, ok, ok, ok, { kind: 'stepFailed', reason: 'pre-traffic hook smoke failed: exit 1' }], tail);
+    expect(actions.slice(-2)).toEqual(['run hook', 'rollBack rolled-back: pre-traffic hook smoke failed: exit 1']);
+    expect(recordNameOf(state, state.index)).toBe('pre-traffic');
+    expect(phaseOf(state, state.index)).toBe('health-waiting');
+    expect(state.steps.slice(0, state.index).some((s) => s.kind === 'setWeight')).toBe(false);
+  });
+
   it('always starts with verify, backup, migrate, deploy', () => {
     expect(compileRollout(blueGreen, 'Multiple').slice(0, 4).map((s) => s.kind)).toEqual(['verify', 'backup', 'migrate', 'deploy']);
   });
