@@ -7,7 +7,9 @@
  * half-starts.
  */
 import { getConfig } from './config';
+import { registerActionPreviews } from './functions/actionPreviews';
 import { registerBackups } from './functions/backups';
+import { registerDashboard } from './functions/dashboard';
 import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
@@ -31,6 +33,10 @@ registerDeploymentPipeline();
 registerManualDeployments();
 // Status API.
 registerStatusApi();
+// What a rollback or a deploy would do, for confirmations before anyone acts.
+registerActionPreviews();
+// The dashboard: the browser app, built at build time, served from this app.
+registerDashboard();
 // Backups: per-database schedules and drills, on demand, retention, status.
 registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.
