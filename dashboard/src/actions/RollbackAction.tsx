@@ -104,8 +104,12 @@ function RollbackPlan({ preview }: { preview: Extract<RollbackPreview, { action:
         <strong>{releaseName(preview.to)}</strong> (<code>{shortRevision(preview.to.revisionName)}</code>) <Badge value={preview.to.verdict} />.
       </p>
       <p>
-        {preview.mode === 'Single' ? `${releaseName(preview.to)}'s image is re-applied as a new revision` : preview.reactivate ? 'The target revision is activated again' : 'The target revision'}, health-checked
-        before any traffic moves. Automatic deploys of {preview.app} pause until resumed.
+        {preview.mode === 'Single'
+          ? `${releaseName(preview.to)}'s image is re-applied as a new revision and health-checked.`
+          : preview.reactivate
+            ? 'The target revision is activated again and health-checked before any traffic moves.'
+            : 'The target revision is health-checked before any traffic moves.'}{' '}
+        Automatic deploys of {preview.app} pause until resumed.
       </p>
       {preview.forced ? <p class="warning">This target is {preview.to.verdict}: traffic goes there only because you force it, with your reason recorded.</p> : null}
       {migrations.length > 0 ? (

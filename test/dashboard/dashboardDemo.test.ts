@@ -3,38 +3,18 @@
  * `npm start` runs, on the shipped configuration: the README demo followed on the page. What is
  * asserted is what a person sees: the app list, a deployment's steps appearing while it runs, the
  * rolled-back release and why, a rollback confirmation naming its target and the migration that
- * stays applied; then, on a configuration with an approval gate, approving a parked deployment
- * from the page. Every page is scanned with axe-core (no serious or critical violations) and
+ * stays applied. Every page is scanned with axe-core (no serious or critical violations) and
  * screenshotted into test-artifacts/dashboard/.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { dashboardUrl } from '../../devhost/localStack/localDemo';
-import { QUIET_TIMERS, REPO_ROOT, eventually, startScenarioStack, waitForDeploymentOf, waitForPhase, waitUntilIdle } from '../scenarios/scenarioKit';
-import { launchBrowser, screenshot, seriousAccessibilityViolations, type RunningBrowser } from '../support/browser';
+import { QUIET_TIMERS, REPO_ROOT, eventually, startScenarioStack, waitForDeploymentOf, waitUntilIdle } from '../scenarios/scenarioKit';
+import { launchBrowser, screenshot, type RunningBrowser } from '../support/browser';
+import { appCard, expectAccessible, openDashboard } from './dashboardKit';
 
 const SHIPPED = path.join(REPO_ROOT, 'config', 'apps.json');
-
-/**
- * Opens the dashboard as a person does. Where devhost signs the browser in as a local operator
- * the overview shows at once; otherwise the page asks for a key, and gets the stack's function key.
- */
-async function openDashboard(page: Page, stack: LocalStack): Promise<void> {
-  await page.goto(dashboardUrl(stack));
-  const signIn = page.getByRole('heading', { name: 'Sign in to Harbormaster' });
-  const apps = page.getByRole('heading', { name: 'Apps', exact: true });
-  await signIn.or(apps).first().waitFor({ timeout: 30_000 });
-  if (await signIn.isVisible()) {
-    await page.getByLabel('Or a function key').fill(stack.functionKey);
-    await page.getByRole('button', { name: 'Use this key' }).click();
-    await apps.waitFor({ timeout: 30_000 });
-  }
-}
-
-async function expectAccessible(page: Page): Promise<void> {
-  expect(await seriousAccessibilityViolations(page)).toEqual([]);
-}
 
 /** The step rows of the deployment page as `step:outcome`, in order. */
 async function timelineOf(page: Page): Promise<string[]> {
@@ -68,7 +48,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     const cards = page.getByRole('list', { name: 'Apps' }).getByRole('listitem').filter({ has: page.getByRole('heading', { level: 3 }) });
     await expect(cards.count()).resolves.toBe(7);
     for (const app of stack.apps.apps) {
-      const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: app.name, exact: true }) });
+      const card = appCard(page, app.name);
       await card.getByRole('link', { name: app.name, exact: true }).waitFor();
       const { body } = await stack.api('GET', `/apps/${app.name}`);
       // The serving digest as the status API reads it from Azure, shortened.
@@ -83,7 +63,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
   it("shows a deployment's steps as they happen, without reloading the page", async () => {
     good = stack.push('sound-forge', '4.2.0');
     // From the overview, the way a person gets there: the app's running deployment.
-    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'sound-forge', exact: true }) });
+    const card = appCard(page, 'sound-forge');
     const link = card.getByRole('link', { name: /4\.2\.0/ });
     await link.waitFor({ timeout: 30_000 });
     await link.click();
@@ -218,46 +198,4 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect(await reader.getByRole('button', { name: /Roll back|Deploy a tag|Resume/ }).count()).toBe(0);
     await reader.close();
   }, 60_000);
-});
-
-describe('the dashboard at an approval gate', () => {
-  let stack: LocalStack;
-  let browser: RunningBrowser;
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startScenarioStack('scenarios.rollback.json', { withPostgres: false, settings: QUIET_TIMERS }), launchBrowser()]);
-  }, 180_000);
-
-  afterAll(async () => {
-    await browser?.stop();
-    await stack?.stop();
-  });
-
-  it('approves a parked deployment from its page, which then follows it to the end', async () => {
-    const pushed = stack.push('gate-app', 'main-7');
-    const parked = await waitForPhase(stack, 'gate-app', pushed.digest, 'awaiting-approval', 90_000);
-    const page = await browser.newPage();
-    await openDashboard(page, stack);
-    const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'gate-app', exact: true }) });
-    await card.getByText('awaiting-approval').waitFor({ timeout: 15_000 });
-    await card.getByRole('link', { name: /main-7/ }).click();
-    await page.getByText('phase: awaiting-approval').waitFor();
-
-    await page.getByRole('button', { name: 'Approve…' }).click();
-    const dialog = page.getByRole('dialog', { name: 'Approve main-7 for gate-app?' });
-    // What approving lets happen: the rest of the rollout, in words.
-    await dialog.getByRole('listitem').filter({ hasText: '100 % of traffic to the new revision' }).waitFor();
-    await dialog.getByLabel(/Comment/).fill('looks right');
-    await screenshot(page, 'approval-confirmation');
-    await expectAccessible(page);
-    await dialog.getByRole('button', { name: 'Approve', exact: true }).click();
-    await page.getByRole('status').filter({ hasText: 'Approved: gate-app main-7 continues.' }).waitFor();
-    await page.getByText('phase: succeeded').waitFor({ timeout: 90_000 });
-    await screenshot(page, 'deployment-approved');
-
-    const { body: record } = await stack.api('GET', `/deployments/${parked.id}`);
-    expect(record.phase).toBe('succeeded');
-    expect(record.steps.find((s: any) => s.step === 'approval')).toMatchObject({ outcome: 'succeeded' });
-    expect(browser.pageErrors).toEqual([]);
-  }, 180_000);
 });
