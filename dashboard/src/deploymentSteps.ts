@@ -1,40 +1,26 @@
 /** Reading a deployment record: where it is, what comes next, whether it has ended. */
+import { describeStep, type RolloutStep } from '../../src/domain/rollout/rolloutPlan';
+import { TERMINAL_PHASES } from '../../src/domain/deployment/deploymentModel';
 import type { DeploymentPhase, DeploymentRecord } from './types';
 
-const TERMINAL: ReadonlySet<DeploymentPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected']);
-
 export function isTerminal(phase: DeploymentPhase): boolean {
-  return TERMINAL.has(phase);
+  return TERMINAL_PHASES.has(phase);
 }
 
-type RolloutStep = NonNullable<DeploymentRecord['rollout']>['steps'][number];
+type RecordedStep = NonNullable<DeploymentRecord['rollout']>['steps'][number];
 
-/** One rollout step in words (as the server's describeStep reads). */
-export function describeRolloutStep(step: RolloutStep): string {
-  switch (step.kind) {
-    case 'verify':
-      return 'verify the image';
-    case 'backup':
-      return 'back up the database';
-    case 'migrate':
-      return 'run the migration';
-    case 'deploy':
-      return 'create the new revision';
-    case 'setWeight':
-      return `${step.weight} % of traffic to the new revision`;
-    case 'pause':
-      return `watch for ${step.seconds} s`;
-    case 'healthGate':
-      return step.successThreshold ? `health re-check (${step.successThreshold} success)` : 'health gate';
-    case 'approval':
-      return `approval within ${step.timeoutMinutes} min`;
-    case 'analysis':
-      return `analysis at ${step.weight} %`;
-    case 'bake':
-      return `bake for ${step.seconds} s with analysis`;
-    default:
-      return step.kind;
-  }
+/** The prelude's steps in words; the others as the deployment record describes them. */
+const PRELUDE_WORDS: Readonly<Record<string, string>> = {
+  verify: 'verify the image',
+  backup: 'back up the database',
+  migrate: 'run the migration',
+  deploy: 'create the new revision',
+};
+
+export function describeRolloutStep(step: RecordedStep): string {
+  if (step.kind === 'setWeight') return `${step.weight ?? 100} % of traffic to the new revision`;
+  // The record stores the compiled steps as they were: the server's own description applies.
+  return PRELUDE_WORDS[step.kind] || describeStep(step as RolloutStep);
 }
 
 /** The step running now, in words ("health gate"), or undefined when none is. */

@@ -6,10 +6,16 @@
 import type { DeploymentRecord, DeploymentPhase, StepRecord, AnalysisRunRecord } from '../../src/domain/deployment/deploymentModel';
 import type { Release, ReleaseVerdict } from '../../src/domain/rollout/release';
 import type { HealthSummary, SweepHistoryRecord } from '../../src/activities/sweep/sweepRecords';
+import type { RevisionView, TrafficSplit } from '../../src/adapters/containerApps/containerAppsPort';
+import type { DeliveryDecision } from '../../src/domain/push/deliveryRecord';
 
-export type { DeploymentRecord, DeploymentPhase, StepRecord, AnalysisRunRecord, Release, ReleaseVerdict, HealthSummary, SweepHistoryRecord };
+export type { DeploymentRecord, DeploymentPhase, StepRecord, AnalysisRunRecord, Release, ReleaseVerdict, HealthSummary, SweepHistoryRecord, RevisionView, TrafficSplit };
 
-/** One delivery of `GET /api/events` (one record per app it concerned). */
+/**
+ * One delivery of `GET /api/events` (one record per app it concerned): the stored record's
+ * fields (src/adapters/storage/deliveryStore.ts, which the browser cannot type-check: it imports
+ * Node's crypto).
+ */
 export interface DeliveryRecord {
   id: string;
   source: string;
@@ -19,14 +25,9 @@ export interface DeliveryRecord {
   repository?: string;
   tag?: string;
   digest?: string;
-  decision: 'started' | 'queued' | 'duplicate' | 'superseded' | 'stale' | 'ignored' | 'rejected';
+  decision: DeliveryDecision;
   reason: string;
   deploymentId?: string;
-}
-
-export interface TrafficSplit {
-  revisionName: string;
-  weight: number;
 }
 
 /** One app of `GET /api/status`. */
@@ -87,19 +88,6 @@ export interface DatabaseStatus {
 export interface StatusAnswer {
   apps: AppStatus[];
   databases: DatabaseStatus[];
-}
-
-export interface RevisionView {
-  name: string;
-  fqdn?: string;
-  active: boolean;
-  trafficWeight: number;
-  replicas: number;
-  image?: string;
-  createdTime?: string;
-  provisioningState?: string;
-  runningState?: string;
-  healthState?: string;
 }
 
 /** `GET /api/apps/{app}`. */

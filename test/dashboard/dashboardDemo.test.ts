@@ -152,7 +152,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect((await stack.api('GET', '/apps/sound-forge')).body.paused).toBe(false);
   }, 240_000);
 
-  it('shows the backups with the restore command, and the webhook log', async () => {
+  it('shows the backups with the restore command, takes one now, and shows the webhook log', async () => {
     const { body } = await stack.api('GET', '/backups?database=sound-forge-db');
     const preMigration = body.backups.find((b: any) => b.trigger === 'pre-migration' && b.state === 'Complete');
     expect(preMigration).toBeDefined();
@@ -161,13 +161,22 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     await page.getByRole('button', { name: preMigration.backupId }).waitFor();
     await page.getByLabel('Restore command').filter({ hasText: 'npm run restore -- sound-forge-db' }).waitFor();
     await page.getByRole('heading', { name: 'Retention (dry run)' }).waitFor();
+
+    // A backup now, from the page: it appears in the list and completes there.
+    await page.getByRole('button', { name: 'Back up now…' }).click();
+    await page.getByRole('dialog', { name: 'Back up sound-forge-db now?' }).getByRole('button', { name: 'Back up now' }).click();
+    const started = await page.getByRole('status').filter({ hasText: /^Backup \S+ of sound-forge-db started\.$/ }).textContent({ timeout: 15_000 });
+    const backupId = /^Backup (\S+) of/.exec(started ?? '')![1];
+    const row = page.getByRole('row').filter({ has: page.getByRole('button', { name: backupId }) });
+    await row.getByText('Complete', { exact: true }).waitFor({ timeout: 60_000 });
+    expect((await stack.api('GET', `/backups/${backupId}`)).body).toMatchObject({ state: 'Complete', trigger: 'manual' });
     await screenshot(page, 'backups');
     await expectAccessible(page);
 
     await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Deliveries' }).click();
     await page.getByLabel('App').selectOption('sound-forge');
-    const started = page.getByRole('row').filter({ hasText: 'sfa:4.3.0' }).filter({ hasText: 'started' });
-    await started.first().waitFor({ timeout: 15_000 });
+    const delivered = page.getByRole('row').filter({ hasText: 'sfa:4.3.0' }).filter({ hasText: 'started' });
+    await delivered.first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'deliveries');
     await expectAccessible(page);
   }, 90_000);

@@ -9,10 +9,10 @@ import { DeployAction } from '../actions/DeployAction';
 import { ResumeAction } from '../actions/ResumeAction';
 import { RollbackAction } from '../actions/RollbackAction';
 import { Badge } from '../components/Badge';
+import { TableHead } from '../components/TableHead';
 import { ErrorNote, Loading, Notice, Time } from '../components/Feedback';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
-import { TrafficBar } from '../components/TrafficBar';
-import { currentStepOf } from '../deploymentSteps';
+import { DeployingFact, ServingFacts } from '../components/AppFacts';
 import { formatDuration, releaseName, shortDigest, shortRevision } from '../format';
 import { href } from '../router';
 import { useSession } from '../session';
@@ -51,7 +51,6 @@ export function AppPage({ name }: { name: string }) {
   const running = app.running ? deployments.find((d) => d.id === app.running) : undefined;
   const byDeployment = new Map(deployments.map((d) => [d.id, d]));
   const analysed = deployments.filter((d) => d.analysis && d.analysis.length > 0).slice(0, 3);
-  const servingRelease = releases.releases.find((r) => r.revisionName === releases.serving?.revisionName);
 
   return (
     <>
@@ -62,21 +61,7 @@ export function AppPage({ name }: { name: string }) {
       <Notice message={notice} />
       {polled.error ? <ErrorNote error={polled.error} /> : null}
       <dl class="facts facts-wide">
-        <dt>Serving</dt>
-        <dd>
-          <strong>{releaseName(servingRelease ?? { digest: app.servingDigest })}</strong> <code title={app.servingDigest}>{shortDigest(app.servingDigest)}</code> on{' '}
-          <code>{shortRevision(app.servingRevision)}</code>
-          {servingRelease ? (
-            <>
-              {' '}
-              <Badge value={servingRelease.verdict} /> since <Time iso={servingRelease.createdAt} />
-            </>
-          ) : null}
-        </dd>
-        <dt>Traffic</dt>
-        <dd>
-          <TrafficBar traffic={app.traffic} serving={app.servingRevision} />
-        </dd>
+        <ServingFacts app={app} withRevision />
         <dt>Health</dt>
         <dd>
           <Badge value={app.health?.verdict ?? 'not-swept'} /> {app.health?.checkedAt ? <span class="muted">checked <Time iso={app.health.checkedAt} /></span> : null}
@@ -91,17 +76,7 @@ export function AppPage({ name }: { name: string }) {
             'on'
           )}
         </dd>
-        <dt>Deploying</dt>
-        <dd>
-          {app.running ? (
-            <a href={href({ page: 'deployment', id: app.running })}>
-              {releaseName(running?.image)} <Badge value={running?.phase ?? 'running'} /> {running ? currentStepOf(running) : ''}
-            </a>
-          ) : (
-            <span class="muted">nothing</span>
-          )}
-          {app.queued.length > 0 ? ` · queued: ${app.queued.length}` : ''}
-        </dd>
+        <DeployingFact app={app} running={running} />
       </dl>
 
       {session.canOperate ? (
@@ -127,16 +102,7 @@ export function AppPage({ name }: { name: string }) {
         <h2 id="revisions-heading">Revisions</h2>
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Revision</th>
-                <th scope="col">Traffic</th>
-                <th scope="col">Active</th>
-                <th scope="col">State</th>
-                <th scope="col">Replicas</th>
-                <th scope="col">Created</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Revision', 'Traffic', 'Active', 'State', 'Replicas', 'Created']} />
             <tbody>
               {(app.revisions ?? []).map((r) => (
                 <tr key={r.name}>
@@ -256,17 +222,7 @@ export function DeploymentTable({ deployments }: { deployments: DeploymentRecord
   return (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Release</th>
-            <th scope="col">Kind</th>
-            <th scope="col">Phase</th>
-            <th scope="col">Source</th>
-            <th scope="col">Started</th>
-            <th scope="col">Took</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Release', 'Kind', 'Phase', 'Source', 'Started', 'Took', 'Why']} />
         <tbody>
           {deployments.map((d) => (
             <tr key={d.id}>

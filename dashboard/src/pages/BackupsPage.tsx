@@ -7,6 +7,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { api, query } from '../api';
 import { BackupNowAction } from '../actions/BackupNowAction';
 import { Badge } from '../components/Badge';
+import { TableHead } from '../components/TableHead';
 import { CopyCommand, ErrorNote, Loading, Notice, Time } from '../components/Feedback';
 import { TimeChart, type ChartSeries } from '../components/TimeChart';
 import { formatBytes, formatDuration } from '../format';
@@ -123,18 +124,7 @@ function BackupTable({ backups }: { backups: BackupView[] }) {
     <div class="table-wrap">
       <table>
         <caption class="visually-hidden">Backups, newest first</caption>
-        <thead>
-          <tr>
-            <th scope="col">Backup</th>
-            <th scope="col">State</th>
-            <th scope="col">Trigger</th>
-            <th scope="col">Taken</th>
-            <th scope="col">Took</th>
-            <th scope="col">Size</th>
-            <th scope="col">SHA-256</th>
-            <th scope="col">Drill</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Backup', 'State', 'Trigger', 'Taken', 'Took', 'Size', 'SHA-256', 'Drill']} />
         <tbody>
           {backups.map((b) => (
             <Fragment key={b.backupId}>

@@ -2,6 +2,7 @@
 import { useState } from 'preact/hooks';
 import { api, describeError, query } from '../api';
 import { Badge } from '../components/Badge';
+import { TableHead } from '../components/TableHead';
 import { ErrorNote, Loading, Time } from '../components/Feedback';
 import { shortDigest } from '../format';
 import { href } from '../router';
@@ -66,16 +67,7 @@ function DeliveryTable({ events }: { events: DeliveryRecord[] }) {
   return (
     <div class="table-wrap">
       <table>
-        <thead>
-          <tr>
-            <th scope="col">Received</th>
-            <th scope="col">Source</th>
-            <th scope="col">Image</th>
-            <th scope="col">App</th>
-            <th scope="col">Decision</th>
-            <th scope="col">Why</th>
-          </tr>
-        </thead>
+        <TableHead columns={['Received', 'Source', 'Image', 'App', 'Decision', 'Why']} />
         <tbody>
           {events.map((e) => (
             <tr key={`${e.id}-${e.app ?? ''}`}>

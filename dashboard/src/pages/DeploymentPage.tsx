@@ -8,6 +8,7 @@ import { useState } from 'preact/hooks';
 import { api } from '../api';
 import { ApprovalActions } from '../actions/ApprovalActions';
 import { Badge } from '../components/Badge';
+import { TableHead } from '../components/TableHead';
 import { ErrorNote, Loading, Notice, Time } from '../components/Feedback';
 import { describeRolloutStep, isTerminal } from '../deploymentSteps';
 import { formatDuration, formatTime, shortDigest, shortRevision } from '../format';
@@ -142,16 +143,7 @@ export function AnalysisRun({ run }: { run: AnalysisRunRecord }) {
       <div class="table-wrap">
         <table>
           <caption class="visually-hidden">Measurements of {run.check} at {run.at}</caption>
-          <thead>
-            <tr>
-              <th scope="col">Taken</th>
-              <th scope="col">Value</th>
-              <th scope="col">Stable</th>
-              <th scope="col">Outcome</th>
-              <th scope="col">Window</th>
-              <th scope="col">Rule</th>
-            </tr>
-          </thead>
+          <TableHead columns={['Taken', 'Value', 'Stable', 'Outcome', 'Window', 'Rule']} />
           <tbody>
             {run.measurements.map((m, i) => (
               <tr key={i}>

@@ -5,12 +5,12 @@
  */
 import { api } from '../api';
 import { Badge } from '../components/Badge';
+import { TableHead } from '../components/TableHead';
 import { ErrorNote, Loading, Time } from '../components/Feedback';
-import { TrafficBar } from '../components/TrafficBar';
-import { formatBytes, shortDigest, tagOfImage } from '../format';
+import { DeployingFact, ServingFacts } from '../components/AppFacts';
+import { formatBytes } from '../format';
 import { href } from '../router';
 import { usePoll } from '../usePoll';
-import { currentStepOf } from '../deploymentSteps';
 import type { AppStatus, DatabaseStatus, DeploymentRecord, StatusAnswer } from '../types';
 
 interface Overview {
@@ -45,15 +45,7 @@ export function OverviewPage() {
         <h2 id="databases-heading">Databases</h2>
         <div class="table-wrap">
           <table>
-            <thead>
-              <tr>
-                <th scope="col">Database</th>
-                <th scope="col">Freshness</th>
-                <th scope="col">Newest verified backup</th>
-                <th scope="col">Size</th>
-                <th scope="col">Schedule</th>
-              </tr>
-            </thead>
+            <TableHead columns={['Database', 'Freshness', 'Newest verified backup', 'Size', 'Schedule']} />
             <tbody>
               {status.databases.map((db) => (
                 <DatabaseRow key={db.database} db={db} />
@@ -67,7 +59,6 @@ export function OverviewPage() {
 }
 
 function AppCard({ app, running }: { app: AppStatus; running?: DeploymentRecord }) {
-  const step = running ? currentStepOf(running) : undefined;
   return (
     <li class="card" aria-labelledby={`app-${app.app}`}>
       <div class="card-head">
@@ -79,32 +70,8 @@ function AppCard({ app, running }: { app: AppStatus; running?: DeploymentRecord 
       </div>
       {app.error ? <p class="problem">{app.error}</p> : null}
       <dl class="facts">
-        <dt>Serving</dt>
-        <dd>
-          <strong>{app.servingRelease?.tag ?? app.deployedTag ?? tagOfImage(app.image) ?? '—'}</strong> <code title={app.servingDigest}>{shortDigest(app.servingDigest)}</code>
-          {app.servingRelease ? (
-            <>
-              {' '}
-              since <Time iso={app.servingRelease.createdAt} />
-            </>
-          ) : null}
-        </dd>
-        <dt>Traffic</dt>
-        <dd>
-          <TrafficBar traffic={app.traffic} serving={app.servingRevision} />
-        </dd>
-        <dt>Deploying</dt>
-        <dd>
-          {app.running ? (
-            <a href={href({ page: 'deployment', id: app.running })}>
-              {running?.image.tag ?? shortDigest(running?.image.digest)} <Badge value={running?.phase ?? 'running'} />
-              {step ? <span class="muted"> {step}</span> : null}
-            </a>
-          ) : (
-            <span class="muted">nothing</span>
-          )}
-          {app.queued.length > 0 ? <span> · {app.queued.length} queued</span> : null}
-        </dd>
+        <ServingFacts app={app} />
+        <DeployingFact app={app} running={running} />
         {app.paused ? (
           <>
             <dt>Paused</dt>
