@@ -68,7 +68,7 @@ describe('the dashboard at an approval gate', () => {
 
     const parked = await waitForPhase(stack, 'gate-app', pushed.digest, 'awaiting-approval', 90_000);
     expect(parked.source).toBe('manual');
-    await page.getByRole('link', { name: /main-8/ }).click();
+    await page.getByRole('row').filter({ hasText: 'awaiting-approval' }).getByRole('link', { name: 'main-8', exact: true }).click();
     await page.getByRole('button', { name: 'Reject…' }).click();
     const reject = page.getByRole('dialog', { name: 'Reject main-8 for gate-app?' });
     await reject.getByText(/main-8 is marked rolled-back in the release ledger/).waitFor();
