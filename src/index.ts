@@ -9,7 +9,9 @@
 import { getConfig } from './config';
 import { createCredential } from './adapters/azure/credential';
 import { startTelemetry } from './telemetry/startTelemetry';
+import { registerActionPreviews } from './functions/actionPreviews';
 import { registerBackups } from './functions/backups';
+import { registerDashboard } from './functions/dashboard';
 import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
@@ -43,6 +45,10 @@ registerMe();
 registerMetricsApi();
 // Status badges of the apps that opt in (public).
 registerStatusBadges();
+// What a rollback or a deploy would do, for confirmations before anyone acts.
+registerActionPreviews();
+// The dashboard: the browser app, built at build time, served from this app.
+registerDashboard();
 // Backups: per-database schedules and drills, on demand, retention, status.
 registerBackups();
 // Health sweeps of every app, alerts on change, silences, self-healing.

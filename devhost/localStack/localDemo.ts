@@ -58,6 +58,11 @@ function writeLocalEnv(stateDir: string, stack: LocalStack): void {
   writeFileSync(path.join(stateDir, 'local.env'), `${lines.join('\n')}\n`, { mode: 0o600 });
 }
 
+/** The dashboard the app serves (src/functions/dashboard.ts), as a person types it. */
+export function dashboardUrl(stack: LocalStack): string {
+  return `${stack.devhost.baseUrl.replace('127.0.0.1', 'localhost')}/api/dashboard/`;
+}
+
 export function printLocalStack(stack: LocalStack): void {
   const lines = [
     'Local Azure (simulated):',
@@ -67,6 +72,9 @@ export function printLocalStack(stack: LocalStack): void {
     `  Apps seeded                      : ${stack.seeded.map((s) => s.app).join(', ')}`,
     `API keys (header x-functions-key): ${stack.functionKey} (operate), ${stack.readKey} (read only)`,
     `A browser is signed in as local-operator (Harbormaster.Operator): DEVHOST_SIGN_IN=reader npm start to look as a reader`,
+    '',
+    `Dashboard: ${dashboardUrl(stack)}   (open it in a browser)`,
+    '',
     'Try:',
     `  curl -s -H 'x-functions-key: ${stack.functionKey}' ${stack.devhost.baseUrl}/api/status`,
     `  npm run push -- sfaregistry.azurecr.io/sfa:4.2.0 --sim ${stack.simulator.url} --ca ${path.relative(process.cwd(), stack.simulator.caCertPath)}`,

@@ -87,6 +87,10 @@ function view(record: BackupRecord, now: number) {
     serverVersion: record.serverVersion,
     pgDumpVersion: record.pgDumpVersion,
     reason: record.reason,
+    dumpMs: record.dumpMs,
+    verifyMs: record.verifyMs,
+    drillState: record.drillState,
+    drillId: record.drillId,
   };
 }
 

@@ -35,16 +35,20 @@ async function appSummary(name: string) {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === name);
   if (!managed) return undefined;
-  const [state, recent, health] = await Promise.all([
+  const [state, recent, health, releases] = await Promise.all([
     services.appState.get(name),
     services.deployments.list({ app: name, limit: 10 }),
     getHealthSummary(name).catch(() => undefined),
+    services.ledger.list(name).catch(() => []),
   ]);
   let platform: Record<string, unknown>;
   try {
     const { view, serving, revisionImage } = await readServing(managed.containerApp);
     const image = revisionImage ?? (view.activeRevisionsMode === 'Single' ? view.image : undefined);
-    platform = { activeRevision: serving, servingRevision: serving, image, servingDigest: digestOfImage(image), traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
+    // The ledger's entry for what serves: its tag, since when, and what Harbormaster knows of it.
+    const release = releases.find((r) => r.revisionName === serving);
+    const servingRelease = release ? { tag: release.tag, verdict: release.verdict, createdAt: release.createdAt, deploymentId: release.deploymentId } : undefined;
+    platform = { activeRevision: serving, servingRevision: serving, image, servingDigest: digestOfImage(image), servingRelease, traffic: view.traffic, mode: view.activeRevisionsMode, fqdn: view.fqdn };
   } catch (error) {
     platform = { error: `Container Apps unreachable (${(error as { statusCode?: number }).statusCode ?? (error as { code?: string }).code ?? 'error'})` };
   }

@@ -16,7 +16,8 @@ const READ_KEY = 'local-dev-read-key';
 const OPERATE_KEY = 'local-dev-function-key';
 
 /** Reachable without any credential: health, the registries' webhooks (each checks its own secret), opted-in badges. */
-const PUBLIC_ROUTES = new Set(['healthz', 'acrWebhook', 'eventGridWebhook', 'dockerHubWebhook', 'ghcrWebhook', 'getStatusBadge']);
+// The dashboard's files hold no data: the page reads the API, which checks the caller.
+const PUBLIC_ROUTES = new Set(['healthz', 'acrWebhook', 'eventGridWebhook', 'dockerHubWebhook', 'ghcrWebhook', 'getStatusBadge', 'dashboard']);
 
 interface Route {
   fn: RegisteredFunction;

@@ -34,7 +34,8 @@ function filesUnder(dir: string): string[] {
   return out;
 }
 
-const MUST_SHIP = ['host.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'src/index.ts', 'config/apps.example.json'];
+// The remote build runs `npm run build`, which type-checks and bundles the dashboard from dashboard/.
+const MUST_SHIP = ['host.json', 'package.json', 'package-lock.json', 'tsconfig.json', 'src/index.ts', 'config/apps.example.json', 'dashboard/build.mjs', 'dashboard/tsconfig.json', 'dashboard/index.html', 'dashboard/src/main.tsx'];
 const MUST_NOT_SHIP = [
   '.git/HEAD',
   'node_modules/pg/package.json',
@@ -88,8 +89,8 @@ describe('.funcignore: what the Function app package holds', () => {
     expect(isIgnored(funcignore, file)).toBe(true);
   });
 
-  it('ships every file under src/ and config/, and src/ imports nothing that stays home', () => {
-    const sources = [...filesUnder('src'), ...filesUnder('config')];
+  it('ships every file under src/, config/ and dashboard/, and src/ imports nothing that stays home', () => {
+    const sources = [...filesUnder('src'), ...filesUnder('config'), ...filesUnder('dashboard')];
     expect(sources.filter((f) => isIgnored(funcignore, f))).toEqual([]);
     const escapes: string[] = [];
     for (const file of filesUnder('src').filter((f) => f.endsWith('.ts'))) {

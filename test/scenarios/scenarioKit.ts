@@ -14,7 +14,8 @@ export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
 
 /**
- * The local stack of one scenario suite. Storage is a storage account of the suite's own and
+ * The local stack of one scenario suite, on a configuration of test/fixtures/config (or the file
+ * an absolute path names, e.g. the shipped config/apps.json). Storage is a storage account of the suite's own and
  * PostgreSQL a database of its own, both in the services the test run shares
  * (test/support/sharedServices.ts), unless `options` says otherwise.
  */
@@ -28,7 +29,7 @@ export async function startScenarioStack(configFile: string, options: Partial<Lo
   try {
     const stack = await startLocalStack({
       entry: ENTRY,
-      configPath: path.join(REPO_ROOT, 'test', 'fixtures', 'config', configFile),
+      configPath: path.isAbsolute(configFile) ? configFile : path.join(REPO_ROOT, 'test', 'fixtures', 'config', configFile),
       stateDir: mkdtempSync(path.join(tmpdir(), 'hm-scenario-')),
       hubName: `scenario${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`,
       log: () => undefined,
