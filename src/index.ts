@@ -12,6 +12,7 @@ import { registerDeploymentPipeline } from './functions/deploymentPipeline';
 import { registerHealthSweep } from './functions/healthSweep';
 import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
+import { registerGroupDeployments } from './functions/groupDeployments';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
 import { registerReconcileTimer } from './functions/reconcileTimer';
 import { registerRecordRetention } from './functions/recordRetention';
@@ -29,6 +30,8 @@ registerReconcileTimer();
 registerDeploymentPipeline();
 // Manual deploy, rollback, resume, approve and reject.
 registerManualDeployments();
+// The same for release groups: deploy, roll back and resume a group.
+registerGroupDeployments();
 // Status API.
 registerStatusApi();
 // Backups: per-database schedules and drills, on demand, retention, status.

@@ -7,6 +7,7 @@ import type { InvocationContext } from '@azure/functions';
 import { ActivityNames, OrchestratorNames, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
 import { deploymentOrchestrator } from '../orchestrators/deployment/deploymentOrchestrator';
 import { rollbackOrchestrator } from '../orchestrators/deployment/rollbackOrchestrator';
+import { groupDeploymentOrchestrator } from '../orchestrators/deployment/groupDeploymentOrchestrator';
 import { healthWaitOrchestrator } from '../orchestrators/healthWaitOrchestrator';
 import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
@@ -31,6 +32,7 @@ export async function finishDeployment(input: unknown, context: InvocationContex
 
 export function registerDeploymentPipeline(): void {
   df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
+  df.app.orchestration(OrchestratorNames.groupDeployment, groupDeploymentOrchestrator);
   df.app.orchestration(OrchestratorNames.rollback, rollbackOrchestrator);
   df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
   const names: ActivityName[] = [

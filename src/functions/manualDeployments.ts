@@ -11,10 +11,14 @@ import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { json, problem } from './http/problem';
 import { parseJson, readBodyCapped } from './http/readBody';
+import { resumeGroupAndMembers, rollbackGroup } from './groupDeployments';
 
-const deployBody = z.union([
-  z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag') }),
-  z.strictObject({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters') }),
+/** Deploy outside the deploy windows (and through a freeze): recorded on the deployment and sent to the channels. */
+const override = z.strictObject({ reason: z.string().trim().min(1, 'must say why').max(500), by: z.string().max(100).optional() }).optional();
+
+export const deployBody = z.union([
+  z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag'), override }),
+  z.strictObject({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters'), override }),
 ]);
 
 const rollbackBody = z
@@ -32,7 +36,7 @@ const rollbackBody = z
   });
 const approvalBody = z.strictObject({ by: z.string().max(100).optional(), comment: z.string().max(500).optional() }).default({});
 
-async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
+export async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
   const read = await readBodyCapped(request, 16 * 1024);
   if ('response' in read) return read;
   if (read.raw.length === 0 && allowEmpty) {
@@ -62,7 +66,15 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
   const decision = await createLauncher(services).request(
     managed.name,
-    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual' as const, deliveryId: context.invocationId },
+    {
+      registry: managed.image.registry,
+      repository: managed.image.repository,
+      tag: 'tag' in body.value ? body.value.tag : undefined,
+      digest: summary.digest,
+      source: 'manual' as const,
+      deliveryId: context.invocationId,
+      ...(body.value.override ? { override: body.value.override } : {}),
+    },
     durableStarter(df.getClient(context)),
   );
   const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
@@ -90,6 +102,12 @@ export async function rollbackApp(request: HttpRequest, context: InvocationConte
   const { revision, release, force, by } = body.value;
   const reason = body.value.reason ?? 'manual rollback';
   const starter = durableStarter(df.getClient(context));
+  // A member of a release group never rolls back alone: its whole group does.
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(managed.name));
+  if (group) {
+    if (revision) return problem(409, 'Member of a release group', `${managed.name} releases with group ${group.name}: roll back the group, naming a release (tag or digest) rather than one member's revision`, 'revision');
+    return rollbackGroup(services, group, { release, force, by, reason }, starter);
+  }
   const launcher = createLauncher(services);
   const rollback = { revision, release, force, by, reason };
   const image = { registry: managed.image.registry, repository: managed.image.repository };
@@ -129,7 +147,9 @@ export async function resumeApp(request: HttpRequest): Promise<HttpResponseInit>
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
-  await services.appState.transact(managed.name, resumeAutomatic);
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(managed.name));
+  if (group) await resumeGroupAndMembers(services, group);
+  else await services.appState.transact(managed.name, resumeAutomatic);
   return json(200, { app: managed.name, paused: false });
 }
 

@@ -7,6 +7,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import { getServices } from '../composition/services';
 import { isDeliveryPageToken, MAX_DELIVERY_PAGE_SIZE } from '../adapters/storage/deliveryStore';
 import type { DeploymentPhase } from '../domain/deployment';
+import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
@@ -31,10 +32,12 @@ async function appSummary(name: string) {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === name);
   if (!managed) return undefined;
-  const [state, recent, health] = await Promise.all([
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(name));
+  const [state, recent, health, groupState] = await Promise.all([
     services.appState.get(name),
-    services.deployments.list({ app: name, limit: 10 }),
+    services.deployments.listWithGroup(name, group?.name, { limit: 10 }),
     getHealthSummary(name).catch(() => undefined),
+    group ? services.appState.get(groupQueueKey(group.name)) : Promise.resolve(undefined),
   ]);
   let platform: Record<string, unknown>;
   try {
@@ -50,10 +53,11 @@ async function appSummary(name: string) {
     deployedDigest: state.deployedDigest,
     deployedTag: state.deployedTag,
     paused: state.paused ?? false,
-    running: state.running?.deploymentId,
-    queued: state.queued.map((q) => q.deploymentId),
+    running: state.running?.deploymentId ?? groupState?.running?.deploymentId,
+    queued: [...state.queued, ...(groupState?.queued ?? [])].map((q) => q.deploymentId),
+    ...(group ? { group: { name: group.name, members: group.apps, paused: groupState?.paused ?? false } } : {}),
     health,
-    lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason } : undefined,
+    lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason, ...(recent[0].opensAt ? { opensAt: recent[0].opensAt } : {}) } : undefined,
     recentDeployments: recent,
   };
 }
@@ -110,7 +114,7 @@ export async function getDeployment(request: HttpRequest): Promise<HttpResponseI
 
 /** Every phase, for `?status=` (a record over the union, so the compiler keeps the list whole). */
 const PHASE_NAMES: Record<DeploymentPhase, true> = {
-  queued: true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
+  queued: true, 'waiting-for-window': true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
   promoting: true, 'rolling-back': true, succeeded: true, 'rolled-back': true, failed: true, superseded: true, rejected: true,
 };
 const PHASES = Object.keys(PHASE_NAMES);
@@ -124,7 +128,10 @@ export async function listDeployments(request: HttpRequest): Promise<HttpRespons
   const parsed = parseQuery(request, { app: appFilter(), status: { kind: 'oneOf', values: PHASES } });
   if ('response' in parsed) return parsed.response;
   const { app, status } = parsed.query;
-  const deployments = await getServices().deployments.list({ app, phase: status, limit: 100 });
+  const services = getServices();
+  // A member's deployments include its release group's, which deploy it.
+  const group = app ? (services.config.apps.groups ?? []).find((g) => g.apps.includes(app))?.name : undefined;
+  const deployments = app ? await services.deployments.listWithGroup(app, group, { phase: status, limit: 100 }) : await services.deployments.list({ phase: status, limit: 100 });
   return json(200, { deployments });
 }
 

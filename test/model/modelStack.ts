@@ -32,7 +32,7 @@ const SUBSCRIPTION = '7e1f0c2a-9b4d-4c3e-8f5a-6d2b1c0e9f8a';
 /** Schedules that never come due during a run (1 January, midnight). */
 const QUIET_TIMERS = { HARBORMASTER_RECONCILE_SCHEDULE: '0 0 0 1 1 *', HARBORMASTER_SWEEP_SCHEDULE: '0 0 0 1 1 *' };
 
-export type AppRole = 'web' | 'api' | 'wrk';
+export type AppRole = 'web' | 'api' | 'wrk' | 'gweb' | 'gwrk';
 
 /** One app of a run, as the checker needs to know it. */
 export interface ModelApp {
@@ -49,6 +49,22 @@ export interface ModelApp {
   hasIngress: boolean;
   /** Seconds a started deployment may take, all its gates and waits included, before it is late. */
   deadlineSeconds: number;
+  /** The release group it belongs to. */
+  group?: string;
+  /** The deploy window it is held to, as the checker reads it (independently of the product's rules). */
+  windowOpen?: (atMs: number) => boolean;
+}
+
+/** The group's deploy window: even UTC minutes (a push waits at most a minute). */
+export const EVEN_MINUTES = (atMs: number): boolean => new Date(atMs).getUTCMinutes() % 2 === 0;
+
+/** `EVEN_MINUTES` in apps.json's terms: one window per even minute of every hour, every day. */
+function evenMinuteWindows(): unknown {
+  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+  const allow = [];
+  for (let minute = 0; minute < 24 * 60; minute += 2) allow.push({ days, start: hhmm(minute), end: hhmm(minute + 1) });
+  return { timeZone: 'UTC', allow };
 }
 
 export interface SharedStack {
@@ -139,6 +155,9 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     { ...base('web'), migration: { jobName: `m${n}-web-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10, rollback: 'down', downCommand: ['/app/bin/migrate', 'down'] }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
     { ...base('api'), strategy: { kind: 'canary', steps: [20, 100], stepWaitSeconds: 1, keepPreviousMinutes: 0 }, approval: { required: true, timeoutMinutes: 1 } },
     { ...base('wrk'), strategy: { kind: 'direct' } },
+    // A release group: one image (model/grp), the worker (no ingress, single-revision) promoted before the web app.
+    { ...base('gweb'), image: { ...base('gweb').image, repository: 'model/grp' }, migration: { jobName: `m${n}-gweb-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10 }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
+    { ...base('gwrk'), image: { ...base('gwrk').image, repository: 'model/grp' }, health: { ...health, ingress: 'none' }, strategy: { kind: 'direct' } },
   ];
   // Generous bounds: verify, deploy and promote with ARM retries (faults), the health deadline,
   // migration timeout, approval timeout and canary waits, and a rollback.
@@ -147,7 +166,11 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     { role: 'web', migrationJob: `m${n}-web-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 10 + 15 },
     { role: 'api', approvalRequired: true, strategy: 'canary', deadlineSeconds: slack + 15 * 3 + 60 + 2 },
     { role: 'wrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 15 },
+    // The group's deployment: both members' deadlines, a minute of waiting for the window, and its rollback.
+    { role: 'gweb', migrationJob: `m${n}-gweb-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: EVEN_MINUTES },
+    { role: 'gwrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: EVEN_MINUTES, hasIngress: false },
   ].map((a) => ({
+    hasIngress: true,
     ...a,
     role: a.role as AppRole,
     strategy: a.strategy as ModelApp['strategy'],
@@ -156,11 +179,11 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     resourceGroup,
     containerAppName: `m${n}-${a.role}`,
     registry,
-    repository: `model/${a.role}`,
-    hasIngress: true,
+    repository: a.group ? 'model/grp' : `model/${a.role}`,
   }));
   const config = {
     apps: configApps,
+    groups: [{ name: `m${n}-grp`, apps: [`m${n}-gwrk`, `m${n}-gweb`], deployWindows: evenMinuteWindows() }],
     databases: [],
     notifications: [{ name: 'model-hook', kind: 'webhook', urlSecret: 'model-hook-url' }],
   };

@@ -10,6 +10,7 @@ import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
 import {
   AbortEventName,
   OrchestratorNames,
+  type WindowOverride,
   TERMINAL_PHASES,
   clearStaleRunning,
   decideRequest,
@@ -25,6 +26,9 @@ import {
   type RollbackInput,
 } from '../../domain/deployment';
 import { toDeploySpec } from './toDeploySpec';
+import { groupOf, toDeployCalendars, type ScheduleConfig } from './toDeployCalendars';
+import { GroupLauncher } from './groupLauncher';
+import { passToWaiting } from './waitingDeployment';
 
 export interface OrchestrationStarter {
   start(name: string, instanceId: string, input: unknown): Promise<void>;
@@ -41,6 +45,8 @@ export interface LaunchRequest {
   deliveryId: string;
   /** The registry's time of the push, when the sender says. */
   pushedAt?: string;
+  /** A person deploys outside the deploy windows, for this reason. */
+  override?: WindowOverride;
 }
 
 export interface LauncherDeps {
@@ -49,6 +55,8 @@ export interface LauncherDeps {
   deployments: DeploymentStore;
   now: () => Date;
   newId: () => string;
+  /** Release groups and the global deploy windows (absent: none). */
+  schedule?: ScheduleConfig;
 }
 
 
@@ -58,12 +66,23 @@ export type RollbackLaunch =
   | { kind: 'busy'; deploymentId: string; reason: string };
 
 export class DeploymentLauncher {
-  constructor(private readonly deps: LauncherDeps) {}
+  private readonly groups: GroupLauncher;
+
+  constructor(private readonly deps: LauncherDeps) {
+    this.groups = new GroupLauncher(deps);
+  }
 
   async request(appName: string, push: LaunchRequest, starter: OrchestrationStarter): Promise<RequestDecision> {
     const app = this.app(appName);
+    // A member of a release group deploys with its group, as one deployment.
+    const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
+    if (group) return this.groups.request(group, push, starter);
     const request = this.newRequest(app, push);
-    const result = await this.deps.appState.transact(app.name, (state) => decideRequest(state, request));
+    let running: DeploymentRequest | undefined;
+    const result = await this.deps.appState.transact(app.name, (state) => {
+      running = state.running;
+      return decideRequest(state, request);
+    });
     if (result.decision === 'started' || result.decision === 'queued') {
       try {
         await this.deps.deployments.create({
@@ -87,7 +106,8 @@ export class DeploymentLauncher {
     for (const superseded of result.superseded) {
       await this.deps.deployments.update(superseded.deploymentId, app.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
     }
-    return result;
+    // Newest wins for a deployment waiting for its window too: it ends, and this one starts (and waits in turn).
+    return passToWaiting(result, running, request, this.calendarsOf(app).length > 0, starter);
   }
 
   /**
@@ -142,7 +162,13 @@ export class DeploymentLauncher {
     return { kind: 'rollback', deploymentId: request.deploymentId };
   }
 
+  /** The launcher of release groups' deployments (a member's requests go to its group). */
+  get groupLauncher(): GroupLauncher {
+    return this.groups;
+  }
+
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
+    if (input.group) return this.groups.finish(input, starter);
     const app = this.app(input.app);
     const record = await this.deps.deployments.get(input.deploymentId);
     const outcome = await this.deps.appState.transact(app.name, (state) =>
@@ -164,6 +190,8 @@ export class DeploymentLauncher {
       if (nextRecord?.phase === 'queued') await this.deps.deployments.update(outcome.next.deploymentId, app.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
       await this.startOrchestration(app, outcome.next, starter);
     }
+    const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
+    if (group) await this.groups.memberFinished(group, starter);
     return { nextDeploymentId: outcome.next?.deploymentId };
   }
 
@@ -204,7 +232,12 @@ export class DeploymentLauncher {
       deliveryId: push.deliveryId,
       receivedAt: now.toISOString(),
       ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
+      ...(push.override ? { override: push.override } : {}),
     };
+  }
+
+  private calendarsOf(app: ManagedApp) {
+    return this.deps.schedule ? toDeployCalendars(this.deps.schedule, [app]) : [];
   }
 
   private async forget(app: string, deploymentId: string): Promise<void> {
@@ -219,6 +252,10 @@ export class DeploymentLauncher {
       source: request.source,
       requestedAt: request.receivedAt,
     };
+    // Only apps with windows or freezes (or a person's override) carry them: the others' inputs stay as they were.
+    const calendars = this.calendarsOf(app);
+    if (calendars.length > 0) input.window = { calendars };
+    if (request.override) input.override = request.override;
     await starter.start(OrchestratorNames.deployment, request.deploymentId, input);
   }
 

@@ -22,10 +22,14 @@ interface DeploymentEntity {
   steps: string;
   rollout?: string;
   analysis?: string;
+  opensAt?: string;
+  group?: string;
 }
 
 export interface StepUpdate {
   name: StepRecord['step'];
+  /** A release group's member the step ran for. */
+  member?: string;
   outcome: StepRecord['outcome'];
   detail?: string;
 }
@@ -33,7 +37,17 @@ export interface StepUpdate {
 export class DeploymentStore {
   constructor(private readonly tables: TableProvider) {}
 
-  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+  async create(input: {
+    id: string;
+    app: string;
+    kind?: DeploymentKind;
+    image: ImageRef;
+    source: string;
+    at: string;
+    phase?: DeploymentPhase;
+    reason?: string;
+    group?: DeploymentRecord['group'];
+  }): Promise<DeploymentRecord> {
     const record: DeploymentRecord = {
       id: input.id,
       app: input.app,
@@ -45,6 +59,7 @@ export class DeploymentStore {
       updatedAt: input.at,
       reason: input.reason,
       steps: [],
+      ...(input.group ? { group: input.group } : {}),
     };
     const table = await this.table();
     await table.upsertEntity(toEntity(record), 'Replace');
@@ -72,6 +87,15 @@ export class DeploymentStore {
     return records.slice(0, filter.limit ?? 50);
   }
 
+  /** Records of an app and of the release group it belongs to, newest first. */
+  async listWithGroup(app: string, group: string | undefined, filter: { phase?: string; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    const lists = await Promise.all([this.list({ ...filter, app }), group ? this.list({ ...filter, app: group }) : Promise.resolve([])]);
+    return lists
+      .flat()
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, filter.limit ?? 50);
+  }
+
   /**
    * Applies one update from the orchestration. Idempotent: replaying the same step update
    * (same name, outcome and time) leaves the record as it was.
@@ -80,7 +104,7 @@ export class DeploymentStore {
     id: string,
     app: string,
     at: string,
-    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress; analysis?: AnalysisRunRecord[] },
+    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress; analysis?: AnalysisRunRecord[]; opensAt?: string },
   ): Promise<DeploymentRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
@@ -94,6 +118,8 @@ export class DeploymentStore {
       if (change.rollout && (!record.rollout || change.rollout.index >= record.rollout.index || change.rollout.steps.length !== record.rollout.steps.length)) record.rollout = change.rollout;
       if (change.step) applyStep(record.steps, change.step, at);
       if (change.analysis) record.analysis = mergeAnalysis(record.analysis ?? [], change.analysis);
+      if (change.opensAt) record.opensAt = change.opensAt;
+      else if (change.phase && change.phase !== 'waiting-for-window') delete record.opensAt;
       record.updatedAt = at > record.updatedAt ? at : record.updatedAt;
       try {
         await table.updateEntity(toEntity(record), 'Replace', { etag: entity.etag });
@@ -146,10 +172,11 @@ function mergeAnalysis(stored: AnalysisRunRecord[], runs: AnalysisRunRecord[]): 
 }
 
 function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
-  const open = [...steps].reverse().find((s) => s.step === update.name && s.outcome === 'running');
+  const open = [...steps].reverse().find((s) => s.step === update.name && s.member === update.member && s.outcome === 'running');
+  const member = update.member ? { member: update.member } : {};
   if (update.outcome === 'running') {
     if (open) return;
-    steps.push({ step: update.name, outcome: 'running', startedAt: at, detail: update.detail });
+    steps.push({ step: update.name, ...member, outcome: 'running', startedAt: at, detail: update.detail });
     return;
   }
   if (open) {
@@ -158,8 +185,8 @@ function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
     if (update.detail) open.detail = update.detail;
     return;
   }
-  const done = steps.find((s) => s.step === update.name && s.outcome === update.outcome && s.endedAt === at);
-  if (!done) steps.push({ step: update.name, outcome: update.outcome, startedAt: at, endedAt: at, detail: update.detail });
+  const done = steps.find((s) => s.step === update.name && s.member === update.member && s.outcome === update.outcome && s.endedAt === at);
+  if (!done) steps.push({ step: update.name, ...member, outcome: update.outcome, startedAt: at, endedAt: at, detail: update.detail });
 }
 
 function toEntity(record: DeploymentRecord): DeploymentEntity {
@@ -178,6 +205,8 @@ function toEntity(record: DeploymentRecord): DeploymentEntity {
     steps: JSON.stringify(record.steps),
     rollout: record.rollout ? JSON.stringify(record.rollout) : undefined,
     analysis: record.analysis ? JSON.stringify(fitAnalysis(record.analysis)) : undefined,
+    opensAt: record.opensAt,
+    group: record.group ? JSON.stringify(record.group) : undefined,
   };
 }
 
@@ -197,6 +226,8 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     steps: JSON.parse(entity.steps) as StepRecord[],
     rollout: entity.rollout ? (JSON.parse(entity.rollout) as RolloutProgress) : undefined,
     analysis: entity.analysis ? (JSON.parse(entity.analysis) as AnalysisRunRecord[]) : undefined,
+    ...(entity.opensAt ? { opensAt: entity.opensAt } : {}),
+    ...(entity.group ? { group: JSON.parse(entity.group) as DeploymentRecord['group'] } : {}),
   };
 }
 

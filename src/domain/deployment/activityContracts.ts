@@ -7,6 +7,7 @@ import type { AnalysisCheckSpec } from '../analysis/analysisSpec';
 import type { AnalysisRunRecord, DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
 import type { ContainerAppTarget, DeploySpec, HealthSpec } from './deploySpec';
 import type { ReleaseVerdict, RollbackPlan, RollbackRefusal, RollbackRequest } from '../rollout';
+import type { DeployCalendar } from '../schedule/deployWindow';
 
 export const ActivityNames = {
   recordDeployment: 'recordDeployment',
@@ -37,6 +38,7 @@ export const ActivityNames = {
  */
 export const OrchestratorNames = {
   deployment: 'deploymentOrchestrator_v2',
+  groupDeployment: 'groupDeploymentOrchestrator_v1',
   rollback: 'rollbackOrchestrator_v1',
   healthWait: 'healthWaitOrchestrator',
 } as const;
@@ -50,12 +52,35 @@ export interface AbortEvent {
   by?: string;
 }
 
+/**
+ * Raised on a deployment waiting for its deploy window when a newer request queues behind it:
+ * newest wins for what waits too.
+ */
+export const SupersedeEventName = 'supersede';
+export interface SupersedeEvent {
+  by: string;
+}
+
+/** Raised on a deployment waiting for its deploy window when a person deploys the same release with an override: it goes now. */
+export const WindowOverrideEventName = 'window-override';
+
+/** A person's override of the deploy windows and freezes: recorded on the deployment and notified. */
+export interface WindowOverride {
+  reason: string;
+  by?: string;
+}
+
 export interface DeploymentInput {
   deploymentId: string;
   spec: DeploySpec;
   image: ImageRef;
   source: string;
   requestedAt: string;
+  /** The deploy windows and freezes that apply (absent: none, and the rollout compiles as it always did). */
+  window?: { calendars: DeployCalendar[] };
+  override?: WindowOverride;
+  /** A member's part of a release group's deployment: its release is marked with the group's. */
+  releaseGroup?: { name: string; deploymentId: string };
 }
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
@@ -68,7 +93,9 @@ export interface RecordDeploymentInput {
   app: string;
   at: string;
   phase?: DeploymentPhase;
-  step?: { name: StepName; outcome: StepOutcome; detail?: string };
+  step?: { name: StepName; outcome: StepOutcome; detail?: string; member?: string };
+  /** While waiting for the deploy window: when it opens. */
+  opensAt?: string;
   previousRevision?: string;
   newRevision?: string;
   reason?: string;
@@ -124,7 +151,7 @@ export interface DeployRevisionInput {
   image: string;
   revisionSuffix: string;
   /** Recorded in the release ledger with the revision (verdict `pending`). */
-  release: { digest: string; tag?: string; migration?: { executionName?: string; backupId?: string; database?: string } };
+  release: { digest: string; tag?: string; migration?: { executionName?: string; backupId?: string; database?: string }; group?: { name: string; deploymentId: string } };
   at: string;
 }
 export interface DeployRevisionResult {
@@ -242,14 +269,16 @@ export interface NotifyDeploymentInput {
   deploymentId: string;
   app: string;
   channels: string[];
-  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval' | 'rollback-started' | 'rollback-succeeded' | 'rollback-failed';
+  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval' | 'rollback-started' | 'rollback-succeeded' | 'rollback-failed' | 'waiting-for-window' | 'window-overridden';
   image: ImageRef;
   reason?: string;
 }
 
 export interface FinishDeploymentInput {
   deploymentId: string;
+  /** The app, or for a release group's deployment the group's name (with `group` set). */
   app: string;
+  group?: { members: Array<{ app: string; servingDigest?: string }>; servingTag?: string };
   phase: DeploymentPhase;
   digest: string;
   /** What serves when it ended (a rollback's target, or the release the deployment restored). */
