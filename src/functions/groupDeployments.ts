@@ -13,7 +13,7 @@ import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter, type OrchestrationStarter } from './durableStarter';
 import { json, problem } from './http/problem';
-import { deployBody, readValidated } from './manualDeployments';
+import { deployBody, readValidated, referenceOf } from './manualDeployments';
 
 const groupRollbackBody = z
   .strictObject({
@@ -39,15 +39,15 @@ export async function deployGroup(request: HttpRequest, context: InvocationConte
   const body = await readValidated(request, deployBody, false);
   if ('response' in body) return body.response;
   const first = services.config.apps.apps.find((a) => a.name === group.apps[0])!;
-  const reference = 'tag' in body.value ? body.value.tag : body.value.digest;
+  const { reference, field, tag } = referenceOf(body.value);
   const summary = await services.registry.getManifestSummary(first.image.registry, first.image.repository, reference);
-  if (!summary) return problem(404, 'Image not found', `${first.image.repository}:${reference} is not in ${first.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
+  if (!summary) return problem(404, 'Image not found', `${first.image.repository}:${reference} is not in ${first.image.registry}`, field);
   const decision = await createLauncher(services).request(
     first.name,
     {
       registry: first.image.registry,
       repository: first.image.repository,
-      tag: 'tag' in body.value ? body.value.tag : undefined,
+      tag,
       digest: summary.digest,
       source: 'manual',
       deliveryId: context.invocationId,

@@ -16,10 +16,20 @@ import { resumeGroupAndMembers, rollbackGroup } from './groupDeployments';
 /** Deploy outside the deploy windows (and through a freeze): recorded on the deployment and sent to the channels. */
 const override = z.strictObject({ reason: z.string().trim().min(1, 'must say why').max(500), by: z.string().max(100).optional() }).optional();
 
-export const deployBody = z.union([
-  z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag'), override }),
-  z.strictObject({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters'), override }),
-]);
+export const deployBody = z
+  .strictObject({
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag').optional(),
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters').optional(),
+    override,
+  })
+  .superRefine((body, ctx) => {
+    if ((body.tag === undefined) === (body.digest === undefined)) ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give a tag or a digest (one of them)' });
+  });
+
+/** The tag or digest a deploy body names, and which field it came from. */
+export function referenceOf(body: z.output<typeof deployBody>): { reference: string; field: 'tag' | 'digest'; tag?: string } {
+  return body.tag !== undefined ? { reference: body.tag, field: 'tag', tag: body.tag } : { reference: body.digest!, field: 'digest' };
+}
 
 const rollbackBody = z
   .strictObject({
@@ -61,15 +71,15 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   if (!managed) return problem(404, 'Unknown app', `no app named "${appName}"`, 'app');
   const body = await readValidated(request, deployBody, false);
   if ('response' in body) return body.response;
-  const reference = 'tag' in body.value ? body.value.tag : body.value.digest;
+  const { reference, field, tag } = referenceOf(body.value);
   const summary = await services.registry.getManifestSummary(managed.image.registry, managed.image.repository, reference);
-  if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
+  if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, field);
   const decision = await createLauncher(services).request(
     managed.name,
     {
       registry: managed.image.registry,
       repository: managed.image.repository,
-      tag: 'tag' in body.value ? body.value.tag : undefined,
+      tag,
       digest: summary.digest,
       source: 'manual' as const,
       deliveryId: context.invocationId,

@@ -63,7 +63,8 @@ describe('release groups (media-web + media-worker)', () => {
     // One backup and one migration for the group's release.
     expect(migrationStarts(since)).toBe(1);
     const { body: backups } = await stack.api('GET', '/backups?database=media-db');
-    expect((backups.backups as any[]).filter((b) => b.deploymentId === deployment.id)).toHaveLength(1);
+    // (taken by the member that declares the migration, under an id that ends in the group deployment's)
+    expect((backups.backups as any[]).filter((b) => b.trigger === 'pre-migration' && String(b.deploymentId).endsWith(deployment.id))).toHaveLength(1);
 
     // The ledger marks the releases together.
     for (const app of ['media-web', 'media-worker']) {
