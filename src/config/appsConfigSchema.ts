@@ -393,6 +393,10 @@ export const managedAppSchema = z
           .string()
           .regex(/^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a container app name: 2-32 lowercase letters, digits and single hyphens, starting with a letter' })
           .describe('Container app name.'),
+        environment: z
+          .string()
+          .optional()
+          .describe('Name of an entry in environments[]: the Container Apps environment the app runs in, whose deployment limit it shares.'),
         activeRevisionsMode: z
           .enum(['Single', 'Multiple'])
           .optional()
@@ -469,9 +473,28 @@ export const appsConfigSchema = z
     notifications: z.array(notificationChannelSchema).default([]).describe('Notification channels.'),
     groups: z.array(releaseGroupSchema).optional().describe('Release groups: apps that release together (default none).'),
     deployWindows: deployWindowsSchema.optional().describe('Windows and freezes for every app (with each app\'s and group\'s own: all must allow).'),
+    environments: z
+      .array(
+        z
+          .strictObject({
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,59}$/, { error: 'must be a Container Apps environment name: letters, digits and hyphens' }).describe('The environment\'s name, referenced by apps[].containerApp.environment.'),
+            maxConcurrentDeployments: z.int().min(1).max(100).describe('At most this many deployments of its apps run at once; the others wait (phase queued, step slot).'),
+          })
+          .describe('A Container Apps environment with a deployment limit.'),
+      )
+      .optional()
+      .describe('Container Apps environments that limit how many deployments run at once (default none: no limit).'),
   })
   .superRefine((config, ctx) => {
     checkGroups(config, ctx);
+    const environmentNames = (config.environments ?? []).map((e) => e.name);
+    flagDuplicates(environmentNames, 'environments', 'name', 'environment', ctx);
+    config.apps.forEach((app, i) => {
+      const environment = app.containerApp.environment;
+      if (environment !== undefined && !environmentNames.includes(environment)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'containerApp', 'environment'], message: `names environment "${environment}", which is not in environments[] (${known(environmentNames)})` });
+      }
+    });
     flagDuplicates(config.apps.map((a) => a.name), 'apps', 'name', 'app', ctx);
     flagDuplicates(config.databases.map((d) => d.name), 'databases', 'name', 'database', ctx);
     flagDuplicates(config.notifications.map((n) => n.name), 'notifications', 'name', 'notification channel', ctx);

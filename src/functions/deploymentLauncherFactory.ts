@@ -11,5 +11,6 @@ export function createLauncher(services: Services): DeploymentLauncher {
     now: () => new Date(),
     newId: () => randomUUID().replace(/-/g, ''),
     schedule: scheduleConfigOf(services.config.apps),
+    slots: services.deploySlots,
   });
 }

@@ -13,10 +13,11 @@ import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import type { ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import type { AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
+import type { SlotActivities } from '../activities/deployment/createSlotActivities';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 
-type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities;
+type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities | keyof SlotActivities;
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
@@ -53,6 +54,7 @@ export function registerDeploymentPipeline(): void {
     'deactivateRevision',
     'notifyDeployment',
     'measureAnalysis',
+    'claimDeploySlot',
   ];
   for (const name of names) registerActivity(name);
   df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });

@@ -228,6 +228,8 @@ describe('release groups and deploy windows', () => {
     ['a time that is not HH:MM', (doc: JsonDocument) => (doc.apps[1].deployWindows = { allow: [{ days: ['mon'], start: '9am', end: '16:00' }] }), 'apps[1].deployWindows.allow[0].start', /HH:MM/],
     ['an unknown day', (doc: JsonDocument) => (doc.apps[1].deployWindows = { allow: [{ days: ['monday'], start: '09:00', end: '16:00' }] }), 'apps[1].deployWindows.allow[0].days[0]', /mon/],
     ['a freeze ending before it starts', (doc: JsonDocument) => (doc.deployWindows = { freezes: [{ start: '2027-01-04T00:00:00Z', end: '2026-12-21T00:00:00Z', reason: 'x' }] }), 'deployWindows.freezes[0].end', /after start/],
+    ['an app in an undeclared environment', (doc: JsonDocument) => (doc.apps[0].containerApp.environment = 'prod-env'), 'apps[0].containerApp.environment', /names environment "prod-env", which is not in environments\[\]/],
+    ['an environment without a limit', (doc: JsonDocument) => (doc.environments = [{ name: 'prod-env' }]), 'environments[0].maxConcurrentDeployments', /required/],
     ['a freeze without a reason', (doc: JsonDocument) => (doc.deployWindows = { freezes: [{ start: '2026-12-21T00:00:00Z', end: '2027-01-04T00:00:00Z' }] }), 'deployWindows.freezes[0].reason', /required/],
   ])('refuses %s, naming the field', (_what, breakIt, fieldPath, message) => {
     const doc = exampleDocument();

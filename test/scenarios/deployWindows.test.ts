@@ -105,4 +105,19 @@ describe('deploy windows and freezes', () => {
     expect(done).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
     expect(done.steps.some((s: any) => s.step === 'window')).toBe(false);
   }, 180_000);
+
+  it('runs at most maxConcurrentDeployments deployments at once in a Container Apps environment: the next one waits for a slot', async () => {
+    // shared-a and shared-b run in one environment limited to one deployment at a time.
+    const first = stack.push('shared-a', '1.1.0', 'slow-start:3');
+    await waitForPhase(stack, 'shared-a', first.digest, 'health-waiting');
+    const second = stack.push('shared-b', '1.1.0');
+    const waiting = await waitForPhase(stack, 'shared-b', second.digest, 'queued');
+    expect(waiting.reason).toMatch(/^queued: environment shared-env runs its maximum of 1 deployment \(shared-a-/);
+    const [a, b] = await Promise.all([waitForDeploymentOf(stack, 'shared-a', first.digest), waitForDeploymentOf(stack, 'shared-b', second.digest)]);
+    expect([a.phase, b.phase]).toEqual(['succeeded', 'succeeded']);
+    expect(b.steps.find((s: any) => s.step === 'slot')).toMatchObject({ outcome: 'succeeded' });
+    // The second deployment started its work only once the first had finished.
+    const lastOfA = Math.max(...(a.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
+    expect(Date.parse(b.steps.find((s: any) => s.step === 'verify').startedAt)).toBeGreaterThanOrEqual(lastOfA);
+  }, 180_000);
 });

@@ -26,7 +26,9 @@ import {
   type RollbackInput,
 } from '../../domain/deployment';
 import { toDeploySpec } from './toDeploySpec';
-import { groupOf, toDeployCalendars, type ScheduleConfig } from './toDeployCalendars';
+import { groupOf, toDeployCalendars, toSlotNeeds, type ScheduleConfig } from './toDeployCalendars';
+import type { DeploySlotStore } from '../../adapters/storage/deploySlotStore';
+import { releaseSlots } from './releaseSlots';
 import { GroupLauncher } from './groupLauncher';
 import { passToWaiting } from './waitingDeployment';
 
@@ -55,9 +57,12 @@ export interface LauncherDeps {
   deployments: DeploymentStore;
   now: () => Date;
   newId: () => string;
-  /** Release groups and the global deploy windows (absent: none). */
+  /** Release groups, the global deploy windows and the environments' deployment limits (absent: none). */
   schedule?: ScheduleConfig;
+  /** Where the environments' deployment slots are kept (needed with `schedule.environments`). */
+  slots?: DeploySlotStore;
 }
+
 
 
 export type RollbackLaunch =
@@ -170,6 +175,7 @@ export class DeploymentLauncher {
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
     if (input.group) return this.groups.finish(input, starter);
     const app = this.app(input.app);
+    await releaseSlots(this.deps, [app], input.deploymentId);
     const record = await this.deps.deployments.get(input.deploymentId);
     const outcome = await this.deps.appState.transact(app.name, (state) =>
       finishRunning(state, {
@@ -256,6 +262,8 @@ export class DeploymentLauncher {
     const calendars = this.calendarsOf(app);
     if (calendars.length > 0) input.window = { calendars };
     if (request.override) input.override = request.override;
+    const slots = this.deps.schedule ? toSlotNeeds(this.deps.schedule, [app]) : [];
+    if (slots.length > 0) input.slots = slots;
     await starter.start(OrchestratorNames.deployment, request.deploymentId, input);
   }
 

@@ -18,7 +18,8 @@ import {
 import { groupQueueKey, recordGroupRelease, type GroupDeploymentInput } from '../../domain/deployment/groupDeployment';
 import type { LaunchRequest, LauncherDeps, OrchestrationStarter } from './deploymentLauncher';
 import { passToWaiting } from './waitingDeployment';
-import { toDeployCalendars } from './toDeployCalendars';
+import { toDeployCalendars, toSlotNeeds } from './toDeployCalendars';
+import { releaseSlots } from './releaseSlots';
 import { toDeploySpec } from './toDeploySpec';
 
 export class GroupLauncher {
@@ -58,6 +59,7 @@ export class GroupLauncher {
 
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
     const group = this.group(input.app);
+    await releaseSlots(this.deps, group.apps.map((name) => this.app(name)), input.deploymentId);
     const record = await this.deps.deployments.get(input.deploymentId);
     const key = groupQueueKey(group.name);
     const before = await this.deps.appState.get(key);
@@ -119,6 +121,8 @@ export class GroupLauncher {
     const calendars = this.calendarsOf(group);
     if (calendars.length > 0) input.window = { calendars };
     if (request.override) input.override = request.override;
+    const slots = this.deps.schedule ? toSlotNeeds(this.deps.schedule, members) : [];
+    if (slots.length > 0) input.slots = slots;
     await starter.start(OrchestratorNames.groupDeployment, request.deploymentId, input);
   }
 

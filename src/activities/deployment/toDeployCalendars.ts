@@ -1,14 +1,25 @@
 import type { AppsConfig, DeployWindows, ManagedApp, ReleaseGroup } from '../../config';
 import type { DeployCalendar } from '../../domain/schedule/deployWindow';
+import type { DeploySlotNeed } from '../../domain/deployment';
 
 /** The configuration an app's deployments are scheduled by: its groups and the global windows. */
 export interface ScheduleConfig {
   groups: ReadonlyArray<ReleaseGroup>;
   deployWindows?: DeployWindows;
+  environments?: AppsConfig['environments'];
 }
 
-export function scheduleConfigOf(config: Pick<AppsConfig, 'groups' | 'deployWindows'>): ScheduleConfig {
-  return { groups: config.groups ?? [], deployWindows: config.deployWindows };
+export function scheduleConfigOf(config: Pick<AppsConfig, 'groups' | 'deployWindows' | 'environments'>): ScheduleConfig {
+  return { groups: config.groups ?? [], deployWindows: config.deployWindows, environments: config.environments };
+}
+
+/** The deployment slots these apps need: one per limited Container Apps environment they run in. */
+export function toSlotNeeds(schedule: ScheduleConfig, apps: ReadonlyArray<ManagedApp>): DeploySlotNeed[] {
+  const names = [...new Set(apps.map((a) => a.containerApp.environment).filter((e): e is string => e !== undefined))];
+  return names.flatMap((name) => {
+    const environment = schedule.environments?.find((e) => e.name === name);
+    return environment ? [{ environment: name, limit: environment.maxConcurrentDeployments }] : [];
+  });
 }
 
 /** The release group an app belongs to, if any. */

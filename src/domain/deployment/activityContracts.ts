@@ -28,6 +28,7 @@ export const ActivityNames = {
   notifyDeployment: 'notifyDeployment',
   finishDeployment: 'finishDeployment',
   measureAnalysis: 'measureAnalysis',
+  claimDeploySlot: 'claimDeploySlot',
 } as const;
 
 /**
@@ -79,6 +80,8 @@ export interface DeploymentInput {
   /** The deploy windows and freezes that apply (absent: none, and the rollout compiles as it always did). */
   window?: { calendars: DeployCalendar[] };
   override?: WindowOverride;
+  /** The Container Apps environments whose deployment slots it needs (absent: no limit applies). */
+  slots?: DeploySlotNeed[];
   /** A member's part of a release group's deployment: its release is marked with the group's. */
   releaseGroup?: { name: string; deploymentId: string };
 }
@@ -86,6 +89,24 @@ export interface DeploymentInput {
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
 export interface RollbackInput extends DeploymentInput {
   request: RollbackRequest & { reason: string; by?: string };
+}
+
+/** One slot of a Container Apps environment with a maximum of concurrent deployments. */
+export interface DeploySlotNeed {
+  environment: string;
+  limit: number;
+}
+
+export interface ClaimDeploySlotInput extends DeploySlotNeed {
+  deploymentId: string;
+  /** The app or release group deploying. */
+  owner: string;
+  at: string;
+}
+export interface ClaimDeploySlotResult {
+  granted: boolean;
+  /** Who holds the environment's slots (`id (owner)`). */
+  holders: string[];
 }
 
 export interface RecordDeploymentInput {

@@ -27,6 +27,8 @@ export const TERMINAL_PHASES: ReadonlySet<DeploymentPhase> = new Set(['succeeded
 export type StepName =
   /** Waiting for the deploy window to open (or its override). */
   | 'window'
+  /** Waiting for a deployment slot of the app's Container Apps environment. */
+  | 'slot'
   | 'verify'
   | 'backup'
   | 'migration'

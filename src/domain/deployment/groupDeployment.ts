@@ -4,7 +4,7 @@
  * newest wins, the same rules as an app's); its members' own states only learn what they serve.
  */
 import type { DeployCalendar } from '../schedule/deployWindow';
-import type { WindowOverride } from './activityContracts';
+import type { DeploySlotNeed, WindowOverride } from './activityContracts';
 import type { ImageRef } from './deploymentModel';
 import type { AppQueueState } from './deploymentQueue';
 import type { DeploySpec } from './deploySpec';
@@ -19,6 +19,7 @@ export interface GroupDeploymentInput {
   requestedAt: string;
   window?: { calendars: DeployCalendar[] };
   override?: WindowOverride;
+  slots?: DeploySlotNeed[];
 }
 
 /** The key a group's queue is stored under, apart from every app's. */

@@ -24,6 +24,7 @@ import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps'
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
 import { endAtWindow, windowGate } from './windowGate';
+import { slotGate } from './slotGate';
 
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
@@ -32,6 +33,11 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
   if (run.input.window || run.input.override) {
     const window = yield* windowGate(run, run.input.window?.calendars ?? [], run.input.override);
     if (!window.ok) return yield* endAtWindow(run, window);
+  }
+  // Only apps in a Container Apps environment with a deployment limit claim a slot.
+  if (run.input.slots) {
+    const slot = yield* slotGate(run, run.input.slots, deploymentId, run.input.spec.app);
+    if (!slot.ok) return yield* endAtWindow(run, slot);
   }
   let state = startRollout();
   let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;

@@ -26,6 +26,7 @@ import { runStep } from './deploymentOrchestrator';
 import { memberRun, startGroupRun, type GroupRun } from './groupRun';
 import { abortReason, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { windowGate } from './windowGate';
+import { slotGate } from './slotGate';
 
 interface Member {
   run: RolloutRun;
@@ -45,13 +46,12 @@ interface Failure {
 export const groupDeploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const group = startGroupRun(context);
   const { input } = group;
-  if (input.window || input.override) {
-    const window = yield* windowGate(group, input.window?.calendars ?? [], input.override);
-    if (!window.ok) {
-      yield group.record({ phase: window.phase, reason: window.reason });
-      if (window.phase !== 'superseded') yield group.notify('failed', window.reason);
-      return yield* finish(group, [], window.phase);
-    }
+  const admitted = input.window || input.override ? yield* windowGate(group, input.window?.calendars ?? [], input.override) : ({ ok: true } as const);
+  const slotted = admitted.ok && input.slots ? yield* slotGate(group, input.slots, input.deploymentId, input.group) : admitted;
+  if (!slotted.ok) {
+    yield group.record({ phase: slotted.phase, reason: slotted.reason });
+    if (slotted.phase !== 'superseded') yield group.notify('failed', slotted.reason);
+    return yield* finish(group, [], slotted.phase);
   }
   // The verify step opens in the same moment the window was judged open.
   yield context.df.Task.all([
