@@ -55,16 +55,24 @@ export interface ModelApp {
   windowOpen?: (atMs: number) => boolean;
 }
 
-/** The group's deploy window: even UTC minutes (a push waits at most a minute). */
-export const EVEN_MINUTES = (atMs: number): boolean => new Date(atMs).getUTCMinutes() % 2 === 0;
+/** How long after a run starts its group's deploy window keeps opening and closing (past it, it never opens again). */
+const WINDOW_SPAN_MINUTES = 90;
 
-/** `EVEN_MINUTES` in apps.json's terms: one window per even minute of every hour, every day. */
-function evenMinuteWindows(): unknown {
-  const days = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  const hhmm = (minutes: number) => `${String(Math.floor(minutes / 60) % 24).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
-  const allow = [];
-  for (let minute = 0; minute < 24 * 60; minute += 2) allow.push({ days, start: hhmm(minute), end: hhmm(minute + 1) });
-  return { timeZone: 'UTC', allow };
+/**
+ * The group's deploy window: every other UTC minute from the run's start on (a push waits at
+ * most a minute), as the checker reads it (`open`) and in apps.json's terms (`config`). A
+ * handful of entries, not a whole day's: the window travels in every deployment's input.
+ */
+function alternatingMinutes(startMs: number): { open: (atMs: number) => boolean; config: unknown } {
+  const first = Math.ceil(startMs / 60_000) * 60_000;
+  const slots: Array<[number, number]> = [];
+  for (let k = 0; k < WINDOW_SPAN_MINUTES; k += 2) slots.push([first + k * 60_000, first + (k + 1) * 60_000]);
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const day = (ms: number) => ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(ms).getUTCDay()];
+  return {
+    open: (atMs) => slots.some(([from, to]) => from <= atMs && atMs < to),
+    config: { timeZone: 'UTC', allow: slots.map(([from, to]) => ({ days: [day(from)], start: hhmm(from), end: hhmm(to) })) },
+  };
 }
 
 export interface SharedStack {
@@ -141,6 +149,7 @@ function freePort(): Promise<number> {
  * canary app behind approval, a direct (Single mode) app.
  */
 function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
+  const window = alternatingMinutes(Date.now());
   const resourceGroup = `model-${n}-rg`;
   const registry = `model${n}reg`;
   const health = { path: '/health', intervalSeconds: 1, timeoutSeconds: 1, successThreshold: 2, failureThreshold: 2, deadlineSeconds: 15 };
@@ -167,8 +176,8 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     { role: 'api', approvalRequired: true, strategy: 'canary', deadlineSeconds: slack + 15 * 3 + 60 + 2 },
     { role: 'wrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 15 },
     // The group's deployment: both members' deadlines, a minute of waiting for the window, and its rollback.
-    { role: 'gweb', migrationJob: `m${n}-gweb-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: EVEN_MINUTES },
-    { role: 'gwrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: EVEN_MINUTES, hasIngress: false },
+    { role: 'gweb', migrationJob: `m${n}-gweb-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open },
+    { role: 'gwrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open, hasIngress: false },
   ].map((a) => ({
     hasIngress: true,
     ...a,
@@ -183,7 +192,7 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
   }));
   const config = {
     apps: configApps,
-    groups: [{ name: `m${n}-grp`, apps: [`m${n}-gwrk`, `m${n}-gweb`], deployWindows: evenMinuteWindows() }],
+    groups: [{ name: `m${n}-grp`, apps: [`m${n}-gwrk`, `m${n}-gweb`], deployWindows: window.config }],
     databases: [],
     notifications: [{ name: 'model-hook', kind: 'webhook', urlSecret: 'model-hook-url' }],
   };
