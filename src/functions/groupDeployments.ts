@@ -5,7 +5,6 @@
  */
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { z } from 'zod';
 import { getServices, type Services } from '../composition/services';
 import type { ReleaseGroup } from '../config';
 import { AbortEventName, pauseAutomatic, resumeAutomatic, type AbortEvent } from '../domain/deployment';
@@ -13,67 +12,35 @@ import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter, type OrchestrationStarter } from './durableStarter';
 import { json, problem } from './http/problem';
-import { deployBody, readValidated, referenceOf } from './manualDeployments';
-
-const groupRollbackBody = z
-  .strictObject({
-    release: z.string().min(1).max(128).optional(),
-    reason: z.string().min(1).max(500).optional(),
-    force: z.boolean().optional(),
-    by: z.string().max(100).optional(),
-  })
-  .default({})
-  .superRefine((body, ctx) => {
-    if (body.force && !body.reason) ctx.addIssue({ code: 'custom', path: ['reason'], message: 'is required with force: say why traffic may go to a release that failed' });
-  });
+import { deployRequested, readValidated, rollbackBody } from './manualDeployments';
 
 function groupNamed(services: Services, name: string): ReleaseGroup | undefined {
   return (services.config.apps.groups ?? []).find((g) => g.name === name);
+}
+
+function unknownGroup(request: HttpRequest): HttpResponseInit {
+  return problem(404, 'Unknown group', `no release group named "${request.params.group}"`, 'group');
 }
 
 /** `POST /api/groups/{group}/deploy`: what a push of the group's image does, by hand (with an optional window override). */
 export async function deployGroup(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = getServices();
   const group = groupNamed(services, request.params.group);
-  if (!group) return problem(404, 'Unknown group', `no release group named "${request.params.group}"`, 'group');
-  const body = await readValidated(request, deployBody, false);
-  if ('response' in body) return body.response;
+  if (!group) return unknownGroup(request);
   const first = services.config.apps.apps.find((a) => a.name === group.apps[0])!;
-  const { reference, field, tag } = referenceOf(body.value);
-  const summary = await services.registry.getManifestSummary(first.image.registry, first.image.repository, reference);
-  if (!summary) return problem(404, 'Image not found', `${first.image.repository}:${reference} is not in ${first.image.registry}`, field);
-  const decision = await createLauncher(services).request(
-    first.name,
-    {
-      registry: first.image.registry,
-      repository: first.image.repository,
-      tag,
-      digest: summary.digest,
-      source: 'manual',
-      deliveryId: context.invocationId,
-      ...(body.value.override ? { override: body.value.override } : {}),
-    },
-    durableStarter(df.getClient(context)),
-  );
-  const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
-  return json(decision.decision === 'started' || decision.decision === 'queued' ? 202 : 200, {
-    group: group.name,
-    members: group.apps,
-    decision: decision.decision,
-    reason: decision.reason,
-    digest: summary.digest,
-    ...(deploymentId ? { deploymentId, statusUrl: `/api/deployments/${deploymentId}` } : {}),
-  });
+  return deployRequested(request, context, first, { group: group.name, members: group.apps });
 }
 
 /** `POST /api/groups/{group}/rollback`. */
 export async function rollbackGroupRoute(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const services = getServices();
   const group = groupNamed(services, request.params.group);
-  if (!group) return problem(404, 'Unknown group', `no release group named "${request.params.group}"`, 'group');
-  const body = await readValidated(request, groupRollbackBody, true);
+  if (!group) return unknownGroup(request);
+  const body = await readValidated(request, rollbackBody, true);
   if ('response' in body) return body.response;
-  return rollbackGroup(services, group, { ...body.value, reason: body.value.reason ?? 'manual rollback' }, durableStarter(df.getClient(context)));
+  const { revision, ...rest } = body.value;
+  if (revision) return problem(409, 'A release group', `group ${group.name} rolls back as a whole: name a release (tag or digest) rather than one member's revision`, 'revision');
+  return rollbackGroup(services, group, { ...rest, reason: rest.reason ?? 'manual rollback' }, durableStarter(df.getClient(context)));
 }
 
 /**
@@ -128,7 +95,7 @@ export async function rollbackGroup(
 export async function resumeGroup(request: HttpRequest): Promise<HttpResponseInit> {
   const services = getServices();
   const group = groupNamed(services, request.params.group);
-  if (!group) return problem(404, 'Unknown group', `no release group named "${request.params.group}"`, 'group');
+  if (!group) return unknownGroup(request);
   await resumeGroupAndMembers(services, group);
   return json(200, { group: group.name, paused: false });
 }

@@ -6,6 +6,7 @@ import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } 
 import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../composition/services';
+import type { ManagedApp } from '../config';
 import { ApprovalEventName, TERMINAL_PHASES, resumeAutomatic } from '../domain/deployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
@@ -31,7 +32,7 @@ export function referenceOf(body: z.output<typeof deployBody>): { reference: str
   return body.tag !== undefined ? { reference: body.tag, field: 'tag', tag: body.tag } : { reference: body.digest!, field: 'digest' };
 }
 
-const rollbackBody = z
+export const rollbackBody = z
   .strictObject({
     revision: z.string().min(1).max(100).optional(),
     release: z.string().min(1).max(128).optional(),
@@ -69,6 +70,16 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   const appName = request.params.app;
   const managed = services.config.apps.apps.find((a) => a.name === appName);
   if (!managed) return problem(404, 'Unknown app', `no app named "${appName}"`, 'app');
+  return deployRequested(request, context, managed);
+}
+
+/**
+ * A manual deploy of `managed`'s image (a group member's deploys its group): validates the body,
+ * resolves the tag or digest in the registry, hands the request to the launcher, answers with
+ * the decision (202 when started or queued) and `extra` fields.
+ */
+export async function deployRequested(request: HttpRequest, context: InvocationContext, managed: ManagedApp, extra: Record<string, unknown> = {}): Promise<HttpResponseInit> {
+  const services = getServices();
   const body = await readValidated(request, deployBody, false);
   if ('response' in body) return body.response;
   const { reference, field, tag } = referenceOf(body.value);
@@ -89,6 +100,7 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   );
   const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
   return json(decision.decision === 'started' || decision.decision === 'queued' ? 202 : 200, {
+    ...extra,
     decision: decision.decision,
     reason: decision.reason,
     digest: summary.digest,

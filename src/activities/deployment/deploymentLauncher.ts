@@ -13,7 +13,6 @@ import {
   type WindowOverride,
   TERMINAL_PHASES,
   clearStaleRunning,
-  decideRequest,
   finishRunning,
   startRollback,
   type AbortEvent,
@@ -30,7 +29,7 @@ import { groupOf, toDeployCalendars, toSlotNeeds, type ScheduleConfig } from './
 import type { DeploySlotStore } from '../../adapters/storage/deploySlotStore';
 import { releaseSlots } from './releaseSlots';
 import { GroupLauncher } from './groupLauncher';
-import { passToWaiting } from './waitingDeployment';
+import { admitRequest, handOn, newDeploymentRequest, type QueueTarget } from './queueSteps';
 
 export interface OrchestrationStarter {
   start(name: string, instanceId: string, input: unknown): Promise<void>;
@@ -82,37 +81,17 @@ export class DeploymentLauncher {
     // A member of a release group deploys with its group, as one deployment.
     const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
     if (group) return this.groups.request(group, push, starter);
-    const request = this.newRequest(app, push);
-    let running: DeploymentRequest | undefined;
-    const result = await this.deps.appState.transact(app.name, (state) => {
-      running = state.running;
-      return decideRequest(state, request);
-    });
-    if (result.decision === 'started' || result.decision === 'queued') {
-      try {
-        await this.deps.deployments.create({
-          id: request.deploymentId,
-          app: app.name,
-          kind: 'deploy',
-          image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
-          source: push.source,
-          at: request.receivedAt,
-          phase: result.decision === 'queued' ? 'queued' : 'verifying',
-          reason: result.reason,
-        });
-        if (result.decision === 'started') await this.startOrchestration(app, request, starter);
-      } catch (error) {
-        // Never leave the app "running" a deployment that has no record or no orchestration:
-        // every later push would queue behind nothing.
-        await this.forget(app.name, request.deploymentId).catch(() => undefined);
-        throw error;
-      }
-    }
-    for (const superseded of result.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, app.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
-    }
-    // Newest wins for a deployment waiting for its window too: it ends, and this one starts (and waits in turn).
-    return passToWaiting(result, running, request, this.calendarsOf(app).length > 0, starter);
+    return admitRequest(this.deps, this.queueOf(app, starter), this.newRequest(app, push), push, starter);
+  }
+
+  private queueOf(app: ManagedApp, starter: OrchestrationStarter): QueueTarget {
+    return {
+      queueKey: app.name,
+      recordApp: app.name,
+      scheduled: this.calendarsOf(app).length > 0,
+      start: (request) => this.startOrchestration(app, request, starter),
+      forget: (deploymentId) => this.forget(app.name, deploymentId),
+    };
   }
 
   /**
@@ -186,16 +165,7 @@ export class DeploymentLauncher {
         servingTag: input.servingTag,
       }),
     );
-    const at = this.deps.now().toISOString();
-    for (const superseded of outcome.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, app.name, at, { phase: 'superseded', reason: outcome.next ? `superseded by ${outcome.next.deploymentId}` : 'superseded: automatic deploys paused' });
-    }
-    if (outcome.next) {
-      // Idempotent: a retried finish starts the same next deployment (or finds it started).
-      const nextRecord = await this.deps.deployments.get(outcome.next.deploymentId);
-      if (nextRecord?.phase === 'queued') await this.deps.deployments.update(outcome.next.deploymentId, app.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
-      await this.startOrchestration(app, outcome.next, starter);
-    }
+    await handOn(this.deps, this.queueOf(app, starter), input.deploymentId, outcome);
     const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
     if (group) await this.groups.memberFinished(group, starter);
     return { nextDeploymentId: outcome.next?.deploymentId };
@@ -226,21 +196,9 @@ export class DeploymentLauncher {
   }
 
   private newRequest(app: ManagedApp, push: LaunchRequest): DeploymentRequest {
-    const now = this.deps.now();
-    return {
-      app: app.name,
-      deploymentId: `${app.name}-${compactTime(now)}-${this.deps.newId().slice(0, 6)}`,
-      digest: push.digest,
-      tag: push.tag,
-      registry: push.registry,
-      repository: push.repository,
-      source: push.source,
-      deliveryId: push.deliveryId,
-      receivedAt: now.toISOString(),
-      ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
-      ...(push.override ? { override: push.override } : {}),
-    };
+    return newDeploymentRequest(this.deps, app.name, app.name, push);
   }
+
 
   private calendarsOf(app: ManagedApp) {
     return this.deps.schedule ? toDeployCalendars(this.deps.schedule, [app]) : [];
@@ -272,8 +230,4 @@ export class DeploymentLauncher {
     if (!app) throw new Error(`No app named "${name}" in the configuration`);
     return app;
   }
-}
-
-function compactTime(date: Date): string {
-  return date.toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }

@@ -7,7 +7,6 @@
 import type { ReleaseGroup } from '../../config';
 import {
   OrchestratorNames,
-  decideRequest,
   finishRunning,
   startRollback,
   type DeploymentRequest,
@@ -17,7 +16,7 @@ import {
 } from '../../domain/deployment';
 import { groupQueueKey, recordGroupRelease, type GroupDeploymentInput } from '../../domain/deployment/groupDeployment';
 import type { LaunchRequest, LauncherDeps, OrchestrationStarter } from './deploymentLauncher';
-import { passToWaiting } from './waitingDeployment';
+import { admitRequest, handOn, newDeploymentRequest, type QueueTarget } from './queueSteps';
 import { toDeployCalendars, toSlotNeeds } from './toDeployCalendars';
 import { releaseSlots } from './releaseSlots';
 import { toDeploySpec } from './toDeploySpec';
@@ -26,35 +25,20 @@ export class GroupLauncher {
   constructor(private readonly deps: LauncherDeps) {}
 
   async request(group: ReleaseGroup, push: LaunchRequest, starter: OrchestrationStarter): Promise<RequestDecision> {
-    const request = this.newRequest(group, push);
-    let running: DeploymentRequest | undefined;
-    const result = await this.deps.appState.transact(groupQueueKey(group.name), (state) => {
-      running = state.running;
-      return decideRequest(state, request);
-    });
-    if (result.decision === 'started' || result.decision === 'queued') {
-      try {
-        await this.deps.deployments.create({
-          id: request.deploymentId,
-          app: group.name,
-          kind: 'deploy',
-          image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
-          source: push.source,
-          at: request.receivedAt,
-          phase: result.decision === 'queued' ? 'queued' : 'verifying',
-          reason: `${result.reason} (release group ${group.name}: ${group.apps.join(', ')})`,
-          group: { name: group.name, members: [...group.apps] },
-        });
-        if (result.decision === 'started') await this.start(group, request, starter);
-      } catch (error) {
-        await this.deps.appState.transact(groupQueueKey(group.name), (state) => (state.running?.deploymentId === request.deploymentId ? { state: { ...state, running: undefined }, result: undefined } : { state, result: undefined })).catch(() => undefined);
-        throw error;
-      }
-    }
-    for (const superseded of result.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, group.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
-    }
-    return passToWaiting(result, running, request, this.calendarsOf(group).length > 0, starter);
+    return admitRequest(this.deps, this.queueOf(group, starter), this.newRequest(group, push), push, starter);
+  }
+
+  private queueOf(group: ReleaseGroup, starter: OrchestrationStarter): QueueTarget {
+    const key = groupQueueKey(group.name);
+    return {
+      queueKey: key,
+      recordApp: group.name,
+      scheduled: this.calendarsOf(group).length > 0,
+      describe: { reasonSuffix: ` (release group ${group.name}: ${group.apps.join(', ')})`, group: { name: group.name, members: [...group.apps] } },
+      start: (request) => this.start(group, request, starter),
+      forget: (deploymentId) =>
+        this.deps.appState.transact(key, (state) => (state.running?.deploymentId === deploymentId ? { state: { ...state, running: undefined }, result: undefined } : { state, result: undefined })),
+    };
   }
 
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
@@ -74,15 +58,7 @@ export class GroupLauncher {
     for (const member of group.apps) {
       await this.deps.appState.transact(member, (state) => recordGroupRelease(state, { succeeded, digest: input.digest, tag: record?.image.tag, pushedAt }));
     }
-    const at = this.deps.now().toISOString();
-    for (const superseded of outcome.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, group.name, at, { phase: 'superseded', reason: outcome.next ? `superseded by ${outcome.next.deploymentId}` : 'superseded: automatic deploys paused' });
-    }
-    if (outcome.next) {
-      const nextRecord = await this.deps.deployments.get(outcome.next.deploymentId);
-      if (nextRecord?.phase === 'queued') await this.deps.deployments.update(outcome.next.deploymentId, group.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
-      await this.start(group, outcome.next, starter);
-    }
+    await handOn(this.deps, this.queueOf(group, starter), input.deploymentId, outcome);
     return { nextDeploymentId: outcome.next?.deploymentId };
   }
 
@@ -131,21 +107,9 @@ export class GroupLauncher {
   }
 
   private newRequest(group: ReleaseGroup, push: LaunchRequest): DeploymentRequest {
-    const now = this.deps.now();
-    return {
-      app: groupQueueKey(group.name),
-      deploymentId: `${group.name}-${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}-${this.deps.newId().slice(0, 6)}`,
-      digest: push.digest,
-      tag: push.tag,
-      registry: push.registry,
-      repository: push.repository,
-      source: push.source,
-      deliveryId: push.deliveryId,
-      receivedAt: now.toISOString(),
-      ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
-      ...(push.override ? { override: push.override } : {}),
-    };
+    return newDeploymentRequest(this.deps, groupQueueKey(group.name), group.name, push);
   }
+
 
   private group(name: string): ReleaseGroup {
     const group = this.deps.schedule?.groups.find((g) => g.name === name);

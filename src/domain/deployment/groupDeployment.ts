@@ -3,23 +3,15 @@
  * the app queue's. A group has one queue of its own (one deployment of the group at a time,
  * newest wins, the same rules as an app's); its members' own states only learn what they serve.
  */
-import type { DeployCalendar } from '../schedule/deployWindow';
-import type { DeploySlotNeed, WindowOverride } from './activityContracts';
-import type { ImageRef } from './deploymentModel';
+import type { DeploymentInput } from './activityContracts';
 import type { AppQueueState } from './deploymentQueue';
 import type { DeploySpec } from './deploySpec';
 
-export interface GroupDeploymentInput {
-  deploymentId: string;
+/** A deployment's input (image, source, windows, slots) with every member's configuration instead of one spec. */
+export interface GroupDeploymentInput extends Omit<DeploymentInput, 'spec' | 'releaseGroup'> {
   group: string;
   /** The members' configuration, in promotion order (rolled back in reverse). */
   members: DeploySpec[];
-  image: ImageRef;
-  source: string;
-  requestedAt: string;
-  window?: { calendars: DeployCalendar[] };
-  override?: WindowOverride;
-  slots?: DeploySlotNeed[];
 }
 
 /** The key a group's queue is stored under, apart from every app's. */
