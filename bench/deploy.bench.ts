@@ -22,6 +22,11 @@
  *    duration as devhost logs it.
  * 4. 1,000 duplicate pushes of one digest (50 concurrent senders): exactly one deployment.
  * Prints one JSON object as its last line.
+ *
+ * `npm run bench:deploy -- --baseline <checkout>`: measures 1. side by side with another build of
+ * the app (a checkout of an earlier commit, built with its own `npm ci && npm run build`): a second
+ * stack runs that build's compiled entry, and the deployments alternate between the two stacks,
+ * so both see the same machine load; the result gains `baseline` and `overheadRatio`.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -92,38 +97,85 @@ async function blast(pool: Pool, total: number, concurrency: number, body: (i: n
   return { latencies, statuses };
 }
 
-async function main(): Promise<void> {
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  const stack = await startLocalStack({
-    entry: path.join(REPO_ROOT, 'dist', 'src', 'index.js'),
+interface Overhead {
+  overheads: number[];
+  totals: number[];
+  revisionTimes: number[];
+}
+
+/** One healthy deployment of `main-<i>`: webhook → promotion, the revision's own time, and the difference. */
+async function deployOnce(stack: LocalStack, i: number): Promise<{ total: number; revision: number }> {
+  const { digest } = stack.push('bench', `main-${i}`);
+  const d = await finished(stack, 'bench', digest);
+  if (d.phase !== 'succeeded') throw new Error(`bench deployment ${i} ended ${d.phase}: ${d.reason}`);
+  const health = step(d, 'health-wait', 'succeeded');
+  return { total: ms(step(d, 'promote', 'succeeded').endedAt) - ms(d.createdAt), revision: ms(health.endedAt) - ms(health.startedAt) };
+}
+
+/** 10 measured deployments (after one warm-up) per stack, alternating between the stacks. */
+async function measureOverhead(stacks: ReadonlyArray<{ label: string; stack: LocalStack }>, log: (line: string) => void): Promise<Overhead[]> {
+  const results = stacks.map((): Overhead => ({ overheads: [], totals: [], revisionTimes: [] }));
+  for (let i = 1; i <= 11; i++) {
+    // Which build goes first alternates too, so neither always follows the other's load.
+    const order = i % 2 === 0 ? [...stacks.keys()] : [...stacks.keys()].reverse();
+    for (const k of order) {
+      const { label, stack } = stacks[k];
+      const { total, revision } = await deployOnce(stack, i);
+      if (i === 1) continue; // warm-up: first loads of every module and table
+      results[k].totals.push(total);
+      results[k].revisionTimes.push(revision);
+      results[k].overheads.push(total - revision);
+      log(`${label} deployment ${i}: total ${total} ms, revision ${revision} ms, overhead ${total - revision} ms`);
+    }
+  }
+  return results;
+}
+
+function summarise(o: Overhead): Record<string, number> {
+  return {
+    p50: round(percentile(o.overheads, 50)),
+    p90: round(percentile(o.overheads, 90)),
+    max: round(Math.max(...o.overheads)),
+    deployments: o.overheads.length,
+    webhookToPromotionP50: round(percentile(o.totals, 50)),
+    revisionHealthyP50: round(percentile(o.revisionTimes, 50)),
+  };
+}
+
+function benchStack(entry: string, log?: (line: object | string) => void): Promise<LocalStack> {
+  return startLocalStack({
+    entry,
     configPath: path.join(REPO_ROOT, 'test', 'fixtures', 'config', 'scenarios.bench.json'),
     stateDir: mkdtempSync(path.join(tmpdir(), 'hm-bench-')),
     hubName: `bench${Date.now().toString(36)}`,
     withPostgres: false,
     settings: { ...QUIET_TIMERS },
-    log: (line) => {
-      const entry = line as { msg?: string; function?: string; durationMs?: number };
-      if (recordHandler && entry.msg === 'invocation' && entry.function === 'acrWebhook' && typeof entry.durationMs === 'number') handlerDurations.push(entry.durationMs);
-    },
+    log: log ?? (() => undefined),
   });
+}
+
+function baselineArgument(): string | undefined {
+  const at = process.argv.indexOf('--baseline');
+  if (at < 0) return undefined;
+  const checkout = process.argv[at + 1];
+  if (!checkout) throw new Error('usage: npm run bench:deploy -- [--baseline <checkout of another commit, built>]');
+  return path.resolve(checkout, 'dist', 'src', 'index.js');
+}
+
+async function main(): Promise<void> {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  const baselineEntry = baselineArgument();
+  const stack = await benchStack(path.join(REPO_ROOT, 'dist', 'src', 'index.js'), (line) => {
+    const entry = line as { msg?: string; function?: string; durationMs?: number };
+    if (recordHandler && entry.msg === 'invocation' && entry.function === 'acrWebhook' && typeof entry.durationMs === 'number') handlerDurations.push(entry.durationMs);
+  });
+  let baseline = baselineEntry ? await benchStack(baselineEntry) : undefined;
   try {
-    // 1. controller overhead
-    const overheads: number[] = [];
-    const totals: number[] = [];
-    const revisionTimes: number[] = [];
-    for (let i = 1; i <= 11; i++) {
-      const { digest } = stack.push('bench', `main-${i}`);
-      const d = await finished(stack, 'bench', digest);
-      if (d.phase !== 'succeeded') throw new Error(`bench deployment ${i} ended ${d.phase}: ${d.reason}`);
-      const health = step(d, 'health-wait', 'succeeded');
-      const total = ms(step(d, 'promote', 'succeeded').endedAt) - ms(d.createdAt);
-      const revision = ms(health.endedAt) - ms(health.startedAt);
-      if (i === 1) continue; // warm-up: first loads of every module and table
-      totals.push(total);
-      revisionTimes.push(revision);
-      overheads.push(total - revision);
-      log(`deployment ${i}: total ${total} ms, revision ${revision} ms, overhead ${total - revision} ms`);
-    }
+    // 1. controller overhead (beside the baseline build's, alternating, when one is given)
+    const [current, before] = await measureOverhead([{ label: 'this build', stack }, ...(baseline ? [{ label: 'baseline', stack: baseline }] : [])], log);
+    // The ack rounds below measure this build alone.
+    await baseline?.stop();
+    baseline = undefined;
 
     // 2. rollback time
     const bad = stack.push('bench', 'main-bad', 'unhealthy');
@@ -170,15 +222,13 @@ async function main(): Promise<void> {
         at: new Date().toISOString(),
         node: process.version,
         healthIntervalSeconds: app.health.intervalSeconds,
-        controllerOverheadMs: {
-          p50: round(percentile(overheads, 50)),
-          p90: round(percentile(overheads, 90)),
-          max: round(Math.max(...overheads)),
-          deployments: overheads.length,
-          target: 1000,
-          webhookToPromotionP50: round(percentile(totals, 50)),
-          revisionHealthyP50: round(percentile(revisionTimes, 50)),
-        },
+        controllerOverheadMs: { ...summarise(current), target: 1000 },
+        ...(before
+          ? {
+              baseline: { entry: baselineEntry, controllerOverheadMs: summarise(before) },
+              overheadRatio: Number((percentile(current.overheads, 50) / percentile(before.overheads, 50)).toFixed(2)),
+            }
+          : {}),
         rollback: {
           firstCheckToTrafficRestoredMs: rollbackMs,
           targetMs: rollbackTargetMs,
@@ -217,6 +267,7 @@ async function main(): Promise<void> {
     }
   } finally {
     await stack.stop();
+    await baseline?.stop();
   }
 }
 

@@ -3,7 +3,8 @@ import { app, type InvocationContext, type Timer } from '@azure/functions';
 import * as df from 'durable-functions';
 import { getServices } from '../composition/services';
 import { getConfig } from '../config';
-import { parseImageReference, reconcileApps } from '../activities/push/reconcileApps';
+import { reconcileApps } from '../activities/push/reconcileApps';
+import { parseImageReference } from '../domain/rollout';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 

@@ -42,8 +42,16 @@ describe('no traffic on a failed or rolled-back release unless forced', () => {
     ['ledger says failed, no traffic', { verdict: 'failed' }, 0, 0],
     ['ledger says verified', { verdict: 'verified' }, 100, 0],
   ])('%s', (_name, release, weight, expected) => {
-    const o = observation({ ledger: { releases: [{ revisionName: 'a--new', ...release }] }, arm: arm({ 'a--old': 100 - weight, 'a--new': weight }) });
+    const o = observation({ ledger: { releases: [{ revisionName: 'a--old', verdict: 'verified' }, { revisionName: 'a--new', ...release }] }, arm: arm({ 'a--old': 100 - weight, 'a--new': weight }) });
     expect(checkNoTrafficOnBadReleases(o)).toHaveLength(expected);
+  });
+
+  it('a single-revision app whose every release failed its checks has nowhere safe to go: what serves is not a violation', () => {
+    const ledger = { releases: [{ revisionName: 'a--initial', verdict: 'failed' }, { revisionName: 'a--new', verdict: 'failed' }, { revisionName: 'a--rb', verdict: 'failed' }] };
+    expect(checkNoTrafficOnBadReleases(observation({ ledger, arm: { ...arm({ 'a--rb': 100 }), mode: 'Single' } }))).toHaveLength(0);
+    // One safe release left anywhere in the ledger, and serving a failed one is a violation again.
+    const withSafe = { releases: [...ledger.releases, { revisionName: 'a--older', verdict: 'superseded' }] };
+    expect(checkNoTrafficOnBadReleases(observation({ ledger: withSafe, arm: { ...arm({ 'a--rb': 100 }), mode: 'Single' } }))).toHaveLength(1);
   });
 
   it('without a ledger, a revision whose deployment rolled back must not serve', () => {

@@ -34,6 +34,8 @@ export interface Violation {
 
 export const TERMINAL = new Set(['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected']);
 const BAD_VERDICTS = new Set(['failed', 'rolled-back']);
+/** Verdicts a rollback may go to on its own (src/domain/rollout/release.ts). */
+const SAFE_VERDICTS = new Set(['verified', 'baseline', 'superseded', 'retired']);
 
 export interface DeploymentView {
   id: string;
@@ -135,10 +137,17 @@ export function badReleases(observation: AppObservation): Map<string, { verdict:
   return bad;
 }
 
-/** No traffic on a revision whose release verdict is `failed` or `rolled-back`, unless forced. */
+/**
+ * No traffic on a revision whose release verdict is `failed` or `rolled-back`, unless forced, or
+ * unless no release the app could go to is left: a single-revision app must serve something, and
+ * when every release in its ledger failed its checks (a rollback walked through all of them) the
+ * one it ends on is the least bad, which the deployment's record and notification say.
+ */
 export function checkNoTrafficOnBadReleases(observation: AppObservation): Violation[] {
   if (!observation.arm || !observation.deployments) return [];
   const bad = badReleases(observation);
+  const ledger = observation.ledger && observation.ledger !== 'absent' ? observation.ledger : undefined;
+  if (ledger && observation.arm.mode === 'Single' && !ledger.releases.some((r) => SAFE_VERDICTS.has(r.verdict))) return [];
   const violations: Violation[] = [];
   for (const revision of observation.arm.revisions) {
     const verdict = bad.get(revision.name);

@@ -10,9 +10,8 @@
  * `localhost` while the controller talks to `127.0.0.1`, so fault rules (which match the
  * controller's host) never hit the checker's own reads.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
@@ -22,10 +21,10 @@ import { LOCAL_BACKUP_JOB, LOCAL_KEYS } from '../../devhost/localStack/localStac
 import { seedLocalAzure } from '../../devhost/localStack/seedLocalAzure';
 import { startPostgres, type TestPostgres } from '../../devhost/postgres';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators/azureSimulator';
+import { freePort, killHard, startDevhostProcess } from '../support/devhostProcess';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 export const ENTRY = path.join(REPO_ROOT, 'dist', 'src', 'index.js');
-const CONTROLLER = path.join(__dirname, 'controllerProcess.js');
 export const ARM_API_VERSION = '2026-07-01';
 const SUBSCRIPTION = '7e1f0c2a-9b4d-4c3e-8f5a-6d2b1c0e9f8a';
 
@@ -133,16 +132,6 @@ export interface ApiAnswer {
   body: any;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * The apps of run `n`: a blue-green app with a migration that rolls back with a down migration, a
@@ -268,39 +257,21 @@ export class ModelWorld {
   }
 
   private async startController(): Promise<void> {
-    const child = spawn(
-      process.execPath,
-      [CONTROLLER, ENTRY, this.settingsFile, this.hubName, String(this.port), path.join(this.dir, 'devhost'), ...(this.options.controllerLog ? [this.options.controllerLog] : [])],
-      { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_EXTRA_CA_CERTS: this.stack.simulator.caCertPath } },
-    );
-    this.child = child;
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)));
-    this.baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`the controller did not start: ${stderr}`)), 60_000);
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const ready = /READY (\S+)/.exec(out);
-        if (ready) {
-          clearTimeout(timer);
-          resolve(ready[1]);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`the controller exited with ${code}: ${stderr}`));
-      });
+    const started = await startDevhostProcess({
+      entry: ENTRY,
+      settingsFile: this.settingsFile,
+      hubName: this.hubName,
+      port: this.port,
+      dataDir: path.join(this.dir, 'devhost'),
+      caCertPath: this.stack.simulator.caCertPath,
+      logFile: this.options.controllerLog,
     });
+    this.child = started.child;
+    this.baseUrl = started.baseUrl;
   }
 
   private killController(): Promise<void> {
-    const child = this.child;
-    return new Promise((resolve) => {
-      if (!child || child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+    return killHard(this.child);
   }
 
   /** kill -9, then start again on the same task hub and port. */

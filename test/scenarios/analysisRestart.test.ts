@@ -5,29 +5,18 @@
  * was asked exactly five times (four metric queries each). devhost runs as a child process
  * (SIGKILL is the point) against the same task hub and simulated Azure.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Agent, request } from 'undici';
 import { LOCAL_KEYS, type LocalStack } from '../../devhost/localStack/localStack';
+import { freePort, killHard, startDevhostProcess, type DevhostProcess } from '../support/devhostProcess';
 import { ENTRY, QUIET_TIMERS, eventually, startScenarioStack } from './scenarioKit';
 
-const CHILD = path.join(__dirname, 'devhostChild.js');
 /** MetricsReader asks for Requests, ResponseTime, RestartCount and WorkingSetBytes: four batch calls per measurement. */
 const QUERIES_PER_MEASUREMENT = 4;
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('devhost killed during a bake and restarted', () => {
   let stack: LocalStack;
@@ -41,44 +30,18 @@ describe('devhost killed during a bake and restarted', () => {
   }, 120_000);
 
   afterAll(async () => {
-    for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    for (const child of children) await killHard(child);
     await stack?.stop();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  async function startChild(settingsFile: string, hubName: string, port: number): Promise<{ child: ChildProcess; baseUrl: string }> {
-    const child = spawn(process.execPath, [CHILD, ENTRY, settingsFile, hubName, String(port), path.join(dir, 'devhost')], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_EXTRA_CA_CERTS: stack.settings.NODE_EXTRA_CA_CERTS },
-    });
-    children.push(child);
-    let stderr = '';
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const baseUrl = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`devhost child did not start: ${stderr}`)), 60_000);
-      let out = '';
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        const ready = /READY (\S+)/.exec(out);
-        if (ready) {
-          clearTimeout(timer);
-          resolve(ready[1]);
-        }
-      });
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`devhost child exited with ${code}: ${stderr}`));
-      });
-    });
-    return { child, baseUrl };
+  async function startChild(settingsFile: string, hubName: string, port: number): Promise<DevhostProcess> {
+    const started = await startDevhostProcess({ entry: ENTRY, settingsFile, hubName, port, dataDir: path.join(dir, 'devhost'), caCertPath: stack.settings.NODE_EXTRA_CA_CERTS });
+    children.push(started.child);
+    return started;
   }
 
-  const kill = (child: ChildProcess): Promise<void> =>
-    new Promise((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once('exit', () => resolve());
-      child.kill('SIGKILL');
-    });
+  const kill = killHard;
 
   async function deploymentOf(baseUrl: string, digest: string): Promise<any> {
     const response = await fetch(`${baseUrl}/api/deployments?app=restart-app`, { headers: { 'x-functions-key': LOCAL_KEYS.functionKey }, signal: AbortSignal.timeout(10_000) });

@@ -3,7 +3,8 @@
  * compensation restores what served), a forced rollback onto a release that was rolled back is
  * recorded and announced, the `down` migration policy runs the release's down migration once
  * after traffic moved back, `block` refuses a rollback across a migration, and a migration
- * past its deadline is stopped before the deployment ends.
+ * past its deadline is stopped before the deployment ends, and in single-revision mode a restored
+ * release that fails on live traffic is given up for the next safe one.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
@@ -102,4 +103,43 @@ describe('rollback paths', () => {
     expect(succeededCalls(stack, 'Jobs_StopExecution', stopsBefore)).toBe(1);
     expect(ended.steps.some((s: any) => s.step === 'deploy')).toBe(false);
   }, 300_000);
+
+  it('a restored release that fails on live traffic is marked failed and the next safe release serves', async () => {
+    const initial = (await releasesOf(stack, 'single-app')).serving;
+    const good = stack.push('single-app', 'main-2');
+    expect((await waitForDeploymentOf(stack, 'single-app', good.digest, 120_000)).phase).toBe('succeeded');
+    await waitUntilIdle(stack, 'single-app');
+
+    // main-2 passed its checks when it was promoted; from now on, any revision started from its
+    // image fails them (a dependency it needs went away): re-applying it is no longer safe.
+    stack.simulator.imageCatalog.record({ imageRef: good.image, behaviour: { kind: 'unhealthy' } });
+    const bad = stack.push('single-app', 'main-3', 'unhealthy');
+    const ended = await waitForDeploymentOf(stack, 'single-app', bad.digest, 180_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(stepOutcomes(ended)).toMatchObject({ rollback: 'succeeded' });
+    await waitUntilIdle(stack, 'single-app');
+
+    const after = await releasesOf(stack, 'single-app');
+    const byDigest = (digest: string | undefined) => after.releases.filter((r) => r.digest === digest && !r.restoredFrom);
+    expect(byDigest(good.digest)[0]).toMatchObject({ verdict: 'failed', reason: expect.stringMatching(/failed on live traffic/) });
+    expect(byDigest(bad.digest)[0].verdict).toMatch(/failed|rolled-back/);
+    // What serves now re-applies the release that served before Harbormaster's first deployment.
+    const serving = after.releases.find((r) => r.revisionName === after.serving.revisionName);
+    expect(serving).toMatchObject({ verdict: 'verified', restoredFrom: initial.revisionName });
+
+    // A person forces a manual rollback onto main-2 anyway: it fails on live traffic again, and the
+    // rollback does not stop there: the release that served before it serves again.
+    const forced = await stack.api('POST', '/apps/single-app/rollback', { release: 'main-2', force: true, reason: 'it worked yesterday' });
+    expect(forced.status).toBe(202);
+    const rollback = await eventually('the forced rollback finished', async () => {
+      const { body } = await stack.api('GET', `/deployments/${forced.body.deploymentId}`);
+      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
+    }, 180_000);
+    expect(rollback.phase).toBe('failed');
+    expect(rollback.reason).toMatch(/failed on live traffic .* serves .*'s image instead/);
+    await waitUntilIdle(stack, 'single-app');
+    const last = await releasesOf(stack, 'single-app');
+    const nowServing = last.releases.find((r) => r.revisionName === last.serving.revisionName);
+    expect(nowServing).toMatchObject({ verdict: 'verified', restoredFrom: serving.revisionName });
+  }, 500_000);
 });

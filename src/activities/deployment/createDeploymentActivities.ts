@@ -10,7 +10,7 @@ import type { Notification, Severity } from '../../adapters/notify/notification'
 import type { RegistryPort } from '../../adapters/registry/registryPort';
 import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
 import type { ReleaseLedgerStore } from '../../adapters/storage/releaseLedgerStore';
-import { digestOfImage, servingRevision } from '../../domain/rollout';
+import { baselineRelease, servingRevision } from '../../domain/rollout';
 import { TrafficGate } from './trafficGate';
 import type {
   DeployRevisionInput,
@@ -128,7 +128,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         const revision = await containerApps.getRevision(input.containerApp, previousRevision);
         previousImage = revision?.image;
         await ledger.update(input.app, previousRevision, revision?.createdTime ?? input.at, (current) =>
-          current ? undefined : { verdict: 'baseline', image: previousImage, digest: digestOfImage(previousImage), reason: 'serving when Harbormaster first saw the app' },
+          current ? undefined : baselineRelease(previousImage),
         );
       }
       const mode = app.activeRevisionsMode;

@@ -23,7 +23,7 @@ import type {
   StartMigrationResult,
   StopMigrationInput,
 } from '../../domain/deployment';
-import { chooseRollbackTarget, digestOfImage, servingRevision } from '../../domain/rollout';
+import { baselineRelease, chooseRollbackTarget, servingRevision } from '../../domain/rollout';
 import { TrafficGate, TrafficRefused } from './trafficGate';
 
 export interface ReleaseActivityPorts {
@@ -98,7 +98,7 @@ export function createReleaseActivities(ports: ReleaseActivityPorts) {
       if (serving && !releases.some((r) => r.revisionName === serving)) {
         const revision = revisions.find((r) => r.name === serving);
         const baseline = await ledger.update(app.name, serving, revision?.createdTime ?? new Date().toISOString(), (current) =>
-          current ? undefined : { verdict: 'baseline', image: revision?.image, digest: digestOfImage(revision?.image), reason: 'serving when Harbormaster first saw the app' },
+          current ? undefined : baselineRelease(revision?.image),
         );
         if (baseline) releases.push(baseline);
       }

@@ -16,6 +16,7 @@ import {
   finishRunning,
   startRollback,
   type AbortEvent,
+  type DeploymentPhase,
   type DeploymentInput,
   type DeploymentRequest,
   type FinishDeploymentInput,
@@ -119,30 +120,17 @@ export class DeploymentLauncher {
       await starter.raiseEvent(running.deploymentId, AbortEventName, { reason: rollback.reason, by: rollback.by } satisfies AbortEvent);
       return { kind: 'aborted', deploymentId: running.deploymentId };
     }
-    try {
-      await this.deps.deployments.create({
-        id: request.deploymentId,
-        app: app.name,
-        kind: 'rollback',
-        image: { registry: target.registry, repository: target.repository, tag: target.tag, digest: target.digest },
-        source: 'rollback',
-        at,
-        phase: 'rolling-back',
-        reason: rollback.reason,
-      });
+    await this.recordAndStart(app, request, { kind: 'rollback', phase: 'rolling-back', reason: rollback.reason }, () => {
       const input: RollbackInput = {
         deploymentId: request.deploymentId,
         spec: toDeploySpec(app),
-        image: { registry: target.registry, repository: target.repository, tag: target.tag, digest: target.digest },
+        image: imageOf(request),
         source: 'rollback',
-        requestedAt: at,
+        requestedAt: request.receivedAt,
         request: rollback,
       };
-      await starter.start(OrchestratorNames.rollback, request.deploymentId, input);
-    } catch (error) {
-      await this.forget(app.name, request.deploymentId).catch(() => undefined);
-      throw error;
-    }
+      return starter.start(OrchestratorNames.rollback, request.deploymentId, input);
+    });
     return { kind: 'rollback', deploymentId: request.deploymentId };
   }
 
@@ -204,6 +192,20 @@ export class DeploymentLauncher {
     return this.deps.schedule ? toDeployCalendars(this.deps.schedule, [app]) : [];
   }
 
+  /**
+   * Writes the deployment's record, then starts what runs it. Never leaves the app "running" a
+   * deployment that has no record or no orchestration: every later push would queue behind nothing.
+   */
+  private async recordAndStart(app: ManagedApp, request: DeploymentRequest, record: { kind: 'deploy' | 'rollback'; phase: DeploymentPhase; reason?: string }, start: () => Promise<void>): Promise<void> {
+    try {
+      await this.deps.deployments.create({ id: request.deploymentId, app: app.name, image: imageOf(request), source: request.source, at: request.receivedAt, ...record });
+      await start();
+    } catch (error) {
+      await this.forget(app.name, request.deploymentId).catch(() => undefined);
+      throw error;
+    }
+  }
+
   private async forget(app: string, deploymentId: string): Promise<void> {
     await this.deps.appState.transact(app, (state) => clearStaleRunning(state, deploymentId));
   }
@@ -212,7 +214,7 @@ export class DeploymentLauncher {
     const input: DeploymentInput = {
       deploymentId: request.deploymentId,
       spec: toDeploySpec(app),
-      image: { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest },
+      image: imageOf(request),
       source: request.source,
       requestedAt: request.receivedAt,
     };
@@ -230,4 +232,8 @@ export class DeploymentLauncher {
     if (!app) throw new Error(`No app named "${name}" in the configuration`);
     return app;
   }
+}
+
+function imageOf(request: DeploymentRequest): DeploymentInput['image'] {
+  return { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest };
 }

@@ -35,16 +35,6 @@ export type RunningImageReader = (app: IngestDeps['apps'][number]) => Promise<Ru
 /** Tags of a glob looked up by digest at most, before the app's first deployment. */
 const MAX_GLOB_TAGS_RESOLVED = 50;
 
-/** The digest and tag of an image reference `registry/repository[:tag][@digest]`. */
-export function parseImageReference(image: string | undefined): RunningImage {
-  if (!image) return {};
-  const digest = /@(sha256:[a-f0-9]{64})$/.exec(image)?.[1];
-  const name = digest ? image.slice(0, image.length - digest.length - 1) : image;
-  const lastSlash = name.lastIndexOf('/');
-  const colon = name.indexOf(':', lastSlash + 1);
-  return { ...(digest ? { digest } : {}), ...(colon > 0 ? { tag: name.slice(colon + 1) } : {}) };
-}
-
 /** An app's releases as the ledger knows them: a digest whose release failed or was rolled back is never reconciled. */
 export type KnownReleasesReader = (app: string) => Promise<ReadonlyArray<Pick<Release, 'digest' | 'verdict' | 'revisionName'>>>;
 

@@ -3,6 +3,7 @@
  * go through: connection timeout, optional extra CA, and the dev-only connect-to seam.
  */
 import fs from 'node:fs';
+import tls from 'node:tls';
 import { Agent, buildConnector, type Dispatcher } from 'undici';
 import { findConnectTo, parseConnectToRules } from './connectTo';
 
@@ -17,7 +18,10 @@ export interface HttpAgentSettings {
 export function createHttpAgent(settings: HttpAgentSettings = {}): Dispatcher {
   const rules = parseConnectToRules(settings.connectTo);
   const ca = settings.caCertPath ? fs.readFileSync(settings.caCertPath, 'utf8') : undefined;
-  const connector = buildConnector({ timeout: settings.connectTimeoutMs ?? 5_000, ...(ca ? { ca } : {}) });
+  // One TLS context for every connection: without it each connection builds its own (and parses
+  // the CA again), which a sweep probing hundreds of apps pays for hundreds of times.
+  const secureContext = tls.createSecureContext(ca ? { ca } : {});
+  const connector = buildConnector({ timeout: settings.connectTimeoutMs ?? 5_000, secureContext });
   return new Agent({
     connect: (options, callback) => {
       const rule = findConnectTo(rules, options.hostname);

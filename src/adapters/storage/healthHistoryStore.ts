@@ -11,6 +11,7 @@
  */
 import type { TableClient } from '@azure/data-tables';
 import type { TableProvider } from './tables';
+import { GroupCommitWriter } from './groupCommit';
 import { updateJsonEntity } from './optimisticUpdate';
 import { newestFirstKey } from './tables';
 
@@ -46,10 +47,15 @@ interface JsonEntity {
 }
 
 export class HealthHistoryStore {
+  /** A sweep saves every app's state at about the same time, all in one partition: group-committed. */
+  private readonly stateWriter: GroupCommitWriter;
+
   constructor(
     private readonly tables: TableProvider,
     private readonly options: { retentionHours: number } = { retentionHours: 48 },
-  ) {}
+  ) {
+    this.stateWriter = new GroupCommitWriter(() => this.table(HealthTableNames.state));
+  }
 
   get retentionHours(): number {
     return this.options.retentionHours;
@@ -108,9 +114,9 @@ export class HealthHistoryStore {
     }
   }
 
+  /** Resolves once the state is stored (it may share a transaction with other apps' states). */
   async saveState<S>(app: string, state: S): Promise<void> {
-    const table = await this.table(HealthTableNames.state);
-    await table.upsertEntity<JsonEntity>({ partitionKey: STATE, rowKey: app, json: capped(state) }, 'Replace');
+    await this.stateWriter.upsert<JsonEntity>({ partitionKey: STATE, rowKey: app, json: capped(state) });
   }
 
   /** Every app's API silences, by app name. */

@@ -3,6 +3,7 @@
  * with what it learned about it. The traffic gate reads these verdicts; nothing routes to a
  * release that failed or was rolled back unless a person forces it with a reason.
  */
+import { parseImageReference } from './servingRevision';
 
 /**
  * - `pending`: created by a deployment that has not finished judging it;
@@ -54,6 +55,15 @@ export interface Release {
   group?: { name: string; deploymentId: string };
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The ledger row for a revision that was serving when Harbormaster first saw the app: its tag
+ * comes from the image reference, so a rollback can name it (`{"release": "4.1.0"}`) like any other.
+ */
+export function baselineRelease(image: string | undefined): Pick<Release, 'verdict' | 'image' | 'digest' | 'tag' | 'reason'> {
+  const { digest, tag } = parseImageReference(image);
+  return { verdict: 'baseline', image, digest, tag, reason: 'serving when Harbormaster first saw the app' };
 }
 
 export function isRoutable(release: Pick<Release, 'verdict'> | undefined): boolean {

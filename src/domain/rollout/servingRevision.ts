@@ -20,8 +20,17 @@ export function servingRevision(app: ServingInput): string | undefined {
   return undefined;
 }
 
+/** The digest (when pinned) and tag (when named) of an image reference `registry/repository[:tag][@digest]`. */
+export function parseImageReference(image: string | undefined): { digest?: string; tag?: string } {
+  if (!image) return {};
+  const digest = /@(sha256:[a-f0-9]{64})$/i.exec(image)?.[1];
+  const name = digest ? image.slice(0, image.length - digest.length - 1) : image;
+  const lastSlash = name.lastIndexOf('/');
+  const colon = name.indexOf(':', lastSlash + 1);
+  return { ...(digest ? { digest: digest.toLowerCase() } : {}), ...(colon > 0 ? { tag: name.slice(colon + 1) } : {}) };
+}
+
 /** The digest in a pinned image reference (`registry/repo@sha256:…`), lowercase; undefined for a tag. */
 export function digestOfImage(image: string | undefined): string | undefined {
-  const match = /@(sha256:[a-f0-9]{64})$/i.exec(image ?? '');
-  return match ? match[1].toLowerCase() : undefined;
+  return parseImageReference(image).digest;
 }

@@ -19,7 +19,8 @@ import {
 import { describeStep, digestOfImage, nextAction, phaseOf, recordNameOf, skipReasonOf, startRollout, type RolloutAction, type RolloutState, type RolloutStep } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
 import { analysisStep, bakeStep } from './analysisSteps';
-import { afterMigration, restorePrevious, settle, settleTask } from './compensation';
+import { afterMigration, restorePrevious } from './compensation';
+import { settle, settleTask } from './settle';
 import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';

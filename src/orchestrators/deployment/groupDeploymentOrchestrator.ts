@@ -21,7 +21,8 @@ import {
 } from '../../domain/deployment';
 import { PRELUDE, describeStep, digestOfImage, phaseOf, recordNameOf, skipReasonOf, type RolloutState, type RolloutStep } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
-import { afterMigration, restorePrevious, settle, settleTask } from './compensation';
+import { afterMigration, restorePrevious } from './compensation';
+import { settle, settleTask } from './settle';
 import { runStep } from './deploymentOrchestrator';
 import { memberRun, startGroupRun, type GroupRun } from './groupRun';
 import { abortReason, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';

@@ -8,22 +8,20 @@ import type { OrchestrationContext, OrchestrationHandler, Task } from 'durable-f
 import {
   ActivityNames as A,
   OrchestratorNames,
-  restoreSuffixFor,
   type DeploymentPhase,
   type FinishDeploymentInput,
   type HealthWaitInput,
   type HealthWaitResult,
   type PlanRollbackResult,
-  type RecordReleaseInput,
-  type RestoreReleaseInput,
-  type RestoreReleaseResult,
   type RollbackInput,
   type RouteTrafficInput,
   type RouteTrafficResult,
 } from '../../domain/deployment';
 import type { Release, RollbackPlan } from '../../domain/rollout';
 import { activityFailureMessage } from '../activityFailure';
-import { downMigration, keepSchemaNote, settle } from './compensation';
+import { downMigration, keepSchemaNote } from './compensation';
+import { restoreLive } from './restoreLive';
+import { settle } from './settle';
 import { startRolloutRun, sweepNow, type RolloutRun } from './rolloutRun';
 
 export const rollbackOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
@@ -43,15 +41,17 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
     const moved = plan.mode === 'Single' ? yield* restoreTemplate(run, input, plan) : yield* switchTraffic(run, input, plan);
     if (plan.from) yield* settle(run, plan.from.revisionName, 'rolled-back', input.request.reason, ['pending', 'verified', 'baseline', 'superseded']);
     const schema = yield* migrationsAfterRollback(run, plan);
-    servingDigest = plan.target.digest;
-    servingTag = plan.target.tag;
+    servingDigest = moved.digest;
+    servingTag = moved.tag;
     phase = 'succeeded';
-    reason = [`${input.request.reason}: ${moved}`, ...schema].join('; ');
+    reason = [`${input.request.reason}: ${moved.text}`, ...schema].join('; ');
     yield run.record({ phase, reason });
     yield run.notify('rollback-succeeded', reason);
   } catch (error) {
     const refused = error instanceof Refused ? error : new Refused('traffic', activityFailureMessage(error));
     reason = `rollback refused or failed at ${refused.step}: ${refused.message}`;
+    servingDigest = refused.serves?.digest;
+    servingTag = refused.serves?.tag;
     yield run.step(refused.step, 'failed', refused.message);
     yield run.record({ phase: 'failed', reason });
     yield run.notify('rollback-failed', reason);
@@ -69,13 +69,21 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
 };
 
 class Refused extends Error {
-  constructor(readonly step: 'plan' | 'reactivate' | 'health-wait' | 'traffic', reason: string) {
+  /** `serves`: a release other than the target that serves at the end (single-revision walk). */
+  constructor(readonly step: 'plan' | 'reactivate' | 'health-wait' | 'traffic', reason: string, readonly serves?: { digest?: string; tag?: string }) {
     super(reason);
   }
 }
 
+/** What the move did, and the release serving after it. */
+interface Moved {
+  text: string;
+  digest?: string;
+  tag?: string;
+}
+
 /** Multiple mode: wake and check the target at 0 %, then give it all the traffic. */
-function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPlan & { fqdn?: string }): Generator<Task, string, unknown> {
+function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPlan & { fqdn?: string }): Generator<Task, Moved, unknown> {
   const target = plan.target.revisionName;
   const { spec } = input;
   if (plan.reactivate) {
@@ -104,52 +112,28 @@ function* switchTraffic(run: RolloutRun, input: RollbackInput, plan: RollbackPla
   } satisfies RouteTrafficInput)) as RouteTrafficResult;
   if (!routed.ok) throw new Refused('traffic', routed.reason);
   yield run.step('traffic', 'succeeded', `100 % on ${target}${plan.forced ? ' (forced)' : ''}`);
-  return `100 % on ${target}${plan.from ? `, away from ${plan.from.revisionName}` : ''}`;
+  return { text: `100 % on ${target}${plan.from ? `, away from ${plan.from.revisionName}` : ''}`, digest: plan.target.digest, tag: plan.target.tag };
 }
 
 /**
- * Single-revision mode has no idle revision to switch to: the target release's image is
- * applied again as a new revision, which serves as soon as it is ready. Its health is then
- * judged on live traffic, and the record says so.
+ * Single-revision mode: the target's image is applied again and judged on live traffic
+ * (restoreLive.ts). If it fails there, the walk goes on to the next safe release, so the app is
+ * not left on it, and the rollback fails naming what serves instead.
  */
-function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackPlan): Generator<Task, string, unknown> {
-  const { spec } = input;
+function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackPlan): Generator<Task, Moved, unknown> {
   const target = plan.target;
   yield run.step('traffic', 'running', `re-apply ${target.revisionName}'s image (single-revision mode)`);
-  const restored = (yield run.call(A.restoreRelease, {
-    app: spec.app,
-    deploymentId: input.deploymentId,
-    containerApp: spec.containerApp,
-    restores: target.revisionName,
-    image: target.image ?? '',
-    revisionSuffix: restoreSuffixFor(input.deploymentId, target.digest ?? ''),
+  const walk = yield* restoreLive(run, { revisionName: target.revisionName, image: target.image ?? '', tag: target.tag }, {
     force: input.request.force,
     reason: input.request.reason,
-    channels: spec.notify,
-    at: run.now(),
-  } satisfies RestoreReleaseInput)) as RestoreReleaseResult;
-  if (!restored.ok) throw new Refused('traffic', restored.reason);
-  yield run.call(A.recordRelease, {
-    app: spec.app,
-    revisionName: restored.revisionName,
-    image: target.image ?? '',
-    digest: target.digest ?? '',
-    tag: target.tag,
-    deploymentId: input.deploymentId,
-    restoredFrom: target.revisionName,
-    at: run.now(),
-  } satisfies RecordReleaseInput);
-  yield run.step('traffic', 'succeeded', `${restored.revisionName} runs ${target.revisionName}'s image`);
-  yield run.step('health-wait', 'running', `${restored.revisionName} on live traffic (single-revision mode)`);
-  const health = (yield run.context.df.callSubOrchestrator(
-    OrchestratorNames.healthWait,
-    { spec, revisionName: restored.revisionName, fqdn: restored.fqdn } satisfies HealthWaitInput,
-    `${input.deploymentId}:health`,
-  )) as HealthWaitResult;
-  yield* settle(run, restored.revisionName, health.verdict === 'passed' ? 'verified' : 'failed', `restores ${target.revisionName}: ${health.reason}`, ['pending']);
-  if (health.verdict !== 'passed') throw new Refused('health-wait', `${restored.revisionName} (restoring ${target.revisionName}) is not healthy on live traffic: ${health.reason}`);
-  yield run.step('health-wait', 'succeeded', `${health.reason} (judged on live traffic)`);
-  return `${restored.revisionName} serves ${target.revisionName}'s image (single-revision mode; health judged on live traffic)`;
+    healthInstanceId: (attempt) => (attempt === 0 ? `${input.deploymentId}:health` : `${input.deploymentId}:health-${attempt}`),
+  });
+  if (!walk.serves) throw new Refused('traffic', walk.detail);
+  const serves = { digest: walk.serves.digest, tag: walk.serves.tag };
+  if (!walk.firstPassed) throw new Refused('health-wait', `${target.revisionName} failed on live traffic and is marked failed; ${walk.serves.restoredAs} serves ${walk.serves.revisionName}'s image instead: ${walk.detail}`, serves);
+  yield run.step('traffic', 'succeeded', `${walk.serves.restoredAs} runs ${target.revisionName}'s image`);
+  yield run.step('health-wait', 'succeeded', `${walk.detail} (judged on live traffic)`);
+  return { text: `${walk.serves.restoredAs} serves ${target.revisionName}'s image (single-revision mode; health judged on live traffic)`, ...serves };
 }
 
 /** Each migration the rollback crosses, newest first, by the app's policy. */

@@ -1,9 +1,9 @@
 /**
- * The controller under test: devhost with the Durable extension running the compiled app, in a
- * child process so the checker can SIGKILL it at any moment and start it again on the same task
- * hub. `node controllerProcess.js <entry> <settings file> <hub name> <port> <data dir> [log file]`;
+ * devhost with the Durable extension running the compiled app, in a child process so a test can
+ * SIGKILL it at any moment and start it again on the same task hub:
+ * `node devhostProcess.child.js <entry> <settings file> <hub name> <port> <data dir> [log file]`;
  * prints `READY <baseUrl>`. The settings (which hold the local keys) come from a file, never the
- * command line; with a log file, devhost's log lines are appended there (for a failing seed).
+ * command line; with a log file, devhost's log lines are appended there.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
 import path from 'node:path';
