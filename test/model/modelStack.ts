@@ -58,18 +58,20 @@ export interface ModelApp {
 const WINDOW_SPAN_MINUTES = 90;
 
 /**
- * The group's deploy window: every other UTC minute from the run's start on (a push waits at
- * most a minute), as the checker reads it (`open`) and in apps.json's terms (`config`). A
- * handful of entries, not a whole day's: the window travels in every deployment's input.
+ * The group's deploy window: the even UTC minutes (a push waits at most a minute), as the checker
+ * reads it (`open`) and in apps.json's terms (`config`): the even minutes of the run's next
+ * hour and a half only, a handful of entries rather than a whole day's, since the window travels
+ * in every deployment's input. The checker's reading is every even minute, so records that an
+ * earlier run on the same storage left under the same app names are judged by the same rule.
  */
 function alternatingMinutes(startMs: number): { open: (atMs: number) => boolean; config: unknown } {
-  const first = Math.ceil(startMs / 60_000) * 60_000;
+  const first = Math.floor(startMs / 120_000) * 120_000;
   const slots: Array<[number, number]> = [];
   for (let k = 0; k < WINDOW_SPAN_MINUTES; k += 2) slots.push([first + k * 60_000, first + (k + 1) * 60_000]);
   const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
   const day = (ms: number) => ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(ms).getUTCDay()];
   return {
-    open: (atMs) => slots.some(([from, to]) => from <= atMs && atMs < to),
+    open: (atMs) => new Date(atMs).getUTCMinutes() % 2 === 0,
     config: { timeZone: 'UTC', allow: slots.map(([from, to]) => ({ days: [day(from)], start: hhmm(from), end: hhmm(to) })) },
   };
 }
