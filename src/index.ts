@@ -18,6 +18,7 @@ import { registerHealthz } from './functions/healthz';
 import { registerManualDeployments } from './functions/manualDeployments';
 import { registerMe } from './functions/me';
 import { registerMetricsApi } from './functions/metricsApi';
+import { registerGroupDeployments } from './functions/groupDeployments';
 import { registerRegistryWebhooks } from './functions/registryWebhooks';
 import { registerReconcileTimer } from './functions/reconcileTimer';
 import { registerRecordRetention } from './functions/recordRetention';
@@ -38,6 +39,8 @@ registerReconcileTimer();
 registerDeploymentPipeline();
 // Manual deploy, rollback, resume, approve and reject.
 registerManualDeployments();
+// The same for release groups: deploy, roll back and resume a group.
+registerGroupDeployments();
 // Status API, and who the caller is (GET /api/me).
 registerStatusApi();
 registerMe();

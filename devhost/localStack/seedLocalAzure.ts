@@ -99,7 +99,7 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
       {
         location,
         environmentId: environmentIdFor(app),
-        configuration: { activeRevisionsMode: app.strategy.kind === 'direct' ? 'Single' : 'Multiple', ingress },
+        configuration: { activeRevisionsMode: app.containerApp.activeRevisionsMode ?? (app.strategy.kind === 'direct' ? 'Single' : 'Multiple'), ingress },
         template: {
           revisionSuffix: 'initial',
           containers: [{ name: app.name, image, resources: { cpu: 0.5, memory: '1Gi' } }],

@@ -22,6 +22,8 @@ import { AppStateStore } from '../adapters/storage/appStateStore';
 import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
 import { ReleaseLedgerStore } from '../adapters/storage/releaseLedgerStore';
+import { DeploySlotStore } from '../adapters/storage/deploySlotStore';
+import { createSlotActivities, type SlotActivities } from '../activities/deployment/createSlotActivities';
 import { createReleaseActivities, type ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import { TableProvider } from '../adapters/storage/tables';
 import { createDeploymentActivities, type DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
@@ -48,12 +50,14 @@ export interface Services {
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
-  deploymentActivities: DeploymentActivities & ReleaseActivities & AnalysisActivities & HookActivities;
+  deploymentActivities: DeploymentActivities & ReleaseActivities & AnalysisActivities & HookActivities & SlotActivities;
   ledger: ReleaseLedgerStore;
   readSecret: (name: string) => Promise<string>;
   registry: OciRegistryClient;
   healthHistory: HealthHistoryStore;
   healthSweep: HealthSweep;
+  /** The Container Apps environments' deployment slots. */
+  deploySlots: DeploySlotStore;
 }
 
 let services: Services | undefined;
@@ -88,6 +92,7 @@ export function createServices(config: HarbormasterConfig): Services {
   const registry = new OciRegistryClient(http, credential);
   const appState = new AppStateStore(tables);
   const ledger = new ReleaseLedgerStore(tables);
+  const deploySlots = new DeploySlotStore(tables);
   const jobs = new ArmJobsGateway(credential, azureOptions);
   const notify = (channels: readonly string[], notification: Notification) => notifications.send(channels, notification);
   const healthHistory = new HealthHistoryStore(tables, { retentionHours: settings.healthHistoryHours });
@@ -123,11 +128,13 @@ export function createServices(config: HarbormasterConfig): Services {
     healthHistory,
     healthSweep,
     ledger,
+    deploySlots,
     deploymentActivities: {
       ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
       ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
       ...createAnalysisActivities({ providerFor: createAnalysisProviders({ metrics, metricsFacts, http, jobs, logs }), now: () => new Date() }),
       ...createHookActivities({ jobs, http, readSecret, now: () => new Date() }),
+      ...createSlotActivities({ slots: deploySlots, deployments }),
     },
   };
 }

@@ -20,6 +20,8 @@ import {
   selfHealSchema,
   maintenanceWindowSchema,
   imageSchema,
+  releaseGroupSchema,
+  deployWindowsSchema,
 } from './appsConfigSchema';
 import { ConfigurationError, formatFieldPath, type ConfigurationProblem } from './configurationError';
 
@@ -38,6 +40,8 @@ export type ApprovalPolicy = z.output<typeof approvalSchema>;
 export type SelfHealPolicy = z.output<typeof selfHealSchema>;
 export type MaintenanceWindow = z.output<typeof maintenanceWindowSchema>;
 export type AlertThresholds = z.output<typeof alertThresholdsSchema>;
+export type ReleaseGroup = z.output<typeof releaseGroupSchema>;
+export type DeployWindows = z.output<typeof deployWindowsSchema>;
 export type DatabaseConfig = z.output<typeof databaseSchema>;
 export type RetentionPolicy = z.output<typeof retentionSchema>;
 export type NotificationChannel = z.output<typeof notificationChannelSchema>;

@@ -10,6 +10,7 @@ import picomatch from 'picomatch';
 import semver from 'semver';
 import { z } from 'zod';
 import { MONITOR_METRIC_NAMES, parseCondition } from '../domain/analysis';
+import { WEEKDAYS, isKnownTimeZone } from '../domain/schedule/deployWindow';
 import { ncrontabProblem } from './ncrontab';
 
 // ---------------------------------------------------------------- shared field types
@@ -393,6 +394,48 @@ export const maintenanceWindowSchema = z
   })
   .describe('A window in which the app\'s alerts are muted (its checks still run).');
 
+// ---------------------------------------------------------------- deploy windows and freezes
+
+const localTime = (what: string) =>
+  z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: 'must be a local time HH:MM (24 h), e.g. "09:00"' })
+    .describe(what);
+
+export const weeklyWindowSchema = z
+  .strictObject({
+    days: z
+      .array(z.enum(WEEKDAYS as ['mon', ...Array<(typeof WEEKDAYS)[number]>]))
+      .min(1, { error: 'must name at least one day' })
+      .describe('Days the window opens on: "mon" … "sun".'),
+    start: localTime('When the window opens (local HH:MM in timeZone).'),
+    end: localTime('When it closes (local HH:MM; at or before start: the next day).'),
+  })
+  .describe('Deploys allowed on these days between these local times.');
+
+export const freezeSchema = z
+  .strictObject({
+    start: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. "2026-12-20T00:00:00+01:00"' }).describe('Start of the freeze (ISO 8601 with time zone).'),
+    end: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a time zone, e.g. "2027-01-04T00:00:00+01:00"' }).describe('End of the freeze (ISO 8601 with time zone).'),
+    reason: z.string().min(1).max(500).describe('Why: pushes during the freeze are refused with it.'),
+  })
+  .superRefine((freeze, ctx) => {
+    if (Date.parse(freeze.end) <= Date.parse(freeze.start)) ctx.addIssue({ code: 'custom', path: ['end'], message: 'must be after start' });
+  })
+  .describe('A period in which nothing deploys (a manual deploy may override with a reason).');
+
+export const deployWindowsSchema = z
+  .strictObject({
+    timeZone: z
+      .string()
+      .refine(isKnownTimeZone, { error: 'must be an IANA time zone, e.g. "Europe/Oslo" or "UTC"' })
+      .default('UTC')
+      .describe('IANA time zone the windows\' days and times are in (default "UTC").'),
+    allow: z.array(weeklyWindowSchema).default([]).describe('Allowed windows; none: any time (freezes still apply). A push outside them waits until one opens.'),
+    freezes: z.array(freezeSchema).default([]).describe('Freezes: a push during one is refused with its reason.'),
+  })
+  .describe('When deployments may go out. Automatic rollbacks are never held by a window.');
+
 /** The default alert thresholds (DEFAULT_ALERT_THRESHOLDS in src/domain/health/judgeApp.ts has the same figures). */
 export const alertThresholdsSchema = z
   .strictObject({
@@ -418,6 +461,16 @@ export const managedAppSchema = z
           .string()
           .regex(/^[a-z](?!.*--)[a-z0-9-]{0,30}[a-z0-9]$/, { error: 'must be a container app name: 2-32 lowercase letters, digits and single hyphens, starting with a letter' })
           .describe('Container app name.'),
+        environment: z
+          .string()
+          .optional()
+          .describe('Name of an entry in environments[]: the Container Apps environment the app runs in, whose deployment limit it shares.'),
+        activeRevisionsMode: z
+          .enum(['Single', 'Multiple'])
+          .optional()
+          .describe(
+            'How the container app runs revisions in Azure (informational: each deployment reads it from Azure). Single has no 0 % revision: blue-green and canary become a swap, and the validator warns.',
+          ),
       })
       .describe('The Azure Container App this entry deploys to.'),
     image: imageSchema,
@@ -436,8 +489,20 @@ export const managedAppSchema = z
       .boolean()
       .default(false)
       .describe('Serve GET /api/apps/{name}/badge.svg (serving release and health) to anyone, without signing in, e.g. for a README (default false: no badge, 404).'),
+    deployWindows: deployWindowsSchema.optional(),
   })
   .describe('A container app Harbormaster deploys and watches.');
+
+export const releaseGroupSchema = z
+  .strictObject({
+    name: slug('Unique name of the group (not an app\'s name), e.g. "media"; used in URLs and records.'),
+    apps: z
+      .array(z.string())
+      .min(2, { error: 'must name at least two apps' })
+      .describe('Member apps, in promotion order (e.g. the worker before the web app); rolled back in reverse order. They follow one image.'),
+    deployWindows: deployWindowsSchema.optional(),
+  })
+  .describe('Apps that release together: one push, one deployment, one verify, backup and migration, all promoted or all rolled back.');
 
 // ---------------------------------------------------------------- databases and channels
 
@@ -479,8 +544,30 @@ export const appsConfigSchema = z
     apps: z.array(managedAppSchema).describe('The container apps Harbormaster manages.'),
     databases: z.array(databaseSchema).default([]).describe('Databases Harbormaster backs up.'),
     notifications: z.array(notificationChannelSchema).default([]).describe('Notification channels.'),
+    groups: z.array(releaseGroupSchema).optional().describe('Release groups: apps that release together (default none).'),
+    deployWindows: deployWindowsSchema.optional().describe('Windows and freezes for every app (with each app\'s and group\'s own: all must allow).'),
+    environments: z
+      .array(
+        z
+          .strictObject({
+            name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9-]{0,59}$/, { error: 'must be a Container Apps environment name: letters, digits and hyphens' }).describe('The environment\'s name, referenced by apps[].containerApp.environment.'),
+            maxConcurrentDeployments: z.int().min(1).max(100).describe('At most this many deployments of its apps run at once; the others wait (phase queued, step slot).'),
+          })
+          .describe('A Container Apps environment with a deployment limit.'),
+      )
+      .optional()
+      .describe('Container Apps environments that limit how many deployments run at once (default none: no limit).'),
   })
   .superRefine((config, ctx) => {
+    checkGroups(config, ctx);
+    const environmentNames = (config.environments ?? []).map((e) => e.name);
+    flagDuplicates(environmentNames, 'environments', 'name', 'environment', ctx);
+    config.apps.forEach((app, i) => {
+      const environment = app.containerApp.environment;
+      if (environment !== undefined && !environmentNames.includes(environment)) {
+        ctx.addIssue({ code: 'custom', path: ['apps', i, 'containerApp', 'environment'], message: `names environment "${environment}", which is not in environments[] (${known(environmentNames)})` });
+      }
+    });
     flagDuplicates(config.apps.map((a) => a.name), 'apps', 'name', 'app', ctx);
     flagDuplicates(config.databases.map((d) => d.name), 'databases', 'name', 'database', ctx);
     flagDuplicates(config.notifications.map((n) => n.name), 'notifications', 'name', 'notification channel', ctx);
@@ -520,6 +607,33 @@ export const appsConfigSchema = z
     });
   })
   .describe('Harbormaster apps configuration: the container apps it deploys, the databases it backs up, the channels it notifies.');
+
+function checkGroups(config: { apps: Array<z.output<typeof managedAppSchema>>; groups?: Array<z.output<typeof releaseGroupSchema>> }, ctx: z.RefinementCtx): void {
+  const groups = config.groups ?? [];
+  flagDuplicates(groups.map((g) => g.name), 'groups', 'name', 'group', ctx);
+  const appNames = config.apps.map((a) => a.name);
+  const groupOf = new Map<string, string>();
+  groups.forEach((group, i) => {
+    if (appNames.includes(group.name)) ctx.addIssue({ code: 'custom', path: ['groups', i, 'name'], message: `is also an app's name: a group needs a name of its own` });
+    const members: Array<z.output<typeof managedAppSchema>> = [];
+    group.apps.forEach((name, j) => {
+      const app = config.apps.find((a) => a.name === name);
+      if (!app) return ctx.addIssue({ code: 'custom', path: ['groups', i, 'apps', j], message: `names app "${name}", which is not in apps[] (${known(appNames)})` });
+      if (groupOf.has(name)) return ctx.addIssue({ code: 'custom', path: ['groups', i, 'apps', j], message: `"${name}" is already a member of group "${groupOf.get(name)}": an app belongs to at most one group` });
+      groupOf.set(name, group.name);
+      members.push(app);
+    });
+    const first = members[0];
+    members.slice(1).forEach((app) => {
+      const same = app.image.registry === first.image.registry && app.image.repository === first.image.repository && JSON.stringify(app.image.tagPolicy) === JSON.stringify(first.image.tagPolicy);
+      if (!same) ctx.addIssue({ code: 'custom', path: ['groups', i, 'apps', group.apps.indexOf(app.name)], message: `"${app.name}" follows another image or tag policy than "${first.name}": a group's members release one image` });
+    });
+    const migrating = members.filter((a) => a.migration);
+    if (migrating.length > 1) {
+      ctx.addIssue({ code: 'custom', path: ['groups', i, 'apps'], message: `${migrating.map((a) => a.name).join(' and ')} both declare a migration: a group has one database and one migration (declare it on one member)` });
+    }
+  });
+}
 
 function known(names: string[]): string {
   return names.length === 0 ? 'none are declared' : `declared: ${names.join(', ')}`;

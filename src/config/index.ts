@@ -13,6 +13,7 @@ export * from './settings';
 export { ConfigurationError, type ConfigurationProblem } from './configurationError';
 export { SecretValue } from './secretValue';
 export { ncrontabProblem, isValidNcrontab } from './ncrontab';
+export { appsConfigWarnings } from './configWarnings';
 
 export interface HarbormasterConfig {
   readonly settings: Settings;

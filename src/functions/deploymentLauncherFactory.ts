@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Services } from '../composition/services';
 import { DeploymentLauncher } from '../activities/deployment/deploymentLauncher';
+import { scheduleConfigOf } from '../activities/deployment/toDeployCalendars';
 
 export function createLauncher(services: Services): DeploymentLauncher {
   return new DeploymentLauncher({
@@ -9,5 +10,7 @@ export function createLauncher(services: Services): DeploymentLauncher {
     deployments: services.deployments,
     now: () => new Date(),
     newId: () => randomUUID().replace(/-/g, ''),
+    schedule: scheduleConfigOf(services.config.apps),
+    slots: services.deploySlots,
   });
 }

@@ -9,18 +9,20 @@ import type { InvocationContext } from '@azure/functions';
 import { ActivityNames, OrchestratorNames, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
 import { deploymentOrchestrator } from '../orchestrators/deployment/deploymentOrchestrator';
 import { rollbackOrchestrator } from '../orchestrators/deployment/rollbackOrchestrator';
+import { groupDeploymentOrchestrator } from '../orchestrators/deployment/groupDeploymentOrchestrator';
 import { healthWaitOrchestrator } from '../orchestrators/healthWaitOrchestrator';
 import { getServices } from '../composition/services';
 import type { DeploymentActivities } from '../activities/deployment/createDeploymentActivities';
 import type { ReleaseActivities } from '../activities/deployment/createReleaseActivities';
 import type { AnalysisActivities } from '../activities/analysis/createAnalysisActivities';
 import type { HookActivities } from '../activities/hooks/createHookActivities';
+import type { SlotActivities } from '../activities/deployment/createSlotActivities';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { deploymentLogger, getLogger } from '../telemetry/logger';
 import { reportFinishedDeployment } from '../telemetry/deploymentTelemetry';
 
-type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities | keyof HookActivities;
+type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof AnalysisActivities | keyof HookActivities | keyof SlotActivities;
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
@@ -57,6 +59,7 @@ export async function finishDeployment(input: unknown, context: InvocationContex
 
 export function registerDeploymentPipeline(): void {
   df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
+  df.app.orchestration(OrchestratorNames.groupDeployment, groupDeploymentOrchestrator);
   df.app.orchestration(OrchestratorNames.rollback, rollbackOrchestrator);
   df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
   const names: ActivityName[] = [
@@ -79,6 +82,7 @@ export function registerDeploymentPipeline(): void {
     'measureAnalysis',
     'callHook',
     'startHookJob',
+    'claimDeploySlot',
   ];
   for (const name of names) registerActivity(name);
   df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });

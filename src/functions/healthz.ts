@@ -7,13 +7,13 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import { createTableStorageProbe, type StorageProbe, type StorageProbeTarget } from '../adapters/storage/storageProbe';
 import { createCredential } from '../adapters/azure/credential';
-import { getConfig, type HarbormasterConfig } from '../config';
+import { appsConfigWarnings, getConfig, type HarbormasterConfig } from '../config';
 
 export interface HealthzBody {
   status: 'ok' | 'degraded';
   checks: {
     storage: { status: 'ok' | 'unreachable'; latencyMs: number; error?: string };
-    configuration: { status: 'ok'; apps: number; databases: number; notifications: number };
+    configuration: { status: 'ok'; apps: number; databases: number; notifications: number; warnings?: string[] };
   };
 }
 
@@ -30,6 +30,7 @@ export type HttpHandler = (request: HttpRequest, context: InvocationContext) => 
 export function createHealthzHandler(deps: HealthzDependencies): HttpHandler {
   return async () => {
     const storage = await deps.storage.probe({ timeoutInMs: deps.storageTimeoutInMs });
+    const warnings = appsConfigWarnings(deps.config.apps).map((w) => `${w.path} ${w.message}`);
     const body: HealthzBody = {
       status: storage.status === 'ok' ? 'ok' : 'degraded',
       checks: {
@@ -39,6 +40,7 @@ export function createHealthzHandler(deps: HealthzDependencies): HttpHandler {
           apps: deps.config.apps.apps.length,
           databases: deps.config.apps.databases.length,
           notifications: deps.config.apps.notifications.length,
+          ...(warnings.length > 0 ? { warnings } : {}),
         },
       },
     };

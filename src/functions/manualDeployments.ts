@@ -9,19 +9,35 @@ import * as df from 'durable-functions';
 import { z } from 'zod';
 import { getServices } from '../composition/services';
 import type { Caller } from '../domain/access';
+import type { ManagedApp } from '../config';
 import { ApprovalEventName, TERMINAL_PHASES, resumeAutomatic } from '../domain/deployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
 import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseJson, readBodyCapped } from './http/readBody';
+import { resumeGroupAndMembers, rollbackGroup } from './groupDeployments';
 
-const deployBody = z.union([
-  z.strictObject({ tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag') }),
-  z.strictObject({ digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters') }),
-]);
+/** Deploy outside the deploy windows (and through a freeze): recorded on the deployment and sent to the channels. */
+// Who overrides is the authenticated caller, like every action's.
+const override = z.strictObject({ reason: z.string().trim().min(1, 'must say why').max(500) }).optional();
 
-const rollbackBody = z
+export const deployBody = z
+  .strictObject({
+    tag: z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9._-]{0,127}$/, 'must be an image tag').optional(),
+    digest: z.string().regex(/^sha256:[a-f0-9]{64}$/, 'must be sha256: and 64 hex characters').optional(),
+    override,
+  })
+  .superRefine((body, ctx) => {
+    if ((body.tag === undefined) === (body.digest === undefined)) ctx.addIssue({ code: 'custom', path: ['tag'], message: 'give a tag or a digest (one of them)' });
+  });
+
+/** The tag or digest a deploy body names, and which field it came from. */
+export function referenceOf(body: z.output<typeof deployBody>): { reference: string; field: 'tag' | 'digest'; tag?: string } {
+  return body.tag !== undefined ? { reference: body.tag, field: 'tag', tag: body.tag } : { reference: body.digest!, field: 'digest' };
+}
+
+export const rollbackBody = z
   .strictObject({
     revision: z.string().min(1).max(100).optional(),
     release: z.string().min(1).max(128).optional(),
@@ -35,7 +51,7 @@ const rollbackBody = z
   });
 const approvalBody = z.strictObject({ comment: z.string().max(500).optional() }).default({});
 
-async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
+export async function readValidated<T>(request: HttpRequest, schema: z.ZodType<T>, allowEmpty: boolean): Promise<{ value: T } | { response: HttpResponseInit }> {
   const read = await readBodyCapped(request, 16 * 1024);
   if ('response' in read) return read;
   if (read.raw.length === 0 && allowEmpty) {
@@ -61,18 +77,38 @@ export async function deployApp(request: HttpRequest, context: InvocationContext
   const appName = request.params.app;
   const managed = services.config.apps.apps.find((a) => a.name === appName);
   if (!managed) return problem(404, 'Unknown app', `no app named "${appName}"`, 'app');
+  return deployRequested(request, context, caller, managed);
+}
+
+/**
+ * A manual deploy of `managed`'s image (a group member's deploys its group): validates the body,
+ * resolves the tag or digest in the registry, hands the request to the launcher, answers with
+ * the decision (202 when started or queued) and `extra` fields.
+ */
+export async function deployRequested(request: HttpRequest, context: InvocationContext, caller: Caller, managed: ManagedApp, extra: Record<string, unknown> = {}): Promise<HttpResponseInit> {
+  const services = getServices();
   const body = await readValidated(request, deployBody, false);
   if ('response' in body) return body.response;
-  const reference = 'tag' in body.value ? body.value.tag : body.value.digest;
+  const { reference, field, tag } = referenceOf(body.value);
   const summary = await services.registry.getManifestSummary(managed.image.registry, managed.image.repository, reference);
-  if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, 'tag' in body.value ? 'tag' : 'digest');
+  if (!summary) return problem(404, 'Image not found', `${managed.image.repository}:${reference} is not in ${managed.image.registry}`, field);
   const decision = await createLauncher(services).request(
     managed.name,
-    { registry: managed.image.registry, repository: managed.image.repository, tag: 'tag' in body.value ? body.value.tag : undefined, digest: summary.digest, source: 'manual' as const, deliveryId: context.invocationId, requestedBy: caller.name },
+    {
+      registry: managed.image.registry,
+      repository: managed.image.repository,
+      tag,
+      digest: summary.digest,
+      source: 'manual' as const,
+      deliveryId: context.invocationId,
+      requestedBy: caller.name,
+      ...(body.value.override ? { override: { ...body.value.override, by: caller.name } } : {}),
+    },
     durableStarter(df.getClient(context)),
   );
   const deploymentId = 'request' in decision ? decision.request.deploymentId : decision.decision === 'duplicate' ? decision.deploymentId : undefined;
   return json(decision.decision === 'started' || decision.decision === 'queued' ? 202 : 200, {
+    ...extra,
     decision: decision.decision,
     reason: decision.reason,
     digest: summary.digest,
@@ -97,6 +133,12 @@ export async function rollbackApp(request: HttpRequest, context: InvocationConte
   const by = caller.name;
   const reason = body.value.reason ?? 'manual rollback';
   const starter = durableStarter(df.getClient(context));
+  // A member of a release group never rolls back alone: its whole group does.
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(managed.name));
+  if (group) {
+    if (revision) return problem(409, 'Member of a release group', `${managed.name} releases with group ${group.name}: roll back the group, naming a release (tag or digest) rather than one member's revision`, 'revision');
+    return rollbackGroup(services, group, { release, force, by, reason }, starter);
+  }
   const launcher = createLauncher(services);
   const rollback = { revision, release, force, by, reason };
   const image = { registry: managed.image.registry, repository: managed.image.repository };
@@ -136,8 +178,10 @@ export async function resumeApp(request: HttpRequest, context: InvocationContext
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === request.params.app);
   if (!managed) return problem(404, 'Unknown app', `no app named "${request.params.app}"`, 'app');
-  await services.appState.transact(managed.name, resumeAutomatic);
-  context.log(JSON.stringify({ msg: 'automatic deploys resumed', app: managed.name, by: caller.name }));
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(managed.name));
+  if (group) await resumeGroupAndMembers(services, group);
+  else await services.appState.transact(managed.name, resumeAutomatic);
+  context.log(JSON.stringify({ msg: 'automatic deploys resumed', app: managed.name, ...(group ? { group: group.name } : {}), by: caller.name }));
   return json(200, { app: managed.name, paused: false, by: caller.name });
 }
 

@@ -11,6 +11,7 @@ import { isTablePageToken } from '../adapters/storage/tables';
 import type { DeploymentPhase, DeploymentRecord } from '../domain/deployment';
 import { analysisInProgress, type AnalysisProgress } from '../domain/analysis';
 import { registerApiRoute } from './http/apiRoute';
+import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import { json, problem } from './http/problem';
 import { parseQuery, type QueryRule } from './http/queryParameters';
 import { describeBackupStatus } from './backups';
@@ -35,11 +36,13 @@ async function appSummary(name: string) {
   const services = getServices();
   const managed = services.config.apps.apps.find((a) => a.name === name);
   if (!managed) return undefined;
-  const [state, recent, health, releases] = await Promise.all([
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(name));
+  const [state, recent, health, releases, groupState] = await Promise.all([
     services.appState.get(name),
-    services.deployments.list({ app: name, limit: 10 }),
+    services.deployments.listWithGroup(name, group?.name, { limit: 10 }),
     getHealthSummary(name).catch(() => undefined),
     services.ledger.list(name).catch(() => []),
+    group ? services.appState.get(groupQueueKey(group.name)) : Promise.resolve(undefined),
   ]);
   let platform: Record<string, unknown>;
   try {
@@ -58,11 +61,12 @@ async function appSummary(name: string) {
     deployedDigest: state.deployedDigest,
     deployedTag: state.deployedTag,
     paused: state.paused ?? false,
-    running: state.running?.deploymentId,
-    ...runningAnalysis(recent.find((d) => d.id === state.running?.deploymentId)),
-    queued: state.queued.map((q) => q.deploymentId),
+    running: state.running?.deploymentId ?? groupState?.running?.deploymentId,
+    ...runningAnalysis(recent.find((d) => d.id === (state.running?.deploymentId ?? groupState?.running?.deploymentId))),
+    queued: [...state.queued, ...(groupState?.queued ?? [])].map((q) => q.deploymentId),
+    ...(group ? { group: { name: group.name, members: group.apps, paused: groupState?.paused ?? false } } : {}),
     health,
-    lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason } : undefined,
+    lastDeployment: recent[0] ? { id: recent[0].id, phase: recent[0].phase, createdAt: recent[0].createdAt, reason: recent[0].reason, ...(recent[0].opensAt ? { opensAt: recent[0].opensAt } : {}) } : undefined,
     recentDeployments: recent,
   };
 }
@@ -129,7 +133,7 @@ export async function getDeployment(request: HttpRequest): Promise<HttpResponseI
 
 /** Every phase, for `?status=` (a record over the union, so the compiler keeps the list whole). */
 const PHASE_NAMES: Record<DeploymentPhase, true> = {
-  queued: true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
+  queued: true, 'waiting-for-window': true, verifying: true, 'backing-up': true, migrating: true, deploying: true, 'health-waiting': true, 'awaiting-approval': true,
   promoting: true, 'rolling-back': true, succeeded: true, 'rolled-back': true, failed: true, superseded: true, rejected: true,
 };
 const PHASES = Object.keys(PHASE_NAMES);
@@ -156,7 +160,11 @@ export async function listDeployments(request: HttpRequest): Promise<HttpRespons
   if ('response' in parsed) return parsed.response;
   const { app, status, limit, continuationToken } = parsed.query;
   if (continuationToken !== undefined && !isTablePageToken(continuationToken)) return badToken();
-  const page = await getServices().deployments.listPage({ app, phase: status, maxPageSize: limit, continuationToken });
+  const services = getServices();
+  // A release group's member: its own deployments and its group's (which deploy it), newest first, one page.
+  const group = app ? (services.config.apps.groups ?? []).find((g) => g.apps.includes(app))?.name : undefined;
+  if (group && app) return json(200, { deployments: await services.deployments.listWithGroup(app, group, { phase: status, limit: limit ?? MAX_DEPLOYMENT_PAGE_SIZE }) });
+  const page = await services.deployments.listPage({ app, phase: status, maxPageSize: limit, continuationToken });
   return json(200, pageBody('deployments', page));
 }
 

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigurationError, loadAppsConfig, parseAppsConfig, type AppsConfig } from '../../src/config';
+import { ConfigurationError, appsConfigWarnings, loadAppsConfig, parseAppsConfig, type AppsConfig } from '../../src/config';
 import { toDeploySpec } from '../../src/activities/deployment/toDeploySpec';
 import { EXAMPLE_CONFIG, REPO_ROOT, exampleDocument, makeTempDir, writeTempConfig, type JsonDocument } from './configFiles';
 
@@ -214,5 +214,60 @@ describe('an invalid configuration names the field and what is wrong', () => {
   it('accepts the $schema key and rejects a document without apps', () => {
     expect(parseAppsConfig({ $schema: './apps.schema.json', apps: [] }).apps).toEqual([]);
     expect(() => parseAppsConfig({})).toThrow(/apps: is required/);
+  });
+});
+
+describe('release groups and deploy windows', () => {
+  const window = { timeZone: 'Europe/Oslo', allow: [{ days: ['mon', 'tue', 'wed', 'thu'], start: '09:00', end: '16:00' }] };
+
+  it('the shipped configuration releases media-worker and media-web as one group and holds the Grocery Planner pair to a window', () => {
+    const shipped = loadAppsConfig(path.join(REPO_ROOT, 'config', 'apps.json'));
+    expect(shipped.groups).toEqual([{ name: 'media', apps: ['media-worker', 'media-web'] }]);
+    for (const name of ['grocery-planner-web', 'grocery-planner-ai']) expect(appByName(shipped, name).deployWindows).toMatchObject({ timeZone: 'Europe/Oslo', allow: [window.allow[0]], freezes: [] });
+  });
+
+  it('accepts a group, windows per app, per group and global, and freezes', () => {
+    const doc = exampleDocument();
+    doc.groups = [{ name: 'media', apps: ['media-worker', 'media-web'], deployWindows: window }];
+    doc.apps[1].deployWindows = { ...window, freezes: [{ start: '2026-12-21T00:00:00+01:00', end: '2027-01-04T00:00:00+01:00', reason: 'holidays' }] };
+    doc.deployWindows = { allow: [{ days: ['fri'], start: '22:00', end: '02:00' }] };
+    const config = parseAppsConfig(doc);
+    expect(config.groups?.[0].deployWindows).toMatchObject({ timeZone: 'Europe/Oslo', freezes: [] });
+    expect(config.deployWindows).toMatchObject({ timeZone: 'UTC' });
+  });
+
+  it.each([
+    ['an unknown member', (doc: JsonDocument) => (doc.groups = [{ name: 'media', apps: ['media-worker', 'media-api'] }]), 'groups[0].apps[1]', /names app "media-api", which is not in apps\[\]/],
+    ['an app in two groups', (doc: JsonDocument) => (doc.groups = [{ name: 'media', apps: ['media-worker', 'media-web'] }, { name: 'more', apps: ['media-web', 'rachel'] }]), 'groups[1].apps[0]', /already a member of group "media"/],
+    ['a group named like an app', (doc: JsonDocument) => (doc.groups = [{ name: 'media-web', apps: ['media-worker', 'media-web'] }]), 'groups[0].name', /also an app's name/],
+    ['members following different images', (doc: JsonDocument) => (doc.groups = [{ name: 'pair', apps: ['media-web', 'rachel'] }]), 'groups[0].apps[1]', /another image or tag policy/],
+    ['a group of one', (doc: JsonDocument) => (doc.groups = [{ name: 'media', apps: ['media-web'] }]), 'groups[0].apps', /at least two apps/],
+    ['two migrations in one group', (doc: JsonDocument) => {
+      doc.apps[4].migration = { jobName: 'media-migrate-two', command: ['/app/bin/migrate'] };
+      doc.groups = [{ name: 'media', apps: ['media-worker', 'media-web'] }];
+    }, 'groups[0].apps', /both declare a migration/],
+    ['an unknown time zone', (doc: JsonDocument) => (doc.apps[1].deployWindows = { ...window, timeZone: 'Europe/Atlantis' }), 'apps[1].deployWindows.timeZone', /IANA time zone/],
+    ['a time that is not HH:MM', (doc: JsonDocument) => (doc.apps[1].deployWindows = { allow: [{ days: ['mon'], start: '9am', end: '16:00' }] }), 'apps[1].deployWindows.allow[0].start', /HH:MM/],
+    ['an unknown day', (doc: JsonDocument) => (doc.apps[1].deployWindows = { allow: [{ days: ['monday'], start: '09:00', end: '16:00' }] }), 'apps[1].deployWindows.allow[0].days[0]', /mon/],
+    ['a freeze ending before it starts', (doc: JsonDocument) => (doc.deployWindows = { freezes: [{ start: '2027-01-04T00:00:00Z', end: '2026-12-21T00:00:00Z', reason: 'x' }] }), 'deployWindows.freezes[0].end', /after start/],
+    ['an app in an undeclared environment', (doc: JsonDocument) => (doc.apps[0].containerApp.environment = 'prod-env'), 'apps[0].containerApp.environment', /names environment "prod-env", which is not in environments\[\]/],
+    ['an environment without a limit', (doc: JsonDocument) => (doc.environments = [{ name: 'prod-env' }]), 'environments[0].maxConcurrentDeployments', /required/],
+    ['a freeze without a reason', (doc: JsonDocument) => (doc.deployWindows = { freezes: [{ start: '2026-12-21T00:00:00Z', end: '2027-01-04T00:00:00Z' }] }), 'deployWindows.freezes[0].reason', /required/],
+  ])('refuses %s, naming the field', (_what, breakIt, fieldPath, message) => {
+    const doc = exampleDocument();
+    breakIt(doc);
+    const problem = errorFor(doc).problems.find((p) => p.path === fieldPath);
+    expect(problem).toBeDefined();
+    expect(problem!.message).toMatch(message);
+  });
+
+  it('warns, without refusing, when blue-green or canary is set on a single-revision app', () => {
+    const doc = exampleDocument();
+    doc.apps[0].containerApp.activeRevisionsMode = 'Single';
+    doc.apps[4].containerApp.activeRevisionsMode = 'Single';
+    const config = parseAppsConfig(doc);
+    const warnings = appsConfigWarnings(config);
+    expect(warnings).toEqual([{ path: 'apps[0].strategy.kind', message: expect.stringMatching(/is "blue-green" but sound-forge runs in single-revision mode: there is no 0 % revision/) }]);
+    expect(appsConfigWarnings(loadAppsConfig(path.join(REPO_ROOT, 'config', 'apps.json')))).toEqual([]);
   });
 });

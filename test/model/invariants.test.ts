@@ -15,6 +15,7 @@ import {
   type ArmAppView,
   type StatusAppView,
 } from './invariants';
+import { checkDeployWindows, checkGroupConsistency } from './groupInvariants';
 
 const DIGEST_A = `sha256:${'a'.repeat(64)}`;
 const DIGEST_B = `sha256:${'b'.repeat(64)}`;
@@ -178,5 +179,56 @@ describe('deadlines and lost records', () => {
     const tracker = new InvariantTracker();
     for (const id of deploymentIdsIn({ apps: [{ app: 'a', deploymentId: 'd1' }], aborted: 'd2' })) tracker.remember(id, 'a');
     expect(tracker.missingFrom('a', [{ id: 'd1', phase: 'succeeded' }])).toEqual(['d2']);
+  });
+});
+
+describe('release groups: no member serves a release the others rolled back', () => {
+  const group = { name: 'g', deploymentId: 'g-1' };
+  const member = (app: string, serving: string, releases: any[], hasIngress = true): AppObservation =>
+    observation({
+      app,
+      hasIngress,
+      status: idleStatus,
+      statusAfter: idleStatus,
+      deploymentsAfter: [],
+      ledger: { serving: { revisionName: serving, digest: DIGEST_B }, releases },
+      arm: arm({ [serving]: 100 }),
+    });
+
+  it.each([
+    ['the worker still serves what the web rolled back', 'rolled-back', 1],
+    ['the worker still serves what the web failed', 'failed', 1],
+    ['both verified', 'verified', 0],
+  ])('%s', (_name, webVerdict, expected) => {
+    const web = member('web', 'web--old', [{ revisionName: 'web--new', verdict: webVerdict, group }, { revisionName: 'web--old', verdict: 'verified' }]);
+    const worker = member('wrk', 'wrk--new', [{ revisionName: 'wrk--new', verdict: 'verified', group }], false);
+    expect(checkGroupConsistency('g', [web, worker])).toHaveLength(expected);
+  });
+
+  it('is not judged while a member is still on its way back', () => {
+    const web = member('web', 'web--old', [{ revisionName: 'web--new', verdict: 'rolled-back', group }]);
+    const worker = { ...member('wrk', 'wrk--new', [{ revisionName: 'wrk--new', verdict: 'pending', group }], false), status: { queued: [], running: 'g-1' } };
+    expect(checkGroupConsistency('g', [web, worker])).toEqual([]);
+  });
+});
+
+describe('nothing deploys outside its window unless overridden', () => {
+  const evenMinutes = (atMs: number) => new Date(atMs).getUTCMinutes() % 2 === 0;
+  /** `judgedAt`: when the window was judged; after a wait, verify may open a moment later (here in the next, odd minute). */
+  const deployment = (judgedAt: string, window?: string) => ({
+    id: 'd1',
+    phase: 'succeeded',
+    steps: window
+      ? [{ step: 'window', outcome: 'succeeded', startedAt: '2026-12-02T09:55:10Z', endedAt: judgedAt, detail: window }, { step: 'verify', outcome: 'succeeded', startedAt: '2026-12-02T10:05:10Z' }]
+      : [{ step: 'verify', outcome: 'succeeded', startedAt: judgedAt }],
+  });
+  it.each([
+    ['inside the window', deployment('2026-12-02T10:02:30Z'), 0],
+    ['outside the window', deployment('2026-12-02T10:03:30Z'), 1],
+    ['outside, after waiting for the window', deployment('2026-12-02T10:03:30Z', 'window open at 2026-12-02T10:03:30Z'), 1],
+    ['inside after waiting, verify a moment later', deployment('2026-12-02T10:04:59Z', 'window open at 2026-12-02T10:04:59Z'), 0],
+    ['outside, overridden by a person', deployment('2026-12-02T10:03:30Z', 'overridden: hotfix (outside the deploy window of group g)'), 0],
+  ])('%s', (_name, d, expected) => {
+    expect(checkDeployWindows(observation({ deployments: [d] }), evenMinutes)).toHaveLength(expected);
   });
 });

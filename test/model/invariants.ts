@@ -20,6 +20,8 @@ export type InvariantName =
   | 'traffic-sums-to-100'
   | 'status-ledger-arm-agree'
   | 'no-lost-deployment'
+  | 'group-release-consistent'
+  | 'deploy-inside-window'
   | 'quiescence';
 
 export interface Violation {
@@ -44,6 +46,7 @@ export interface DeploymentView {
   reason?: string;
   createdAt?: string;
   image?: { digest?: string; tag?: string };
+  steps?: Array<{ step: string; outcome: string; startedAt: string; endedAt?: string; detail?: string; member?: string }>;
 }
 
 export interface ReleaseView {
@@ -55,6 +58,8 @@ export interface ReleaseView {
   reason?: string;
   deploymentId?: string;
   migration?: { executionName?: string; down?: { executionName?: string; outcome?: string } };
+  /** Released by a release group's deployment. */
+  group?: { name: string; deploymentId: string };
 }
 
 export interface LedgerView {

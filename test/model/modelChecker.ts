@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { commandsArbitrary, initialModel, ModelViolation, type Model, type Real } from './modelCommands';
 import { ModelWorld, startSharedStack, type SharedStack } from './modelStack';
 import { observeWorld, type WorldObservation } from './modelObserver';
+import { checkDeployWindows, checkGroupConsistency } from './groupInvariants';
 import { checkObservation, InvariantTracker, servingRevision, TERMINAL, type AppObservation, type Violation } from './invariants';
 
 export interface ModelCheckOptions {
@@ -199,9 +200,13 @@ async function checkWorld(
   seen(observation);
   const now = Date.now();
   const violations: Violation[] = [];
+  for (const group of new Set(world.apps.map((a) => a.group).filter((g): g is string => g !== undefined))) {
+    violations.push(...checkGroupConsistency(group, observation.apps.filter((_o, i) => world.apps[i].group === group)));
+  }
   for (const [i, app] of world.apps.entries()) {
     const o = observation.apps[i];
     violations.push(...checkObservation(o));
+    if (app.windowOpen) violations.push(...checkDeployWindows(o, app.windowOpen));
     if (!o.deployments) continue;
     violations.push(...tracker.checkDeadlines(app.name, o.deployments, app.deadlineSeconds * 1000, now, world.downMs));
     for (const id of tracker.missingFrom(app.name, o.deployments)) {

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import type { AppRole, ApiAnswer, ModelApp, ModelWorld } from './modelStack';
 import { deploymentIdsIn, type InvariantTracker, type Violation } from './invariants';
 
-export const ROLES: readonly AppRole[] = ['web', 'api', 'wrk'];
+export const ROLES: readonly AppRole[] = ['web', 'api', 'wrk', 'gweb', 'gwrk'];
 
 /** Image behaviours (simulators/imageCatalog.ts) and, for the app with a migration, a failing and a hanging migration. */
 export const BEHAVIOURS = ['healthy', 'unhealthy', 'slow-start:3', 'flapping:1', 'hanging', 'crash-loop', 'migrate-fail', 'migrate-hang'] as const;
@@ -29,7 +29,7 @@ export interface Model {
 }
 
 export function initialModel(): Model {
-  return { pushes: { web: [], api: [], wrk: [] }, tagCounter: 0 };
+  return { pushes: { web: [], api: [], wrk: [], gweb: [], gwrk: [] }, tagCounter: 0 };
 }
 
 /** What a command needs of the world besides the model. */
@@ -96,7 +96,7 @@ type Cmd = fc.AsyncCommand<Model, Real, false>;
 class PushCommand implements Cmd {
   constructor(readonly role: AppRole, readonly behaviour: Behaviour) {}
   check(): boolean {
-    return !this.behaviour.startsWith('migrate-') || this.role === 'web';
+    return !this.behaviour.startsWith('migrate-') || this.role === 'web' || this.role === 'gweb';
   }
   async run(model: Model, real: Real): Promise<void> {
     const app = appOf(real, this.role);
@@ -138,9 +138,9 @@ class RedeliverCommand implements Cmd {
   }
 }
 
-/** `POST /api/apps/{app}/deploy` of the seeded tag or one pushed earlier. */
+/** `POST /api/apps/{app}/deploy` of the seeded tag or one pushed earlier; for a windowed app, maybe with a window override. */
 class ManualDeployCommand implements Cmd {
-  constructor(readonly role: AppRole, readonly pick: number) {}
+  constructor(readonly role: AppRole, readonly pick: number, readonly override = false) {}
   check(): boolean {
     return true;
   }
@@ -148,12 +148,12 @@ class ManualDeployCommand implements Cmd {
     const app = appOf(real, this.role);
     const tags = ['main-initial', ...model.pushes[this.role].map((p) => p.tag)];
     const tag = tags[this.pick % tags.length];
-    const answer = await real.world.api('POST', `/apps/${app.name}/deploy`, { tag });
+    const answer = await real.world.api('POST', `/apps/${app.name}/deploy`, { tag, ...(this.override ? { override: { reason: 'model checker: override' } } : {}) });
     remember(real, app, answer);
     await finish(real, this.toString(), `tag ${tag} → ${brief(answer)}`);
   }
   toString(): string {
-    return `manual-deploy(${this.role}, ${this.pick})`;
+    return `manual-deploy(${this.role}, ${this.pick}${this.override ? ', override' : ''})`;
   }
 }
 
@@ -306,7 +306,7 @@ export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterabl
   const redeliver = fc
     .tuple(role, fc.constantFrom('duplicate' as const, 'burst' as const, 'older' as const), fc.nat(5))
     .map(([r, mode, pick]) => new RedeliverCommand(r, mode, pick));
-  const deploy = fc.tuple(role, fc.nat(5)).map(([r, pick]) => new ManualDeployCommand(r, pick));
+  const deploy = fc.tuple(role, fc.nat(5), fc.boolean()).map(([r, pick, override]) => new ManualDeployCommand(r, pick, override && (r === 'gweb' || r === 'gwrk')));
   const rollback = fc
     .tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean())
     .map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force));

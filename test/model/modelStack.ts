@@ -31,7 +31,7 @@ const SUBSCRIPTION = '7e1f0c2a-9b4d-4c3e-8f5a-6d2b1c0e9f8a';
 /** Schedules that never come due during a run (1 January, midnight). */
 const QUIET_TIMERS = { HARBORMASTER_RECONCILE_SCHEDULE: '0 0 0 1 1 *', HARBORMASTER_SWEEP_SCHEDULE: '0 0 0 1 1 *' };
 
-export type AppRole = 'web' | 'api' | 'wrk';
+export type AppRole = 'web' | 'api' | 'wrk' | 'gweb' | 'gwrk';
 
 /** One app of a run, as the checker needs to know it. */
 export interface ModelApp {
@@ -48,6 +48,32 @@ export interface ModelApp {
   hasIngress: boolean;
   /** Seconds a started deployment may take, all its gates and waits included, before it is late. */
   deadlineSeconds: number;
+  /** The release group it belongs to. */
+  group?: string;
+  /** The deploy window it is held to, as the checker reads it (independently of the product's rules). */
+  windowOpen?: (atMs: number) => boolean;
+}
+
+/** How long after a run starts its group's deploy window keeps opening and closing (past it, it never opens again). */
+const WINDOW_SPAN_MINUTES = 90;
+
+/**
+ * The group's deploy window: the even UTC minutes (a push waits at most a minute), as the checker
+ * reads it (`open`) and in apps.json's terms (`config`): the even minutes of the run's next
+ * hour and a half only, a handful of entries rather than a whole day's, since the window travels
+ * in every deployment's input. The checker's reading is every even minute, so records that an
+ * earlier run on the same storage left under the same app names are judged by the same rule.
+ */
+function alternatingMinutes(startMs: number): { open: (atMs: number) => boolean; config: unknown } {
+  const first = Math.floor(startMs / 120_000) * 120_000;
+  const slots: Array<[number, number]> = [];
+  for (let k = 0; k < WINDOW_SPAN_MINUTES; k += 2) slots.push([first + k * 60_000, first + (k + 1) * 60_000]);
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const day = (ms: number) => ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][new Date(ms).getUTCDay()];
+  return {
+    open: (atMs) => new Date(atMs).getUTCMinutes() % 2 === 0,
+    config: { timeZone: 'UTC', allow: slots.map(([from, to]) => ({ days: [day(from)], start: hhmm(from), end: hhmm(to) })) },
+  };
 }
 
 export interface SharedStack {
@@ -114,6 +140,7 @@ export interface ApiAnswer {
  * canary app behind approval, a direct (Single mode) app.
  */
 function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
+  const window = alternatingMinutes(Date.now());
   const resourceGroup = `model-${n}-rg`;
   const registry = `model${n}reg`;
   const health = { path: '/health', intervalSeconds: 1, timeoutSeconds: 1, successThreshold: 2, failureThreshold: 2, deadlineSeconds: 15 };
@@ -128,6 +155,9 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     { ...base('web'), migration: { jobName: `m${n}-web-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10, rollback: 'down', downCommand: ['/app/bin/migrate', 'down'] }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
     { ...base('api'), strategy: { kind: 'canary', steps: [20, 100], stepWaitSeconds: 1, keepPreviousMinutes: 0 }, approval: { required: true, timeoutMinutes: 1 } },
     { ...base('wrk'), strategy: { kind: 'direct' } },
+    // A release group: one image (model/grp), the worker (no ingress, single-revision) promoted before the web app.
+    { ...base('gweb'), image: { ...base('gweb').image, repository: 'model/grp' }, migration: { jobName: `m${n}-gweb-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10 }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
+    { ...base('gwrk'), image: { ...base('gwrk').image, repository: 'model/grp' }, health: { ...health, ingress: 'none' }, strategy: { kind: 'direct' } },
   ];
   // Generous bounds: verify, deploy and promote with ARM retries (faults), the health deadline,
   // migration timeout, approval timeout and canary waits, and a rollback.
@@ -136,7 +166,11 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     { role: 'web', migrationJob: `m${n}-web-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 10 + 15 },
     { role: 'api', approvalRequired: true, strategy: 'canary', deadlineSeconds: slack + 15 * 3 + 60 + 2 },
     { role: 'wrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 15 },
+    // The group's deployment: both members' deadlines, a minute of waiting for the window, and its rollback.
+    { role: 'gweb', migrationJob: `m${n}-gweb-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open },
+    { role: 'gwrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open, hasIngress: false },
   ].map((a) => ({
+    hasIngress: true,
     ...a,
     role: a.role as AppRole,
     strategy: a.strategy as ModelApp['strategy'],
@@ -145,11 +179,11 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
     resourceGroup,
     containerAppName: `m${n}-${a.role}`,
     registry,
-    repository: `model/${a.role}`,
-    hasIngress: true,
+    repository: a.group ? 'model/grp' : `model/${a.role}`,
   }));
   const config = {
     apps: configApps,
+    groups: [{ name: `m${n}-grp`, apps: [`m${n}-gwrk`, `m${n}-gweb`], deployWindows: window.config }],
     databases: [],
     notifications: [{ name: 'model-hook', kind: 'webhook', urlSecret: 'model-hook-url' }],
   };

@@ -10,8 +10,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { ControllableClock } from '../../devhost/clock';
 import { startLocalStack, type LocalStack } from '../../devhost/localStack/localStack';
-import { ENTRY, QUIET_TIMERS, REPO_ROOT, eventually, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+import { ENTRY, QUIET_TIMERS, REPO_ROOT, eventually, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 const SHIPPED = path.join(REPO_ROOT, 'config', 'apps.json');
 
@@ -27,6 +28,8 @@ async function releasesOf(stack: LocalStack, app: string): Promise<any[]> {
 
 describe('the shipped config/apps.json under bad releases', () => {
   let stack: LocalStack;
+  // The orchestrations' time: Wednesday 2 December 2026, 10:00 in Oslo, inside the Grocery Planner pair's deploy window.
+  const clock = new ControllableClock(new Date('2026-12-02T09:00:00Z'));
 
   beforeAll(async () => {
     stack = await startLocalStack({
@@ -38,6 +41,7 @@ describe('the shipped config/apps.json under bad releases', () => {
       settings: QUIET_TIMERS,
       // What `npm start` sends (SIM_USER_RPS default): sound-forge's analysis needs traffic to judge.
       userTraffic: { requestsPerSecond: 2 },
+      clock,
     });
   }, 180_000);
 
@@ -97,7 +101,10 @@ describe('the shipped config/apps.json under bad releases', () => {
       // Serving the digest it served before (in single-revision mode, as a new revision re-applying it).
       expect({ app, digest: serving.digest }).toEqual({ app, digest: before[app].digest });
       const bad = (await releasesOf(stack, app)).find((r) => r.digest === digest);
-      expect({ app, verdict: bad.verdict }).toEqual({ app, verdict: 'failed' });
+      // A release group's member that never failed a check itself is rolled back with the one that did.
+      const grouped = (stack.apps.groups ?? []).some((g) => g.apps.includes(app));
+      expect({ app, verdict: bad.verdict }).toEqual({ app, verdict: grouped ? expect.stringMatching(/^(failed|rolled-back)$/) : 'failed' });
+      if (grouped) expect(deployment).toMatchObject({ app: 'media', group: { members: ['media-worker', 'media-web'] } });
       const { body: status } = await stack.api('GET', `/apps/${app}`);
       expect(status.servingDigest).toBe(before[app].digest);
     }
@@ -179,5 +186,27 @@ describe('the shipped config/apps.json under bad releases', () => {
     await waitUntilIdle(stack, 'sound-forge', 120_000);
     expect((await servingOf(stack, 'sound-forge')).digest).toBe(before.digest);
     expect((await releasesOf(stack, 'sound-forge')).find((r) => r.digest === bad.digest).verdict).toBe('failed');
+  }, 600_000);
+
+  it("releases the media group as one deployment and holds the Grocery Planner pair to its window (the README's demo)", async () => {
+    const media = stack.push('media-web', '2.10.0');
+    const released = await waitForDeploymentOf(stack, 'media-worker', media.digest, 240_000);
+    expect(released).toMatchObject({ app: 'media', phase: 'succeeded' });
+    expect((released.steps as any[]).filter((s) => s.step === 'promote').map((s) => s.member)).toEqual(['media-worker', 'media-web']);
+    await waitUntilIdle(stack, 'media-web', 120_000);
+
+    clock.advanceBy(13 * 3_600_000); // Wednesday 23:00 in Oslo
+    const ai = stack.push('grocery-planner-ai', 'main-950');
+    const waiting = await waitForPhase(stack, 'grocery-planner-ai', ai.digest, 'waiting-for-window');
+    expect(waiting.opensAt).toBe('2026-12-03T08:00:00.000Z');
+    const { body: status } = await stack.api('GET', '/apps/grocery-planner-ai');
+    expect(status.lastDeployment).toMatchObject({ phase: 'waiting-for-window', opensAt: '2026-12-03T08:00:00.000Z' });
+
+    // The README's override: the waiting release goes now, and the record says who and why.
+    const override = await stack.api('POST', '/apps/grocery-planner-ai/deploy', { tag: 'main-950', override: { reason: 'demo' } });
+    expect(override.body).toMatchObject({ decision: 'duplicate', deploymentId: waiting.id });
+    const deployed = await waitForDeploymentOf(stack, 'grocery-planner-ai', ai.digest, 240_000);
+    expect(deployed.phase).toBe('succeeded');
+    expect(deployed.steps.find((s: any) => s.step === 'window').detail).toMatch(/overridden by key:local-operator-key: demo \(outside the deploy window/);
   }, 600_000);
 });

@@ -47,6 +47,8 @@ const EVENT_SEVERITY: Record<NotifyDeploymentInput['event'], Severity> = {
   'rollback-started': 'warning',
   'rollback-succeeded': 'warning',
   'rollback-failed': 'critical',
+  'waiting-for-window': 'info',
+  'window-overridden': 'warning',
 };
 
 export function createDeploymentActivities(ports: DeploymentActivityPorts) {
@@ -63,6 +65,7 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         reason: input.reason,
         rollout: input.rollout,
         analysis: input.analysis,
+        opensAt: input.opensAt,
       });
     },
 
@@ -134,11 +137,11 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         // Multiple mode: traffic is pinned to the serving revision by name before the template changes.
         { image: input.image, revisionSuffix: input.revisionSuffix, mode, pinTo: mode === 'Multiple' ? previousRevision : undefined },
       );
-      const { digest, tag, migration } = input.release;
+      const { digest, tag, migration, group } = input.release;
       await ledger.update(input.app, revision.name, input.at, (current) =>
         current
           ? undefined
-          : { verdict: 'pending', image: input.image, digest, tag, deploymentId: input.deploymentId, migration: migration?.executionName ? migration : undefined },
+          : { verdict: 'pending', image: input.image, digest, tag, deploymentId: input.deploymentId, migration: migration?.executionName ? migration : undefined, group },
       );
       // A retried activity finds the new revision serving in Single mode: what served before is in the ledger.
       return { revisionName: revision.name, fqdn: revision.fqdn, mode, previousRevision, previousImage };
@@ -185,6 +188,8 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         'rollback-started': `Rolling back ${input.app}`,
         'rollback-succeeded': `Rolled back ${input.app}`,
         'rollback-failed': `Rollback of ${input.app} failed`,
+        'waiting-for-window': `${input.app} waits for its deploy window`,
+        'window-overridden': `${input.app} deploys outside its window`,
       };
       await ports.notify(input.channels, {
         event: `deployment.${input.event}`,

@@ -10,9 +10,9 @@ import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
 import {
   AbortEventName,
   OrchestratorNames,
+  type WindowOverride,
   TERMINAL_PHASES,
   clearStaleRunning,
-  decideRequest,
   finishRunning,
   startRollback,
   type AbortEvent,
@@ -25,8 +25,12 @@ import {
   type RequestSource,
   type RollbackInput,
 } from '../../domain/deployment';
-import { newDeploymentId } from '../../domain/deployment/deploymentId';
 import { toDeploySpec } from './toDeploySpec';
+import { groupOf, toDeployCalendars, toSlotNeeds, type ScheduleConfig } from './toDeployCalendars';
+import type { DeploySlotStore } from '../../adapters/storage/deploySlotStore';
+import { releaseSlots } from './releaseSlots';
+import { GroupLauncher } from './groupLauncher';
+import { admitRequest, handOn, newDeploymentRequest, type QueueTarget } from './queueSteps';
 
 export interface OrchestrationStarter {
   start(name: string, instanceId: string, input: unknown): Promise<void>;
@@ -45,6 +49,8 @@ export interface LaunchRequest {
   pushedAt?: string;
   /** Manual deploys: the API's authenticated caller. */
   requestedBy?: string;
+  /** A person deploys outside the deploy windows, for this reason. */
+  override?: WindowOverride;
 }
 
 export interface LauncherDeps {
@@ -53,7 +59,12 @@ export interface LauncherDeps {
   deployments: DeploymentStore;
   now: () => Date;
   newId: () => string;
+  /** Release groups, the global deploy windows and the environments' deployment limits (absent: none). */
+  schedule?: ScheduleConfig;
+  /** Where the environments' deployment slots are kept (needed with `schedule.environments`). */
+  slots?: DeploySlotStore;
 }
+
 
 
 export type RollbackLaunch =
@@ -62,21 +73,28 @@ export type RollbackLaunch =
   | { kind: 'busy'; deploymentId: string; reason: string };
 
 export class DeploymentLauncher {
-  constructor(private readonly deps: LauncherDeps) {}
+  private readonly groups: GroupLauncher;
+
+  constructor(private readonly deps: LauncherDeps) {
+    this.groups = new GroupLauncher(deps);
+  }
 
   async request(appName: string, push: LaunchRequest, starter: OrchestrationStarter): Promise<RequestDecision> {
     const app = this.app(appName);
-    const request = this.newRequest(app, push);
-    const result = await this.deps.appState.transact(app.name, (state) => decideRequest(state, request));
-    if (result.decision === 'started' || result.decision === 'queued') {
-      await this.recordAndStart(app, request, { kind: 'deploy', phase: result.decision === 'queued' ? 'queued' : 'verifying', reason: result.reason, requestedBy: push.requestedBy }, () =>
-        result.decision === 'started' ? this.startOrchestration(app, request, starter) : Promise.resolve(),
-      );
-    }
-    for (const superseded of result.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, app.name, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
-    }
-    return result;
+    // A member of a release group deploys with its group, as one deployment.
+    const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
+    if (group) return this.groups.request(group, push, starter);
+    return admitRequest(this.deps, this.queueOf(app, starter), this.newRequest(app, push), push, starter);
+  }
+
+  private queueOf(app: ManagedApp, starter: OrchestrationStarter): QueueTarget {
+    return {
+      queueKey: app.name,
+      recordApp: app.name,
+      scheduled: this.calendarsOf(app).length > 0,
+      start: (request) => this.startOrchestration(app, request, starter),
+      forget: (deploymentId) => this.forget(app.name, deploymentId),
+    };
   }
 
   /**
@@ -118,8 +136,15 @@ export class DeploymentLauncher {
     return { kind: 'rollback', deploymentId: request.deploymentId };
   }
 
+  /** The launcher of release groups' deployments (a member's requests go to its group). */
+  get groupLauncher(): GroupLauncher {
+    return this.groups;
+  }
+
   async finish(input: FinishDeploymentInput, starter: OrchestrationStarter): Promise<FinishDeploymentResult> {
+    if (input.group) return this.groups.finish(input, starter);
     const app = this.app(input.app);
+    await releaseSlots(this.deps, [app], input.deploymentId);
     const record = await this.deps.deployments.get(input.deploymentId);
     const outcome = await this.deps.appState.transact(app.name, (state) =>
       finishRunning(state, {
@@ -130,16 +155,9 @@ export class DeploymentLauncher {
         servingTag: input.servingTag,
       }),
     );
-    const at = this.deps.now().toISOString();
-    for (const superseded of outcome.superseded) {
-      await this.deps.deployments.update(superseded.deploymentId, app.name, at, { phase: 'superseded', reason: outcome.next ? `superseded by ${outcome.next.deploymentId}` : 'superseded: automatic deploys paused' });
-    }
-    if (outcome.next) {
-      // Idempotent: a retried finish starts the same next deployment (or finds it started).
-      const nextRecord = await this.deps.deployments.get(outcome.next.deploymentId);
-      if (nextRecord?.phase === 'queued') await this.deps.deployments.update(outcome.next.deploymentId, app.name, at, { phase: 'verifying', reason: `started after ${input.deploymentId}` });
-      await this.startOrchestration(app, outcome.next, starter);
-    }
+    await handOn(this.deps, this.queueOf(app, starter), input.deploymentId, outcome);
+    const group = this.deps.schedule ? groupOf(this.deps.schedule, app.name) : undefined;
+    if (group) await this.groups.memberFinished(group, starter);
     return { nextDeploymentId: outcome.next?.deploymentId };
   }
 
@@ -168,19 +186,12 @@ export class DeploymentLauncher {
   }
 
   private newRequest(app: ManagedApp, push: LaunchRequest): DeploymentRequest {
-    const now = this.deps.now();
-    return {
-      app: app.name,
-      deploymentId: newDeploymentId(app.name, now, this.deps.newId().slice(0, 6)),
-      digest: push.digest,
-      tag: push.tag,
-      registry: push.registry,
-      repository: push.repository,
-      source: push.source,
-      deliveryId: push.deliveryId,
-      receivedAt: now.toISOString(),
-      ...(push.pushedAt ? { pushedAt: push.pushedAt } : {}),
-    };
+    return newDeploymentRequest(this.deps, app.name, app.name, push);
+  }
+
+
+  private calendarsOf(app: ManagedApp) {
+    return this.deps.schedule ? toDeployCalendars(this.deps.schedule, [app]) : [];
   }
 
   /**
@@ -210,6 +221,12 @@ export class DeploymentLauncher {
       source: request.source,
       requestedAt: request.receivedAt,
     };
+    // Only apps with windows or freezes (or a person's override) carry them: the others' inputs stay as they were.
+    const calendars = this.calendarsOf(app);
+    if (calendars.length > 0) input.window = { calendars };
+    if (request.override) input.override = request.override;
+    const slots = this.deps.schedule ? toSlotNeeds(this.deps.schedule, [app]) : [];
+    if (slots.length > 0) input.slots = slots;
     await starter.start(OrchestratorNames.deployment, request.deploymentId, input);
   }
 

@@ -39,6 +39,8 @@ interface DeploymentEntity {
   steps: string;
   rollout?: string;
   analysis?: string;
+  opensAt?: string;
+  group?: string;
 }
 
 interface IndexEntity {
@@ -50,6 +52,8 @@ interface IndexEntity {
 
 export interface StepUpdate {
   name: StepRecord['step'];
+  /** A release group's member the step ran for. */
+  member?: string;
   outcome: StepRecord['outcome'];
   detail?: string;
 }
@@ -78,7 +82,7 @@ export class DeploymentStore {
 
   constructor(private readonly tables: TableProvider) {}
 
-  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; requestedBy?: string; at: string; phase?: DeploymentPhase; reason?: string }): Promise<DeploymentRecord> {
+  async create(input: { id: string; app: string; kind?: DeploymentKind; image: ImageRef; source: string; requestedBy?: string; at: string; phase?: DeploymentPhase; reason?: string; group?: DeploymentRecord['group'] }): Promise<DeploymentRecord> {
     const key = recordKey(input.id);
     if (!key || key.app !== input.app) throw new Error(`"${input.id}" is not a deployment id of app "${input.app}"`);
     const record: DeploymentRecord = {
@@ -93,6 +97,7 @@ export class DeploymentStore {
       updatedAt: input.at,
       reason: input.reason,
       steps: [],
+      ...(input.group ? { group: input.group } : {}),
     };
     const table = await this.table();
     await Promise.all([table.upsertEntity(toEntity(record, key.rowKey), 'Replace'), table.upsertEntity(indexEntity(key.app, key.rowKey, input.id), 'Replace')]);
@@ -135,6 +140,15 @@ export class DeploymentStore {
     return withToken(newestFirst(matching), page.value.continuationToken);
   }
 
+  /** Records of an app and of the release group it belongs to, newest first. */
+  async listWithGroup(app: string, group: string | undefined, filter: { phase?: string; limit?: number } = {}): Promise<DeploymentRecord[]> {
+    const lists = await Promise.all([this.list({ ...filter, app }), group ? this.list({ ...filter, app: group }) : Promise.resolve([])]);
+    return lists
+      .flat()
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, filter.limit ?? 50);
+  }
+
   /**
    * Applies one update from the orchestration. Idempotent: replaying the same step update
    * (same name, outcome and time) leaves the record as it was.
@@ -143,7 +157,7 @@ export class DeploymentStore {
     id: string,
     app: string,
     at: string,
-    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress; analysis?: AnalysisRunRecord[] },
+    change: { phase?: DeploymentPhase; step?: StepUpdate; previousRevision?: string; newRevision?: string; reason?: string; rollout?: RolloutProgress; analysis?: AnalysisRunRecord[]; opensAt?: string },
   ): Promise<DeploymentRecord> {
     const table = await this.table();
     for (let attempt = 0; ; attempt++) {
@@ -158,6 +172,8 @@ export class DeploymentStore {
       if (change.rollout && (!record.rollout || change.rollout.index >= record.rollout.index || change.rollout.steps.length !== record.rollout.steps.length)) record.rollout = change.rollout;
       if (change.step) applyStep(record.steps, change.step, at);
       if (change.analysis) record.analysis = mergeAnalysis(record.analysis ?? [], change.analysis);
+      if (change.opensAt) record.opensAt = change.opensAt;
+      else if (change.phase && change.phase !== 'waiting-for-window') delete record.opensAt;
       record.updatedAt = at > record.updatedAt ? at : record.updatedAt;
       try {
         // Written back where it was read (an old-layout record stays there until it is migrated).
@@ -342,10 +358,11 @@ function mergeAnalysis(stored: AnalysisRunRecord[], runs: AnalysisRunRecord[]): 
 }
 
 function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
-  const open = [...steps].reverse().find((s) => s.step === update.name && s.outcome === 'running');
+  const open = [...steps].reverse().find((s) => s.step === update.name && s.member === update.member && s.outcome === 'running');
+  const member = update.member ? { member: update.member } : {};
   if (update.outcome === 'running') {
     if (open) return;
-    steps.push({ step: update.name, outcome: 'running', startedAt: at, detail: update.detail });
+    steps.push({ step: update.name, ...member, outcome: 'running', startedAt: at, detail: update.detail });
     return;
   }
   if (open) {
@@ -354,8 +371,8 @@ function applyStep(steps: StepRecord[], update: StepUpdate, at: string): void {
     if (update.detail) open.detail = update.detail;
     return;
   }
-  const done = steps.find((s) => s.step === update.name && s.outcome === update.outcome && s.endedAt === at);
-  if (!done) steps.push({ step: update.name, outcome: update.outcome, startedAt: at, endedAt: at, detail: update.detail });
+  const done = steps.find((s) => s.step === update.name && s.member === update.member && s.outcome === update.outcome && s.endedAt === at);
+  if (!done) steps.push({ step: update.name, ...member, outcome: update.outcome, startedAt: at, endedAt: at, detail: update.detail });
 }
 
 function toEntity(record: DeploymentRecord, rowKey: string): DeploymentEntity {
@@ -377,6 +394,8 @@ function toEntity(record: DeploymentRecord, rowKey: string): DeploymentEntity {
     steps: JSON.stringify(record.steps),
     rollout: record.rollout ? JSON.stringify(record.rollout) : undefined,
     analysis: record.analysis ? JSON.stringify(fitAnalysis(record.analysis)) : undefined,
+    opensAt: record.opensAt,
+    group: record.group ? JSON.stringify(record.group) : undefined,
   };
 }
 
@@ -397,5 +416,7 @@ function fromEntity(entity: DeploymentEntity): DeploymentRecord {
     steps: JSON.parse(entity.steps) as StepRecord[],
     rollout: entity.rollout ? (JSON.parse(entity.rollout) as RolloutProgress) : undefined,
     analysis: entity.analysis ? (JSON.parse(entity.analysis) as AnalysisRunRecord[]) : undefined,
+    ...(entity.opensAt ? { opensAt: entity.opensAt } : {}),
+    ...(entity.group ? { group: JSON.parse(entity.group) as DeploymentRecord['group'] } : {}),
   };
 }

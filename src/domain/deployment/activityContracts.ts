@@ -8,6 +8,7 @@ import type { HookEvent, HttpHookSpec, JobHookSpec } from '../hooks/hookSpec';
 import type { AnalysisRunRecord, DeploymentPhase, ImageRef, RolloutProgress, StepName, StepOutcome } from './deploymentModel';
 import type { ContainerAppTarget, DeploySpec, HealthSpec } from './deploySpec';
 import type { ReleaseVerdict, RollbackPlan, RollbackRefusal, RollbackRequest } from '../rollout';
+import type { DeployCalendar } from '../schedule/deployWindow';
 
 export const ActivityNames = {
   recordDeployment: 'recordDeployment',
@@ -30,6 +31,7 @@ export const ActivityNames = {
   measureAnalysis: 'measureAnalysis',
   callHook: 'callHook',
   startHookJob: 'startHookJob',
+  claimDeploySlot: 'claimDeploySlot',
 } as const;
 
 /**
@@ -40,6 +42,7 @@ export const ActivityNames = {
  */
 export const OrchestratorNames = {
   deployment: 'deploymentOrchestrator_v2',
+  groupDeployment: 'groupDeploymentOrchestrator_v1',
   rollback: 'rollbackOrchestrator_v1',
   healthWait: 'healthWaitOrchestrator',
 } as const;
@@ -53,12 +56,37 @@ export interface AbortEvent {
   by?: string;
 }
 
+/**
+ * Raised on a deployment waiting for its deploy window when a newer request queues behind it:
+ * newest wins for what waits too.
+ */
+export const SupersedeEventName = 'supersede';
+export interface SupersedeEvent {
+  by: string;
+}
+
+/** Raised on a deployment waiting for its deploy window when a person deploys the same release with an override: it goes now. */
+export const WindowOverrideEventName = 'window-override';
+
+/** A person's override of the deploy windows and freezes: recorded on the deployment and notified. */
+export interface WindowOverride {
+  reason: string;
+  by?: string;
+}
+
 export interface DeploymentInput {
   deploymentId: string;
   spec: DeploySpec;
   image: ImageRef;
   source: string;
   requestedAt: string;
+  /** The deploy windows and freezes that apply (absent: none, and the rollout compiles as it always did). */
+  window?: { calendars: DeployCalendar[] };
+  override?: WindowOverride;
+  /** The Container Apps environments whose deployment slots it needs (absent: no limit applies). */
+  slots?: DeploySlotNeed[];
+  /** A member's part of a release group's deployment: its release is marked with the group's. */
+  releaseGroup?: { name: string; deploymentId: string };
 }
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
@@ -66,12 +94,32 @@ export interface RollbackInput extends DeploymentInput {
   request: RollbackRequest & { reason: string; by?: string };
 }
 
+/** One slot of a Container Apps environment with a maximum of concurrent deployments. */
+export interface DeploySlotNeed {
+  environment: string;
+  limit: number;
+}
+
+export interface ClaimDeploySlotInput extends DeploySlotNeed {
+  deploymentId: string;
+  /** The app or release group deploying. */
+  owner: string;
+  at: string;
+}
+export interface ClaimDeploySlotResult {
+  granted: boolean;
+  /** Who holds the environment's slots (`id (owner)`). */
+  holders: string[];
+}
+
 export interface RecordDeploymentInput {
   deploymentId: string;
   app: string;
   at: string;
   phase?: DeploymentPhase;
-  step?: { name: StepName; outcome: StepOutcome; detail?: string };
+  step?: { name: StepName; outcome: StepOutcome; detail?: string; member?: string };
+  /** While waiting for the deploy window: when it opens. */
+  opensAt?: string;
   previousRevision?: string;
   newRevision?: string;
   reason?: string;
@@ -147,7 +195,7 @@ export interface DeployRevisionInput {
   image: string;
   revisionSuffix: string;
   /** Recorded in the release ledger with the revision (verdict `pending`). */
-  release: { digest: string; tag?: string; migration?: { executionName?: string; backupId?: string; database?: string } };
+  release: { digest: string; tag?: string; migration?: { executionName?: string; backupId?: string; database?: string }; group?: { name: string; deploymentId: string } };
   at: string;
 }
 export interface DeployRevisionResult {
@@ -268,14 +316,16 @@ export interface NotifyDeploymentInput {
   deploymentId: string;
   app: string;
   channels: string[];
-  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval' | 'rollback-started' | 'rollback-succeeded' | 'rollback-failed';
+  event: 'started' | 'succeeded' | 'rolled-back' | 'failed' | 'awaiting-approval' | 'rollback-started' | 'rollback-succeeded' | 'rollback-failed' | 'waiting-for-window' | 'window-overridden';
   image: ImageRef;
   reason?: string;
 }
 
 export interface FinishDeploymentInput {
   deploymentId: string;
+  /** The app, or for a release group's deployment the group's name (with `group` set). */
   app: string;
+  group?: { members: Array<{ app: string; servingDigest?: string }>; servingTag?: string };
   phase: DeploymentPhase;
   digest: string;
   /** What serves when it ended (a rollback's target, or the release the deployment restored). */

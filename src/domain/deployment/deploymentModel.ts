@@ -7,6 +7,7 @@ import type { AnalysisVerdict, Measurement } from '../analysis/analysisVerdict';
 /** Where a deployment is. Terminal phases: succeeded, rolled-back, failed, superseded, rejected. */
 export type DeploymentPhase =
   | 'queued' // waiting for the app's running deployment to end
+  | 'waiting-for-window' // accepted outside the app's deploy window; starts when it opens (`opensAt`)
   | 'verifying' // the digest, platforms and size are checked in the registry
   | 'backing-up' // pre-migration backup of the app's database
   | 'migrating' // the app's migration job runs the new image
@@ -19,11 +20,15 @@ export type DeploymentPhase =
   | 'rolled-back' // failed after deploy; traffic restored to the previous revision
   | 'failed' // failed before any traffic changed, or the rollback itself failed
   | 'superseded' // a newer push for the same app replaced it before it started
-  | 'rejected'; // a person rejected it at the approval gate (then rolled back)
+  | 'rejected'; // a person rejected it at the approval gate (then rolled back), or a deploy freeze refused it
 
 export const TERMINAL_PHASES: ReadonlySet<DeploymentPhase> = new Set(['succeeded', 'rolled-back', 'failed', 'superseded', 'rejected']);
 
 export type StepName =
+  /** Waiting for the deploy window to open (or its override). */
+  | 'window'
+  /** Waiting for a deployment slot of the app's Container Apps environment. */
+  | 'slot'
   | 'verify'
   | 'backup'
   | 'migration'
@@ -59,6 +64,8 @@ export type StepOutcome = 'running' | 'succeeded' | 'failed' | 'skipped';
 
 export interface StepRecord {
   step: StepName;
+  /** In a release group's deployment: the member app the step ran for. */
+  member?: string;
   outcome: StepOutcome;
   startedAt: string;
   endedAt?: string;
@@ -90,6 +97,10 @@ export interface DeploymentRecord {
   rollout?: RolloutProgress;
   /** Every analysis run of the deployment: where, which check, its verdict and measurements. */
   analysis?: AnalysisRunRecord[];
+  /** While `waiting-for-window`: when the deploy window opens. */
+  opensAt?: string;
+  /** A release group's deployment: the group and its members in promotion order. */
+  group?: { name: string; members: string[] };
 }
 
 /** One check's run at one rollout step (a canary weight or the bake). */

@@ -23,6 +23,8 @@ export interface DeploymentRequest extends Omit<PushDeploymentRequest, 'source'>
   readonly repository: string;
   /** When the push happened by the registry's own clock (every webhook source but Docker Hub says). */
   readonly pushedAt?: string;
+  /** A person's deploy outside the deploy windows, with the reason. */
+  readonly override?: { reason: string; by?: string };
 }
 
 export interface AppQueueState {

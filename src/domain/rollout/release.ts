@@ -51,6 +51,8 @@ export interface Release {
   /** For a rollback in single-revision mode: the release whose template it re-applied. */
   restoredFrom?: string;
   migration?: ReleaseMigration;
+  /** Released together with the other members of a release group, by this group deployment. */
+  group?: { name: string; deploymentId: string };
   createdAt: string;
   updatedAt: string;
 }

@@ -26,10 +26,22 @@ import { createBackgroundMonitor } from './backgroundAnalysis';
 import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
+import { endAtWindow, windowGate } from './windowGate';
+import { slotGate } from './slotGate';
 
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
   const { deploymentId } = run.input;
+  // Only deployments with deploy windows (or an override) have this step, so the others replay as they always did.
+  if (run.input.window || run.input.override) {
+    const window = yield* windowGate(run, run.input.window?.calendars ?? [], run.input.override);
+    if (!window.ok) return yield* endAtWindow(run, window);
+  }
+  // Only apps in a Container Apps environment with a deployment limit claim a slot.
+  if (run.input.slots) {
+    const slot = yield* slotGate(run, run.input.slots, deploymentId, run.input.spec.app);
+    if (!slot.ok) return yield* endAtWindow(run, slot);
+  }
   let state = startRollout();
   let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;
   // Records that need not hold up the rollout (a step's closing record, a skipped step, the
@@ -103,7 +115,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
   return { deploymentId, phase, previousRevision: run.facts.previousRevision, newRevision: run.facts.newRevision, next: finished.nextDeploymentId };
 };
 
-function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<Task, StepResult, unknown> {
+export function* runStep(run: RolloutRun, step: RolloutStep, index: number): Generator<Task, StepResult, unknown> {
   try {
     switch (step.kind) {
       case 'verify':

@@ -114,6 +114,7 @@ export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknow
       digest,
       tag: image.tag,
       migration: run.facts.migrationExecution ? { executionName: run.facts.migrationExecution, backupId: run.facts.backupId, database: spec.database } : undefined,
+      ...(run.input.releaseGroup ? { group: run.input.releaseGroup } : {}),
     },
     at: run.now(),
   } satisfies DeployRevisionInput)) as DeployRevisionResult;

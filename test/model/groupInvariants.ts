@@ -1,0 +1,80 @@
+/**
+ * The invariants of release groups and deploy windows, as pure functions over what the checker
+ * observed (modelObserver.ts):
+ *
+ * - `group-release-consistent`: no member of a group serves a release that another member's
+ *   ledger shows rolled back (or failed) by the same group deployment;
+ * - `deploy-inside-window`: a deployment of a windowed app or group goes past its window step
+ *   (starts verifying) only inside the window, unless a person overrode it.
+ */
+import { TERMINAL, servingRevision, type AppObservation, type DeploymentView, type ReleaseView, type Violation } from './invariants';
+
+const BAD = new Set(['failed', 'rolled-back']);
+
+/**
+ * Judged when the whole group is quiet (nothing running or queued for any member, before and after
+ * the ARM read): while a group rolls back, members go back one after another, in reverse order.
+ */
+export function checkGroupConsistency(group: string, members: readonly AppObservation[]): Violation[] {
+  const quiet = (m: AppObservation): boolean =>
+    [[m.status, m.deployments], [m.statusAfter, m.deploymentsAfter]].every(
+      ([status, deployments]) => !!status && !!deployments && (status as AppObservation['status'])!.running === undefined && (status as AppObservation['status'])!.queued.length === 0 && (deployments as DeploymentView[]).every((d) => TERMINAL.has(d.phase)),
+    );
+  if (!members.every(quiet)) return [];
+  const violations: Violation[] = [];
+  const ledgers = members.map((m) => (m.ledger && m.ledger !== 'absent' ? m.ledger.releases : undefined));
+  members.forEach((member, i) => {
+    const releases = ledgers[i];
+    if (!member.arm || !releases) return;
+    // What serves: the revision with traffic, or in single-revision mode (no ingress) the newest active one.
+    const served = member.hasIngress ? servingRevision(member.arm)?.name : member.ledger !== 'absent' ? member.ledger?.serving?.revisionName : undefined;
+    const release = releases.find((r) => r.revisionName === served);
+    const from = release?.group?.deploymentId;
+    if (!release || !from || release.forced) return;
+    members.forEach((other, j) => {
+      if (j === i) return;
+      const undone = (ledgers[j] ?? []).find((r: ReleaseView) => r.group?.deploymentId === from && BAD.has(r.verdict));
+      if (undone) {
+        violations.push({
+          invariant: 'group-release-consistent',
+          app: member.app,
+          detail: `${member.app} serves ${release.revisionName} of group ${group}'s deployment ${from}, which ${other.app} has ${undone.verdict} (${undone.revisionName})`,
+        });
+      }
+    });
+  });
+  return violations;
+}
+
+/** A step of a deployment record as the API answers it. */
+interface StepView {
+  step: string;
+  outcome: string;
+  startedAt: string;
+  endedAt?: string;
+  detail?: string;
+  member?: string;
+}
+
+/**
+ * Every deployment that went past its window step did so inside the window (judged by `isOpen`,
+ * the checker's own reading of the configured window), or was overridden by a person.
+ */
+export function checkDeployWindows(observation: AppObservation, isOpen: (atMs: number) => boolean): Violation[] {
+  const violations: Violation[] = [];
+  for (const deployment of (observation.deployments ?? []) as Array<DeploymentView & { steps?: StepView[] }>) {
+    if (deployment.kind === 'rollback') continue;
+    const steps = deployment.steps ?? [];
+    const window = steps.find((s) => s.step === 'window');
+    if (window?.detail?.startsWith('overridden')) continue;
+    const verify = steps.find((s) => s.step === 'verify');
+    if (!verify) continue;
+    // When it waited, the window step closed when the window was judged open; otherwise verify
+    // opened in the same moment the window was judged.
+    const judgedAt = window?.outcome === 'succeeded' ? (window.endedAt ?? window.startedAt) : verify.startedAt;
+    if (!isOpen(Date.parse(judgedAt))) {
+      violations.push({ invariant: 'deploy-inside-window', app: observation.app, detail: `${deployment.id} went past its window at ${judgedAt}, outside the window, without an override` });
+    }
+  }
+  return violations;
+}

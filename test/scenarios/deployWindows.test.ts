@@ -1,0 +1,123 @@
+/**
+ * Deploy windows and freezes on the whole local stack, with devhost's controllable clock (the
+ * orchestrations' time) starting on a Wednesday at 23:00 in Oslo: a push outside the window is
+ * accepted and waits, visibly, until it opens; a newer push during the wait supersedes it; a
+ * freeze refuses with its reason; a person's override deploys at once and is recorded; and the
+ * way back (an automatic rollback, a manual one) is never held by a window.
+ */
+import { ControllableClock } from '../../devhost/clock';
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { QUIET_TIMERS, deploymentsOf, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+
+const HOUR_MS = 3_600_000;
+
+describe('deploy windows and freezes', () => {
+  // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): the Mon–Fri 09:00–16:00 window opens Thursday at 08:00 UTC.
+  const clock = new ControllableClock(new Date('2026-12-02T22:00:00Z'));
+  let stack: LocalStack;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.windows.json', { clock, withPostgres: false, settings: { ...QUIET_TIMERS } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function revisionsOf(app: string): Promise<string[]> {
+    const { body } = await stack.api('GET', `/apps/${app}`);
+    return (body.revisions as any[]).map((r) => r.name);
+  }
+
+  it('waits for the window with the opening time, lets a newer push supersede the waiting one, and deploys when the window opens', async () => {
+    const before = await revisionsOf('planner-web');
+    const first = stack.push('planner-web', '1.1.0');
+    const waiting = await waitForPhase(stack, 'planner-web', first.digest, 'waiting-for-window');
+    expect(waiting.opensAt).toBe('2026-12-03T08:00:00.000Z');
+    expect(waiting.reason).toMatch(/outside the deploy window of app planner-web/);
+    const { body: status } = await stack.api('GET', '/apps/planner-web');
+    expect(status.lastDeployment).toMatchObject({ id: waiting.id, phase: 'waiting-for-window', opensAt: '2026-12-03T08:00:00.000Z' });
+
+    // Newest wins for what waits: the second push supersedes the first, and waits in its turn.
+    const second = stack.push('planner-web', '1.2.0');
+    const superseded = await waitForDeploymentOf(stack, 'planner-web', first.digest);
+    expect(superseded.phase).toBe('superseded');
+    expect(superseded.reason).toMatch(/superseded while waiting for the deploy window/);
+    await waitForPhase(stack, 'planner-web', second.digest, 'waiting-for-window');
+    // Nothing deployed outside the window.
+    expect(await revisionsOf('planner-web')).toEqual(before);
+
+    clock.advanceBy(10 * HOUR_MS); // Thursday 09:00 Oslo
+    const deployed = await waitForDeploymentOf(stack, 'planner-web', second.digest);
+    expect(deployed.phase).toBe('succeeded');
+    const window = deployed.steps.find((s: any) => s.step === 'window');
+    expect(window).toMatchObject({ outcome: 'succeeded' });
+    expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-03T08:00:00Z'));
+    expect((await deploymentsOf(stack, 'planner-web')).filter((d) => d.image.digest === first.digest).map((d) => d.phase)).toEqual(['superseded']);
+    await waitUntilIdle(stack, 'planner-web');
+  }, 180_000);
+
+  it('refuses a push during a freeze with the freeze’s reason; an override deploys and is recorded and notified', async () => {
+    const frozen = stack.push('planner-jobs', '1.1.0');
+    const refused = await waitForDeploymentOf(stack, 'planner-jobs', frozen.digest);
+    expect(refused.phase).toBe('rejected');
+    expect(refused.reason).toMatch(/deploy freeze \(app planner-jobs\).*year-end freeze/);
+    expect(stepOutcomes(refused)).toEqual({ window: 'failed' });
+    await waitUntilIdle(stack, 'planner-jobs');
+
+    const override = await stack.api('POST', '/apps/planner-jobs/deploy', { tag: '1.1.0', override: { reason: 'security fix CVE-2026-1234' } });
+    expect(override.status).toBe(202);
+    const deployed = await waitForDeploymentOf(stack, 'planner-jobs', frozen.digest);
+    expect(deployed.id).toBe(override.body.deploymentId);
+    expect(deployed.phase).toBe('succeeded');
+    const window = deployed.steps.find((s: any) => s.step === 'window');
+    expect(window.detail).toMatch(/overridden by key:local-operator-key: security fix CVE-2026-1234 \(deploy freeze/);
+    await eventually('the override notification', async () =>
+      stack.simulator.notifications.received.find((n) => (n.body as any)?.event === 'deployment.window-overridden' && JSON.stringify(n.body).includes('CVE-2026-1234')),
+    );
+
+    const missingReason = await stack.api('POST', '/apps/planner-jobs/deploy', { tag: '1.1.0', override: {} });
+    expect(missingReason).toMatchObject({ status: 400, body: { field: 'override.reason' } });
+  }, 120_000);
+
+  it('never holds the way back: an automatic rollback and a manual one run outside the window', async () => {
+    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: closed until Friday 09:00
+    pushWithoutWebhook(stack, 'planner-web', '1.3.0', 'unhealthy');
+    // Overridden by hand, the bad release goes out at once, fails its health gate and is rolled back at once.
+    const override = await stack.api('POST', '/apps/planner-web/deploy', { tag: '1.3.0', override: { reason: 'hotfix' } });
+    expect(override.status).toBe(202);
+    const rolledBack = await eventually('the overridden deployment rolled back', async () => {
+      const { body } = await stack.api('GET', `/deployments/${override.body.deploymentId}`);
+      return ['rolled-back', 'failed', 'succeeded'].includes(body.phase) ? body : undefined;
+    }, 90_000);
+    expect(rolledBack.phase).toBe('rolled-back');
+    expect(stepOutcomes(rolledBack)).toMatchObject({ window: 'succeeded', 'health-wait': 'failed', rollback: 'succeeded' });
+    expect(rolledBack.steps.find((s: any) => s.step === 'window').detail).toMatch(/overridden: hotfix \(outside the deploy window/);
+    await waitUntilIdle(stack, 'planner-web');
+
+    // A manual rollback outside the window goes at once too.
+    const rollback = await stack.api('POST', '/apps/planner-web/rollback', { reason: 'back to the baseline' });
+    expect(rollback.status).toBe(202);
+    const done = await eventually('the manual rollback', async () => {
+      const { body } = await stack.api('GET', `/deployments/${rollback.body.deploymentId}`);
+      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
+    }, 90_000);
+    expect(done).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
+    expect(done.steps.some((s: any) => s.step === 'window')).toBe(false);
+  }, 180_000);
+
+  it('runs at most maxConcurrentDeployments deployments at once in a Container Apps environment: the next one waits for a slot', async () => {
+    // shared-a and shared-b run in one environment limited to one deployment at a time.
+    const first = stack.push('shared-a', '1.1.0', 'slow-start:3');
+    await waitForPhase(stack, 'shared-a', first.digest, 'health-waiting');
+    const second = stack.push('shared-b', '1.1.0');
+    const waiting = await waitForPhase(stack, 'shared-b', second.digest, 'queued');
+    expect(waiting.reason).toMatch(/^queued: environment shared-env runs its maximum of 1 deployment \(shared-a-/);
+    const [a, b] = await Promise.all([waitForDeploymentOf(stack, 'shared-a', first.digest), waitForDeploymentOf(stack, 'shared-b', second.digest)]);
+    expect([a.phase, b.phase]).toEqual(['succeeded', 'succeeded']);
+    expect(b.steps.find((s: any) => s.step === 'slot')).toMatchObject({ outcome: 'succeeded' });
+    // The second deployment started its work only once the first had finished.
+    const lastOfA = Math.max(...(a.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
+    expect(Date.parse(b.steps.find((s: any) => s.step === 'verify').startedAt)).toBeGreaterThanOrEqual(lastOfA);
+  }, 180_000);
+});

@@ -1,0 +1,133 @@
+/**
+ * A release group on the whole local stack: media-worker and media-web run one image and
+ * release together (the worker promoted first). One push is one group deployment with one
+ * verify, one backup and one migration; a member that fails takes every member back, in
+ * reverse order, through the traffic gate; a manual rollback of a member rolls back the group.
+ */
+import type { LocalStack } from '../../devhost/localStack/localStack';
+import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+
+describe('release groups (media-web + media-worker)', () => {
+  let stack: LocalStack;
+  let baseline: Record<string, string | undefined>;
+  let initial: Record<string, string | undefined>;
+
+  beforeAll(async () => {
+    stack = await startScenarioStack('scenarios.groups.json', { settings: { ...QUIET_TIMERS } });
+    initial = { 'media-web': await servingDigest('media-web'), 'media-worker': await servingDigest('media-worker') };
+    baseline = { ...initial };
+  }, 120_000);
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  async function servingDigest(app: string): Promise<string | undefined> {
+    const { body } = await stack.api('GET', `/apps/${app}/releases`);
+    return body.serving?.digest;
+  }
+
+  async function releaseOf(app: string, digest: string): Promise<any> {
+    const { body } = await stack.api('GET', `/apps/${app}/releases`);
+    return (body.releases as any[]).find((r) => r.digest === digest);
+  }
+
+  function stepsOf(deployment: any, member: string): Record<string, string> {
+    return Object.fromEntries((deployment.steps as any[]).filter((s) => s.member === member).map((s) => [s.step, s.outcome]));
+  }
+
+  function migrationStarts(since: number): number {
+    return stack.simulator.requests.slice(since).filter((r) => r.operation === 'Jobs_Start' && /media-migrate/.test(r.path) && r.status < 300).length;
+  }
+
+  it('releases a good push as one deployment: one verify, backup and migration, both members promoted in order', async () => {
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('media-web', '2.1.0');
+    const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
+    expect(deployment).toMatchObject({ app: 'media', phase: 'succeeded', group: { name: 'media', members: ['media-worker', 'media-web'] } });
+    // The worker's list shows the same one deployment.
+    expect((await waitForDeploymentOf(stack, 'media-worker', digest)).id).toBe(deployment.id);
+
+    const shared = (deployment.steps as any[]).filter((s) => !s.member).map((s) => [s.step, s.outcome]);
+    expect(shared).toEqual([['verify', 'succeeded'], ['backup', 'succeeded'], ['migration', 'succeeded']]);
+    expect(stepsOf(deployment, 'media-worker')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
+    expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded' });
+    // The worker has no ingress: platform health only.
+    expect(deployment.steps.find((s: any) => s.member === 'media-worker' && s.step === 'health-wait').detail).toMatch(/judged by platform state/);
+    // Promoted in order: the worker before the web app, after both passed their gates.
+    const promote = (member: string) => deployment.steps.find((s: any) => s.member === member && s.step === 'promote');
+    const health = (member: string) => deployment.steps.find((s: any) => s.member === member && s.step === 'health-wait');
+    expect(Date.parse(promote('media-worker').startedAt)).toBeGreaterThanOrEqual(Date.parse(health('media-web').endedAt));
+    expect(Date.parse(promote('media-web').startedAt)).toBeGreaterThanOrEqual(Date.parse(promote('media-worker').endedAt));
+
+    // One backup and one migration for the group's release.
+    expect(migrationStarts(since)).toBe(1);
+    const { body: backups } = await stack.api('GET', '/backups?database=media-db');
+    // (taken by the member that declares the migration, under an id that ends in the group deployment's)
+    expect((backups.backups as any[]).filter((b) => b.trigger === 'pre-migration' && String(b.deploymentId).endsWith(deployment.id))).toHaveLength(1);
+
+    // The ledger marks the releases together.
+    for (const app of ['media-web', 'media-worker']) {
+      expect(await releaseOf(app, digest)).toMatchObject({ verdict: 'verified', group: { name: 'media', deploymentId: deployment.id } });
+      expect(await servingDigest(app)).toBe(digest);
+    }
+    await waitUntilIdle(stack, 'media-web');
+    baseline = { 'media-web': digest, 'media-worker': digest };
+  }, 180_000);
+
+  it('rolls both back when the worker never becomes ready: the web app never gets traffic', async () => {
+    const webTraffic = recordTrafficChanges(stack, 'media-web');
+    const { digest } = stack.push('media-web', '2.2.0', 'crash-loop');
+    const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
+    expect(deployment.phase).toBe('rolled-back');
+    expect(stepsOf(deployment, 'media-worker')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
+    expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', rollback: 'succeeded' });
+    expect(stepsOf(deployment, 'media-web')).not.toHaveProperty('promote');
+    const webRevision = (await releaseOf('media-web', digest)).revisionName;
+    expect(webTraffic.flatMap((c) => c.traffic).filter((t) => t.revisionName === webRevision && (t.weight ?? 0) > 0)).toEqual([]);
+    expect(await releaseOf('media-worker', digest)).toMatchObject({ verdict: 'failed' });
+    expect(await releaseOf('media-web', digest)).toMatchObject({ verdict: 'rolled-back' });
+    await waitUntilIdle(stack, 'media-web');
+    for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
+  }, 180_000);
+
+  it('rolls the promoted worker back too when the web app fails, in reverse order', async () => {
+    // /health answers 503: the worker (platform health only) passes and serves, the web app fails its gate.
+    const { digest } = stack.push('media-web', '2.3.0', 'unhealthy');
+    const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
+    expect(deployment.phase).toBe('rolled-back');
+    expect(stepsOf(deployment, 'media-worker')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', rollback: 'succeeded' });
+    expect(stepsOf(deployment, 'media-web')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
+    expect(deployment.reason).toMatch(/^media-web: /);
+    // Reverse order: the web app goes back first, then the worker.
+    const rollbacks = (deployment.steps as any[]).filter((s) => s.step === 'rollback').map((s) => s.member);
+    expect(rollbacks).toEqual(['media-web', 'media-worker']);
+    expect(await releaseOf('media-web', digest)).toMatchObject({ verdict: 'failed' });
+    expect(await releaseOf('media-worker', digest)).toMatchObject({ verdict: 'rolled-back', reason: expect.stringMatching(/group media rolled back: media-web/) });
+    await waitUntilIdle(stack, 'media-web');
+    for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
+  }, 180_000);
+
+  it('rolls the whole group back when a person rolls back one member', async () => {
+    const rolled = await stack.api('POST', '/apps/media-worker/rollback', { reason: 'media 2.1.0 corrupts thumbnails' });
+    expect(rolled.status).toBe(202);
+    expect(rolled.body).toMatchObject({ group: 'media', kind: 'rollback', paused: true });
+    expect((rolled.body.rollbacks as any[]).map((r) => r.app)).toEqual(['media-web', 'media-worker']);
+    for (const { deploymentId } of rolled.body.rollbacks as any[]) {
+      const done = await eventually(`rollback ${deploymentId}`, async () => {
+        const { body } = await stack.api('GET', `/deployments/${deploymentId}`);
+        return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
+      }, 90_000);
+      expect(done).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
+    }
+    for (const { app, from } of rolled.body.rollbacks as any[]) {
+      expect(await servingDigest(app)).toBe(initial[app]);
+      const { body } = await stack.api('GET', `/apps/${app}/releases`);
+      expect((body.releases as any[]).find((r) => r.revisionName === from)).toMatchObject({ digest: baseline[app], verdict: 'rolled-back' });
+    }
+    // Automatic deploys of the group are paused until resumed.
+    const { body: status } = await stack.api('GET', '/apps/media-web');
+    expect(status.group).toMatchObject({ name: 'media', paused: { reason: 'media 2.1.0 corrupts thumbnails' } });
+    expect((await stack.api('POST', '/groups/media/resume')).status).toBe(200);
+  }, 180_000);
+});
