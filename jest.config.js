@@ -4,9 +4,9 @@
 // Two projects:
 // - `unit`: suites that start nothing (pure rules, configuration, infra files): in parallel.
 // - `stack`: every other suite (Azurite, PostgreSQL, simulators, devhost, child processes): one at a
-//   time, since each runs a local stack and two at once on 2 cores starve each other. They share
-//   one Azurite and one PostgreSQL, started once for the run (test/support/sharedServices.ts);
-//   each suite claims its own storage account and database there.
+//   time within a jest run, sharing one Azurite and one PostgreSQL started once for that run
+//   (test/support/sharedServices.ts); each suite claims its own storage account and database there.
+//   `npm test` runs the project as two shards side by side (scripts/test.mjs).
 // A new suite is a stack suite unless it is listed in UNIT.
 const UNIT = [
   'domain/**',
