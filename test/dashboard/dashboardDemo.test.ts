@@ -29,7 +29,8 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
   let bad: { digest: string };
 
   beforeAll(async () => {
-    [stack, browser] = await Promise.all([startScenarioStack(SHIPPED, { settings: QUIET_TIMERS }), launchBrowser()]);
+    // What `npm start` sends (SIM_USER_RPS default): sound-forge's analysis and bake need traffic to judge.
+    [stack, browser] = await Promise.all([startScenarioStack(SHIPPED, { settings: QUIET_TIMERS, userTraffic: { requestsPerSecond: 2 } }), launchBrowser()]);
     page = await browser.newPage();
   }, 180_000);
 

@@ -92,7 +92,7 @@ describe('deploy windows and freezes', () => {
     }, 90_000);
     expect(rolledBack.phase).toBe('rolled-back');
     expect(stepOutcomes(rolledBack)).toMatchObject({ window: 'succeeded', 'health-wait': 'failed', rollback: 'succeeded' });
-    expect(rolledBack.steps.find((s: any) => s.step === 'window').detail).toMatch(/overridden: hotfix \(outside the deploy window/);
+    expect(rolledBack.steps.find((s: any) => s.step === 'window').detail).toMatch(/overridden by key:local-operator-key: hotfix \(outside the deploy window/);
     await waitUntilIdle(stack, 'planner-web');
 
     // A manual rollback outside the window goes at once too.
