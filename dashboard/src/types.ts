@@ -7,28 +7,12 @@ import type { DeploymentRecord, DeploymentPhase, StepRecord, AnalysisRunRecord }
 import type { Release, ReleaseVerdict } from '../../src/domain/rollout/release';
 import type { HealthSummary, SweepHistoryRecord } from '../../src/activities/sweep/sweepRecords';
 import type { RevisionView, TrafficSplit } from '../../src/adapters/containerApps/containerAppsPort';
-import type { DeliveryDecision } from '../../src/domain/push/deliveryRecord';
+import type { DeliveryLogEntry } from '../../src/domain/push/deliveryRecord';
 
 export type { DeploymentRecord, DeploymentPhase, StepRecord, AnalysisRunRecord, Release, ReleaseVerdict, HealthSummary, SweepHistoryRecord, RevisionView, TrafficSplit };
 
-/**
- * One delivery of `GET /api/events` (one record per app it concerned): the stored record's
- * fields (src/adapters/storage/deliveryStore.ts, which the browser cannot type-check: it imports
- * Node's crypto).
- */
-export interface DeliveryRecord {
-  id: string;
-  source: string;
-  receivedAt: string;
-  app?: string;
-  registry?: string;
-  repository?: string;
-  tag?: string;
-  digest?: string;
-  decision: DeliveryDecision;
-  reason: string;
-  deploymentId?: string;
-}
+/** One delivery of `GET /api/events` (one record per app it concerned). */
+export type DeliveryRecord = DeliveryLogEntry;
 
 /** One app of `GET /api/status`. */
 export interface AppStatus {

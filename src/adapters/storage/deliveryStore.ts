@@ -9,22 +9,10 @@ import { TableNames, deleteWhere, escapeOData, newestFirstKey, type TableProvide
 import { GroupCommitWriter } from './groupCommit';
 
 /** What became of a delivery, per app. */
-import type { DeliveryDecision } from '../../domain/push/deliveryRecord';
+import type { DeliveryDecision, DeliveryLogEntry } from '../../domain/push/deliveryRecord';
 export type { DeliveryDecision };
 
-export interface DeliveryRecord {
-  id: string;
-  source: string;
-  receivedAt: string;
-  app?: string;
-  registry?: string;
-  repository?: string;
-  tag?: string;
-  digest?: string;
-  decision: DeliveryDecision;
-  reason: string;
-  deploymentId?: string;
-}
+export type DeliveryRecord = DeliveryLogEntry;
 
 interface DeliveryEntity {
   partitionKey: string;

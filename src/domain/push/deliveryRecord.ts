@@ -56,3 +56,21 @@ export function summarizeDecision(decisions: readonly Pick<AppDeliveryDecision, 
   }
   return 'ignored';
 }
+
+/**
+ * One row of the delivery log (`GET /api/events`): a delivery as it concerned one app (or none),
+ * with the decision and why. Stored by src/adapters/storage/deliveryStore.ts, read by the dashboard.
+ */
+export interface DeliveryLogEntry {
+  id: string;
+  source: string;
+  receivedAt: string;
+  app?: string;
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  digest?: string;
+  decision: DeliveryDecision;
+  reason: string;
+  deploymentId?: string;
+}
