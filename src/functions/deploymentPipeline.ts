@@ -68,6 +68,7 @@ export function registerDeploymentPipeline(): void {
     'startMigration',
     'getMigrationStatus',
     'deployRevision',
+    'findDeployedRevision',
     'probeRevision',
     'routeTraffic',
     'restoreRelease',

@@ -194,4 +194,25 @@ describe('pipeline failure cases', () => {
     await waitUntilIdle(stack, 'fail-platform');
     expect(await reconciled()).toBe('reconcile fail-platform: up to date');
   });
+
+  it('rolls back a single-revision app whose deploy kept failing after ARM had created the new revision', async () => {
+    const { body: before } = await stack.api('GET', '/apps/lost-deploy');
+    const since = stack.simulator.requests.length;
+    const { digest } = stack.push('lost-deploy', 'main-2');
+    // As soon as ARM has taken the template change (the revision exists and, in single-revision
+    // mode, serves), reads of that revision answer 404: every try of the deploy activity fails.
+    await eventually('the template change', async () => (stack.simulator.requests.slice(since).some((r) => r.operation === 'ContainerApps_Update' && /lost-deploy/.test(r.path)) ? true : undefined), 60_000, 10);
+    const lost = stack.simulator.faults.add({ match: { operation: 'ContainerAppsRevisions_GetRevision', pathRegex: 'lost-deploy/revisions/lost-deploy--hm-' }, response: 404 });
+    const deployment = await waitForDeploymentOf(stack, 'lost-deploy', digest, 180_000);
+
+    expect(lost.hits).toBeGreaterThan(0);
+    expect({ phase: deployment.phase, steps: stepOutcomes(deployment) }).toMatchObject({ phase: 'rolled-back', steps: { deploy: 'failed', rollback: 'succeeded' } });
+    expect(deployment.reason).toMatch(/lost-deploy--hm-\S+ was created and serves/);
+    await waitUntilIdle(stack, 'lost-deploy');
+    const { body: after } = await stack.api('GET', '/apps/lost-deploy');
+    expect(after.servingDigest).toBe(before.servingDigest);
+    const { body: ledger } = await stack.api('GET', '/apps/lost-deploy/releases');
+    expect(ledger.serving.digest).toBe(before.servingDigest);
+    expect(ledger.releases.find((r: any) => r.digest === digest)).toMatchObject({ verdict: 'rolled-back' });
+  }, 240_000);
 });

@@ -15,6 +15,8 @@ import { TrafficGate } from './trafficGate';
 import type {
   DeployRevisionInput,
   DeployRevisionResult,
+  FindDeployedRevisionInput,
+  FindDeployedRevisionResult,
   GetMigrationStatusInput,
   MigrationStatus,
   NotifyDeploymentInput,
@@ -54,6 +56,25 @@ const EVENT_SEVERITY: Record<NotifyDeploymentInput['event'], Severity> = {
 export function createDeploymentActivities(ports: DeploymentActivityPorts) {
   const { containerApps, jobs, registry, probe, deployments, ledger } = ports;
   const gate = new TrafficGate({ containerApps, ledger, notify: ports.notify });
+
+  /**
+   * What served before `newName`, once `newName` serves (single-revision mode): the deploy
+   * activity recorded it in the ledger before it created the revision.
+   */
+  async function servedBefore(app: string, newName: string): Promise<{ previousRevision?: string; previousImage?: string }> {
+    const before = (await ledger.list(app)).find((r) => r.revisionName !== newName && r.verdict !== 'failed' && r.verdict !== 'rolled-back');
+    return { previousRevision: before?.revisionName, previousImage: before?.image };
+  }
+
+  /** The new revision's release, `pending` until its deployment settles it. */
+  async function recordPending(input: DeployRevisionInput, revisionName: string): Promise<void> {
+    const { digest, tag, migration, group } = input.release;
+    await ledger.update(input.app, revisionName, input.at, (current) =>
+      current
+        ? undefined
+        : { verdict: 'pending', image: input.image, digest, tag, deploymentId: input.deploymentId, migration: migration?.executionName ? migration : undefined, group },
+    );
+  }
 
   return {
     async recordDeployment(input: RecordDeploymentInput): Promise<void> {
@@ -119,11 +140,8 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
       let previousRevision = servingRevision(app);
       let previousImage: string | undefined;
       if (previousRevision === newName) {
-        // A retry after the revision was created (Single mode: it serves already). What served
-        // before it was recorded in the ledger by the first try, before the revision existed.
-        const before = (await ledger.list(input.app)).find((r) => r.revisionName !== newName && r.verdict !== 'failed' && r.verdict !== 'rolled-back');
-        previousRevision = before?.revisionName;
-        previousImage = before?.image;
+        // A retry after the revision was created (Single mode: it serves already).
+        ({ previousRevision, previousImage } = await servedBefore(input.app, newName));
       } else if (previousRevision) {
         const revision = await containerApps.getRevision(input.containerApp, previousRevision);
         previousImage = revision?.image;
@@ -137,14 +155,21 @@ export function createDeploymentActivities(ports: DeploymentActivityPorts) {
         // Multiple mode: traffic is pinned to the serving revision by name before the template changes.
         { image: input.image, revisionSuffix: input.revisionSuffix, mode, pinTo: mode === 'Multiple' ? previousRevision : undefined },
       );
-      const { digest, tag, migration, group } = input.release;
-      await ledger.update(input.app, revision.name, input.at, (current) =>
-        current
-          ? undefined
-          : { verdict: 'pending', image: input.image, digest, tag, deploymentId: input.deploymentId, migration: migration?.executionName ? migration : undefined, group },
-      );
+      await recordPending(input, revision.name);
       // A retried activity finds the new revision serving in Single mode: what served before is in the ledger.
       return { revisionName: revision.name, fqdn: revision.fqdn, mode, previousRevision, previousImage };
+    },
+
+    async findDeployedRevision(input: FindDeployedRevisionInput): Promise<FindDeployedRevisionResult> {
+      const name = `${input.containerApp.name}--${input.revisionSuffix}`;
+      // The app and the list, not the revision's own URL: that read may be what kept failing.
+      const [app, revisions] = await Promise.all([containerApps.getApp(input.containerApp), containerApps.listRevisions(input.containerApp)]);
+      const revision = revisions.find((r) => r.name === name);
+      if (!revision) return { exists: false };
+      const serving = servingRevision(app);
+      const before = serving && serving !== name ? { previousRevision: serving, previousImage: revisions.find((r) => r.name === serving)?.image } : await servedBefore(input.app, name);
+      await recordPending(input, name);
+      return { exists: true, revisionName: name, fqdn: revision.fqdn, mode: app.activeRevisionsMode, ...before };
     },
 
     async probeRevision(input: ProbeRevisionInput): Promise<RevisionObservation> {

@@ -24,6 +24,7 @@ import {
   type RequestDecision,
   type RequestSource,
   type RollbackInput,
+  ROLLOUT_VERSION,
 } from '../../domain/deployment';
 import { toDeploySpec } from './toDeploySpec';
 import { groupOf, toDeployCalendars, toSlotNeeds, type ScheduleConfig } from './toDeployCalendars';
@@ -220,6 +221,7 @@ export class DeploymentLauncher {
       image: imageOf(request),
       source: request.source,
       requestedAt: request.receivedAt,
+      rolloutVersion: ROLLOUT_VERSION,
     };
     // Only apps with windows or freezes (or a person's override) carry them: the others' inputs stay as they were.
     const calendars = this.calendarsOf(app);

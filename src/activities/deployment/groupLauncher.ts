@@ -13,6 +13,7 @@ import {
   type FinishDeploymentInput,
   type FinishDeploymentResult,
   type RequestDecision,
+  ROLLOUT_VERSION,
 } from '../../domain/deployment';
 import { groupQueueKey, recordGroupRelease, type GroupDeploymentInput } from '../../domain/deployment/groupDeployment';
 import type { LaunchRequest, LauncherDeps, OrchestrationStarter } from './deploymentLauncher';
@@ -93,6 +94,7 @@ export class GroupLauncher {
       image: { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest },
       source: request.source,
       requestedAt: request.receivedAt,
+      rolloutVersion: ROLLOUT_VERSION,
     };
     const calendars = this.calendarsOf(group);
     if (calendars.length > 0) input.window = { calendars };

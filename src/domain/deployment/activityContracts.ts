@@ -16,6 +16,7 @@ export const ActivityNames = {
   startMigration: 'startMigration',
   getMigrationStatus: 'getMigrationStatus',
   deployRevision: 'deployRevision',
+  findDeployedRevision: 'findDeployedRevision',
   probeRevision: 'probeRevision',
   routeTraffic: 'routeTraffic',
   restoreRelease: 'restoreRelease',
@@ -87,7 +88,18 @@ export interface DeploymentInput {
   slots?: DeploySlotNeed[];
   /** A member's part of a release group's deployment: its release is marked with the group's. */
   releaseGroup?: { name: string; deploymentId: string };
+  /**
+   * The rollout code's version when the deployment started (absent: 1). Behaviour added to a
+   * path an in-flight deployment may replay checks it, so those replay as they first ran.
+   */
+  rolloutVersion?: number;
 }
+
+/**
+ * What deployments started now run: 2 goes back when the deploy activity failed after its
+ * revision was created (see deployStep).
+ */
+export const ROLLOUT_VERSION = 2;
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
 export interface RollbackInput extends DeploymentInput {
@@ -206,6 +218,15 @@ export interface DeployRevisionResult {
   previousRevision?: string;
   previousImage?: string;
 }
+
+/**
+ * After the deploy activity failed for good: did its revision get created anyway (an answer lost
+ * after ARM took the write)? In single-revision mode such a revision already serves, so the
+ * deployment has to go back the way a failed check does. The release is recorded `pending` when
+ * the ledger lacks it, as the deploy activity would have.
+ */
+export type FindDeployedRevisionInput = DeployRevisionInput;
+export type FindDeployedRevisionResult = ({ exists: true } & DeployRevisionResult) | { exists: false };
 
 /** A traffic change through the gate; refused (ok: false) when a target's verdict is unsafe and not forced. */
 export interface RouteTrafficInput {

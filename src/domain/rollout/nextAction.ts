@@ -20,7 +20,8 @@ export interface RolloutState {
 export type RolloutEvent =
   | { kind: 'begin' }
   | { kind: 'stepSucceeded'; tail?: RolloutStep[] }
-  | { kind: 'stepFailed'; reason: string; rejected?: boolean }
+  /** `deployed`: the failed step left a new revision behind (a deploy whose answer was lost). */
+  | { kind: 'stepFailed'; reason: string; rejected?: boolean; deployed?: boolean }
   | { kind: 'aborted'; reason: string };
 
 export type RolloutAction =
@@ -50,7 +51,7 @@ export function nextAction(state: RolloutState, event: RolloutEvent): { state: R
     case 'aborted': {
       const reason = event.kind === 'aborted' ? `aborted: ${event.reason}` : event.reason;
       const rejected = event.kind === 'stepFailed' && event.rejected === true;
-      if (state.deployed) return { state, action: { kind: 'rollBack', phase: rejected ? 'rejected' : 'rolled-back', reason } };
+      if (state.deployed || (event.kind === 'stepFailed' && event.deployed === true)) return { state, action: { kind: 'rollBack', phase: rejected ? 'rejected' : 'rolled-back', reason } };
       return { state, action: { kind: 'stop', phase: rejected ? 'rejected' : 'failed', reason } };
     }
   }

@@ -80,7 +80,7 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
       const backgroundFailure = result.aborted ? background?.failure : undefined;
       failedStep = name;
       failedKind = backgroundFailure ? 'analysis' : action.step.kind;
-      ({ state, action } = nextAction(state, result.aborted && !backgroundFailure ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: backgroundFailure ?? result.reason, rejected: result.rejected }));
+      ({ state, action } = nextAction(state, result.aborted && !backgroundFailure ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: backgroundFailure ?? result.reason, rejected: result.rejected, deployed: result.deployed }));
     }
   }
   if (background) yield* background.track(state.steps, state.steps.length);

@@ -66,6 +66,7 @@ export function memberRun(group: GroupRun, spec: DeploySpec): RolloutRun {
     source: input.source,
     requestedAt: input.requestedAt,
     releaseGroup: { name: input.group, deploymentId: input.deploymentId },
+    ...(input.rolloutVersion ? { rolloutVersion: input.rolloutVersion } : {}),
   };
   const record: RolloutRun['record'] = (fields) => {
     // The member's revisions and rollout progress are its own; the group record keeps the steps and the phase.

@@ -10,12 +10,14 @@ import {
   pinnedImage,
   revisionSuffixFor,
   type DeployRevisionResult,
+  type FindDeployedRevisionResult,
   type MigrationStatus,
   type DeployRevisionInput,
   type StartMigrationResult,
   type VerifyImageResult,
 } from '../../domain/deployment';
 import { compileRolloutTail } from '../../domain/rollout';
+import { activityFailureMessage } from '../activityFailure';
 import type { RolloutRun, StepResult } from './rolloutRun';
 
 /**
@@ -103,7 +105,7 @@ export function* migrateStep(run: RolloutRun): Generator<Task, StepResult, unkno
 export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknown> {
   const { spec, deploymentId, image } = run.input;
   const digest = run.facts.digest ?? image.digest;
-  const deployed = (yield run.call(A.deployRevision, {
+  const input: DeployRevisionInput = {
     app: spec.app,
     deploymentId,
     containerApp: spec.containerApp,
@@ -117,12 +119,20 @@ export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknow
       ...(run.input.releaseGroup ? { group: run.input.releaseGroup } : {}),
     },
     at: run.now(),
-  } satisfies DeployRevisionInput)) as DeployRevisionResult;
-  run.facts.mode = deployed.mode;
-  run.facts.previousRevision = deployed.previousRevision;
-  run.facts.previousImage = deployed.previousImage;
-  run.facts.newRevision = deployed.revisionName;
-  run.facts.fqdn = deployed.fqdn;
+  };
+  let deployed: DeployRevisionResult;
+  try {
+    deployed = (yield run.call(A.deployRevision, input)) as DeployRevisionResult;
+  } catch (error) {
+    if ((run.input.rolloutVersion ?? 1) < 2) throw error;
+    // ARM may have taken the write and only the answer was lost: in single-revision mode the new
+    // revision then serves already. Found, it is undone like a failed check would be.
+    const found = (yield run.call(A.findDeployedRevision, input)) as FindDeployedRevisionResult;
+    if (!found.exists) throw error;
+    learnDeployed(run, found);
+    return { ok: false, deployed: true, reason: `${activityFailureMessage(error)} (${found.revisionName} was created${found.mode === 'Single' ? ' and serves' : ' at 0 %'})` };
+  }
+  learnDeployed(run, deployed);
   const live = deployed.mode === 'Single' ? ' (single-revision mode: live at once; health is judged on live traffic)' : ' at 0 %';
   return {
     ok: true,
@@ -130,6 +140,14 @@ export function* deployStep(run: RolloutRun): Generator<Task, StepResult, unknow
     tail: compileRolloutTail(spec, deployed.mode),
     record: { previousRevision: deployed.previousRevision, newRevision: deployed.revisionName },
   };
+}
+
+function learnDeployed(run: RolloutRun, deployed: DeployRevisionResult): void {
+  run.facts.mode = deployed.mode;
+  run.facts.previousRevision = deployed.previousRevision;
+  run.facts.previousImage = deployed.previousImage;
+  run.facts.newRevision = deployed.revisionName;
+  run.facts.fqdn = deployed.fqdn;
 }
 
 function isRunning(status: MigrationStatus): boolean {

@@ -37,7 +37,8 @@ export interface RolloutFacts {
 export type StepResult =
   /** `record`: fields the step's closing record carries (the deploy step's revisions). */
   | { ok: true; detail?: string; tail?: RolloutStep[]; record?: { previousRevision?: string; newRevision?: string } }
-  | { ok: false; reason: string; rejected?: boolean; aborted?: boolean };
+  /** `deployed`: the step failed, yet left a new revision that has to be undone (see deployStep). */
+  | { ok: false; reason: string; rejected?: boolean; aborted?: boolean; deployed?: boolean };
 
 export interface RolloutRun {
   readonly context: OrchestrationContext;

@@ -110,6 +110,13 @@ describe('nextAction: one decision function, one way back', () => {
     expect(actions.at(-1)).toBe('rollBack rolled-back: 3 failed checks');
   });
 
+  it('rolls back a deploy step that failed after its revision was created (the answer was lost, the revision may serve)', () => {
+    const lost = drive([{ kind: 'begin' }, ok, ok, ok, { kind: 'stepFailed', reason: 'ARM 404 reading the new revision', deployed: true }]);
+    expect(lost.actions.at(-1)).toBe('rollBack rolled-back: ARM 404 reading the new revision');
+    // A deploy that failed before creating anything stops: there is nothing to undo.
+    expect(drive([{ kind: 'begin' }, ok, ok, ok, { kind: 'stepFailed', reason: 'ARM 403' }]).actions.at(-1)).toBe('stop failed: ARM 403');
+  });
+
   it('a rejection at the approval gate is rolled back as rejected', () => {
     const { actions } = drive([{ kind: 'begin' }, ok, ok, ok, ok, ok, { kind: 'stepFailed', reason: 'rejected by ops', rejected: true }], compileRolloutTail(canary, 'Multiple'));
     expect(actions.at(-1)).toBe('rollBack rejected: rejected by ops');
