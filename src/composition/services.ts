@@ -107,6 +107,7 @@ export function createServices(config: HarbormasterConfig): Services {
     metricsFacts,
     probe: createHealthEndpointProbe(http),
     runningDeployment: async (name) => (await appState.get(name)).running,
+    runningDeployments: () => appState.listRunning(),
     readBackupAges: createBackupAgeReader({ index: new BackupIndex(tables), databases: apps.databases, now: () => new Date() }),
     history: healthHistory,
     notify: (channels, notification) => notifications.send(channels, notification),

@@ -46,6 +46,8 @@ let agent: ReturnType<typeof createHttpAgent>;
 let sweep: HealthSweep;
 let handlers: HealthSweepHandlers;
 let appState: AppStateStore;
+/** Reads of one app's running deployment (a sweep of all apps reads them all at once instead). */
+let perAppRunningReads = 0;
 let tables: TableProvider;
 let sweepDeps: Parameters<typeof createHealthSweep>[0];
 /** The test's clock runs with real time (metrics are recorded in real time) plus the time it skipped. */
@@ -117,7 +119,11 @@ beforeAll(async () => {
     metrics: new MonitorMetricsReader(sim.credential, { endpoint: sim.url, tlsOptions: { ca: sim.caCertPem }, retryOptions: sdk.retryOptions }),
     metricsFacts: new ArmMetricsFacts(sim.credential, { sdk }),
     probe: createHealthEndpointProbe(agent),
-    runningDeployment: async (name) => (await appState.get(name)).running,
+    runningDeployment: async (name) => {
+      perAppRunningReads++;
+      return (await appState.get(name)).running;
+    },
+    runningDeployments: () => appState.listRunning(),
     history: new HealthHistoryStore(tables),
     notify: (channels, n) => dispatcher.send(channels, n),
     clock,
@@ -270,7 +276,10 @@ test('a running deployment\'s revision raises no alarm; metrics errors are unkno
 
   received = [];
   sim.faults.add({ match: { operation: 'MetricsBatch_Batch' }, response: 500, times: 4 });
+  const readsBefore = perAppRunningReads;
   const during = await sweep.sweepAll();
+  // A sweep of every app learns which deployments run in one read, not one per app.
+  expect(perAppRunningReads).toBe(readsBefore);
   const good = (await history('good')).history[0];
   expect(good).toMatchObject({ verdict: 'healthy', deploymentRunning: true });
   expect(outcome(during, 'good').notified).toBeUndefined();

@@ -72,6 +72,11 @@ export interface HealthSweepDependencies {
   probe: HealthEndpointProbe;
   /** The app's running deployment (AppStateStore's `running`), if any. */
   runningDeployment: (app: string) => Promise<{ deploymentId: string; digest: string } | undefined>;
+  /**
+   * Every app's running deployment in one read (AppStateStore.listRunning): a sweep of all apps
+   * uses it instead of one read per app. Absent, or failing: one read per app.
+   */
+  runningDeployments?: () => Promise<ReadonlyMap<string, { deploymentId: string; digest: string }>>;
   history: HealthHistoryStore;
   notify: (channels: readonly string[], notification: Notification) => Promise<ChannelDelivery[]>;
   /**
@@ -142,10 +147,10 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
   const probes = new Semaphore(o.probeConcurrency ?? 256);
   const find = (name: string): ManagedApp | undefined => deps.apps.find((a) => a.name === name);
 
-  async function readPlatform(app: ManagedApp, afterDeploymentId?: string): Promise<PlatformRead> {
+  async function readPlatform(app: ManagedApp, afterDeploymentId?: string, running?: ReadonlyMap<string, { deploymentId: string; digest: string }>): Promise<PlatformRead> {
     let deployment: PlatformRead['deployment'];
     try {
-      deployment = await deps.runningDeployment(app.name);
+      deployment = running ? running.get(app.name) : await deps.runningDeployment(app.name);
       if (deployment && deployment.deploymentId === afterDeploymentId) deployment = undefined;
     } catch (error) {
       // Without knowing whether a rollout runs, judging could raise a false alarm: skip the app.
@@ -328,12 +333,14 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     const started = clock();
     const startedMs = performance.now();
     const one = apps.length === 1 ? apps[0].name : undefined;
-    const [states, silences, backups] = await Promise.all([
+    const [states, silences, backups, running] = await Promise.all([
       one ? deps.history.getState<AppSweepState>(one).then((s) => new Map(s ? [[one, s]] : [])) : deps.history.loadStates<AppSweepState>(),
       one ? deps.history.getSilences(one).then((s) => new Map([[one, s]])) : deps.history.loadSilences(),
       readBackupAges(apps),
+      // Read at the start of the sweep, like the per-app read it replaces (which was as old by the time the app was judged).
+      !one && deps.runningDeployments ? deps.runningDeployments().catch(() => undefined) : undefined,
     ]);
-    const reads = await mapWithConcurrency(apps, o.concurrency, async (app) => ({ app, read: await readPlatform(app, afterDeploymentId) }));
+    const reads = await mapWithConcurrency(apps, o.concurrency, async (app) => ({ app, read: await readPlatform(app, afterDeploymentId, running) }));
     const metrics = await readMetrics(reads);
     const outcomes = await mapWithConcurrency(reads, o.concurrency, async ({ app, read }) => {
       try {

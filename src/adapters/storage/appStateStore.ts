@@ -33,6 +33,18 @@ export class AppStateStore {
     }
   }
 
+  /** Every app's running deployment, in one read of the partition (the sweep's, instead of one read per app). */
+  async listRunning(): Promise<Map<string, NonNullable<AppDeploymentState['running']>>> {
+    const table = await this.table();
+    const running = new Map<string, NonNullable<AppDeploymentState['running']>>();
+    const entities = table.listEntities<AppStateEntity>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'`, select: ['RowKey', 'state'] } });
+    for await (const entity of entities) {
+      const state = JSON.parse(entity.state) as AppDeploymentState;
+      if (state.running) running.set(entity.rowKey, state.running);
+    }
+    return running;
+  }
+
   /**
    * Reads the state, lets `change` decide, and writes the result only if nobody wrote in
    * between (retrying with the fresh state otherwise). `change` must be pure.
