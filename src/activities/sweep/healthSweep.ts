@@ -134,7 +134,6 @@ interface PlatformRead {
   error?: string;
 }
 
-const HOUR_MS = 3_600_000;
 
 /** The backup ages of one sweep by database, or why they could not be read. */
 type BackupAgesRead = ReadonlyMap<string, BackupAge> | SignalReadError;
@@ -267,7 +266,6 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
       consecutiveHealthFailures,
       unhealthySweepsInARow: selfHeal ? 0 : unhealthySweepsInARow,
       ...(selfHeal ? { lastSelfHealAt: now.toISOString() } : previous?.lastSelfHealAt ? { lastSelfHealAt: previous.lastSelfHealAt } : {}),
-      ...(previous?.historyPrunedAt ? { historyPrunedAt: previous.historyPrunedAt } : {}),
     };
     const record: SweepHistoryRecord = {
       at: now.toISOString(),
@@ -280,11 +278,9 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
       ...(selfHeal ? { selfHeal } : {}),
       durationMs: Math.round(performance.now() - startedMs),
     };
+    // No pruning here: the daily record prune removes results past the retention for every app in
+    // batched deletes (pruneRecords), and reads never return them.
     await deps.history.append(app.name, now, randomSuffix(), record);
-    if (!state.historyPrunedAt || now.getTime() - Date.parse(state.historyPrunedAt) >= HOUR_MS) {
-      await deps.history.prune(app.name, now);
-      state.historyPrunedAt = now.toISOString();
-    }
     await deps.history.saveState(app.name, state);
     return { app: app.name, verdict: verdict.verdict, ...(alert.notify ? { notified: alert.notify } : {}), ...(selfHeal ? { selfHeal } : {}) };
   }

@@ -18,7 +18,6 @@ export interface AppSweepState {
   consecutiveHealthFailures: number;
   unhealthySweepsInARow: number;
   lastSelfHealAt?: string;
-  historyPrunedAt?: string;
 }
 
 /** One history entry (HarbormasterHealthHistory). */

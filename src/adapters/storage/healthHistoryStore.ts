@@ -83,26 +83,9 @@ export class HealthHistoryStore {
     return out;
   }
 
-  /** Deletes the app's entries older than the retention; returns how many. */
-  async prune(app: string, now: Date): Promise<number> {
-    const table = await this.table(HealthTableNames.history);
-    const cutoff = newestFirstKey(new Date(now.getTime() - this.options.retentionHours * 3_600_000), '');
-    const filter = `PartitionKey eq '${odata(app)}' and RowKey ge '${odata(cutoff)}'`;
-    let deleted = 0;
-    for await (const entity of table.listEntities<{ partitionKey: string; rowKey: string }>({ queryOptions: { filter, select: ['RowKey'] } })) {
-      try {
-        await table.deleteEntity(app, entity.rowKey);
-        deleted++;
-      } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      }
-    }
-    return deleted;
-  }
-
   /**
-   * Deletes every app's entries older than the retention, apps no longer configured included (the
-   * sweep prunes only the apps it sweeps). Row keys sort newest first, so this is a key range.
+   * Deletes every app's entries older than the retention, apps no longer configured included, in
+   * batched deletes (the daily record prune). Row keys sort newest first, so this is a key range.
    */
   async pruneAll(now: Date): Promise<number> {
     const cutoff = newestFirstKey(new Date(now.getTime() - this.options.retentionHours * 3_600_000), '');
