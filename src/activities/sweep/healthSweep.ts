@@ -181,7 +181,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
   }
 
   async function readEndpoint(app: ManagedApp, fqdn: string): Promise<HealthObservation> {
-    const response = await deps.probe(`https://${fqdn}${app.health.path}`, { timeoutMs: app.health.timeoutSeconds * 1000, maxBodyBytes: o.maxBodyBytes ?? 16 * 1024 });
+    const response = await deps.probe(`https://${fqdn}${app.health.path}`, { timeoutMs: app.health.timeoutSeconds * 1000, maxBodyBytes: o.maxBodyBytes ?? 16 * 1024, closeAfter: true });
     return parseHealthResponse(
       { status: response.status, body: response.body, latencyMs: response.latencyMs, ...(response.error !== undefined ? { error: response.error } : {}) },
       { degradedIsHealthy: app.health.degradedIsHealthy },

@@ -16,6 +16,12 @@ export interface HealthProbeOptions {
   timeoutMs: number;
   /** Bodies beyond this are cut off; a health answer is small. */
   maxBodyBytes?: number;
+  /**
+   * Close the connection after the answer (default: keep it for the next probe). A health-wait
+   * probes one host every second or two and reuses it; a sweep reaches each app once per sweep,
+   * where hundreds of idle TLS connections would only hold memory until they time out.
+   */
+  closeAfter?: boolean;
 }
 
 export type HealthEndpointProbe = (url: string, options: HealthProbeOptions) => Promise<HealthProbeResult>;
@@ -33,6 +39,7 @@ export function createHealthEndpointProbe(dispatcher: Dispatcher, now: () => num
         headers: { accept: 'application/json', 'user-agent': 'Harbormaster-HealthProbe/1' },
         headersTimeout: options.timeoutMs,
         bodyTimeout: options.timeoutMs,
+        ...(options.closeAfter ? { reset: true } : {}),
       });
       const chunks: Buffer[] = [];
       let size = 0;
