@@ -3,6 +3,7 @@
  * the wrong platform, ARM throttling and server errors in bursts, and a push whose webhook was
  * lost (caught by the reconcile timer, for exact and glob policies). The unhealthy image rolled back is phoenixApp's.
  */
+import { ControllableClock } from '../../devhost/clock';
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { initialTagFor } from '../../devhost/localStack/seedLocalAzure';
 import {
@@ -19,11 +20,14 @@ import {
 
 describe('pipeline failure cases', () => {
   let stack: LocalStack;
+  // Runs at wall speed; one test skips the activity retries' back-off timers.
+  const clock = new ControllableClock();
   const userLogs: string[] = [];
 
   beforeAll(async () => {
     // The backup job named by the settings, as a settings file would (the stack seeds it there).
     stack = await startScenarioStack('scenarios.failures.json', {
+      clock,
       settings: { ...QUIET_TIMERS, HARBORMASTER_BACKUP_JOB_NAME: 'ops-backup-job' },
       log: (line) => {
         const l = line as { category?: string; msg?: string };
@@ -203,6 +207,13 @@ describe('pipeline failure cases', () => {
     // mode, serves), reads of that revision answer 404: every try of the deploy activity fails.
     await eventually('the template change', async () => (stack.simulator.requests.slice(since).some((r) => r.operation === 'ContainerApps_Update' && /lost-deploy/.test(r.path)) ? true : undefined), 60_000, 10);
     const lost = stack.simulator.faults.add({ match: { operation: 'ContainerAppsRevisions_GetRevision', pathRegex: 'lost-deploy/revisions/lost-deploy--hm-' }, response: 404 });
+    // The deploy activity's tries wait 2, 4, 8 and 16 s between them (durable timers): skip those waits.
+    await eventually('the deploy step to give up', async () => {
+      const deployment = (await deploymentsOf(stack, 'lost-deploy')).find((d) => d.image.digest === digest);
+      if (deployment && stepOutcomes(deployment).deploy === 'failed') return true;
+      clock.advanceBy(2_000);
+      return undefined;
+    }, 120_000, 250);
     const deployment = await waitForDeploymentOf(stack, 'lost-deploy', digest, 180_000);
 
     expect(lost.hits).toBeGreaterThan(0);
