@@ -157,23 +157,21 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     }
     const ref = app.containerApp;
     const signal = (): AbortSignal => AbortSignal.timeout(armTimeoutMs);
-    const regionPromise = deps.metricsFacts.getRegion(ref, { abortSignal: signal() }).catch(() => undefined);
+    // The region and the memory limits come with the app and its revisions: no reads of their own
+    // (the facts port only when the app's view lacks its location).
+    const regionOf = (view?: AppView): Promise<string | undefined> => (view?.region ? Promise.resolve(view.region) : deps.metricsFacts.getRegion(ref, { abortSignal: signal() }).catch(() => undefined));
     let view: AppView;
     let revisions: RevisionView[];
     try {
       [view, revisions] = await Promise.all([deps.containerApps.getApp(ref, { abortSignal: signal() }), deps.containerApps.listRevisions(ref, { abortSignal: signal() })]);
     } catch (error) {
-      return { deployment, judged: [], limits: [], region: await regionPromise, platform: { error: armErrorText(error, armTimeoutMs) } };
+      return { deployment, judged: [], limits: [], region: await regionOf(), platform: { error: armErrorText(error, armTimeoutMs) } };
     }
+    const regionPromise = regionOf(view);
     const split = splitRevisions(revisions, deployment?.digest);
     const scaleToZero = app.health.scaleToZero || view.minReplicas === 0;
     const platform = judgeRevisions(split, scaleToZero);
-    const limits = await Promise.all(
-      split.established.map(async (r): Promise<RevisionLimit> => {
-        const memoryLimitBytes = await deps.metricsFacts.getMemoryLimitBytes(ref, r.name, { abortSignal: signal() }).catch(() => undefined);
-        return { name: r.name, ...(memoryLimitBytes !== undefined ? { memoryLimitBytes } : {}) };
-      }),
-    );
+    const limits = split.established.map((r): RevisionLimit => ({ name: r.name, ...(r.memoryLimitBytes !== undefined ? { memoryLimitBytes: r.memoryLimitBytes } : {}) }));
     // Internal ingress is not reachable from Harbormaster in Azure; an app scaled to zero is not woken by a sweep.
     const probeable = app.health.ingress !== 'none' && view.ingress === 'external' && view.fqdn !== undefined && !(platform?.idle === true);
     const endpoint = probeable ? probes.run(() => readEndpoint(app, view.fqdn as string)) : undefined;

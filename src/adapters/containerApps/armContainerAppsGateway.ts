@@ -12,6 +12,8 @@
  * the change re-applied to what is there now, a few times before giving up.
  */
 import type { TokenCredential } from '@azure/core-auth';
+import { armRegion } from '../metrics/armMetricsFacts';
+import { memoryLimitOf } from '../metrics/memoryQuantity';
 import { type ContainerAppsAPIClient, type ContainerApp, type Revision, type Template } from '@azure/arm-appcontainers';
 import type {
   AppView,
@@ -181,6 +183,7 @@ function toAppView(raw: ContainerApp): AppView {
     followsLatestRevision: (ingress?.traffic ?? []).some((t) => t.latestRevision === true && (t.weight ?? 0) > 0),
     image: raw.template?.containers?.[0]?.image,
     minReplicas: raw.template?.scale?.minReplicas,
+    region: armRegion(raw.location),
   };
 }
 
@@ -197,5 +200,6 @@ function toRevisionView(raw: Revision): RevisionView {
     runningState: raw.runningState,
     healthState: raw.healthState,
     provisioningError: raw.provisioningError,
+    memoryLimitBytes: memoryLimitOf(raw.template?.containers),
   };
 }

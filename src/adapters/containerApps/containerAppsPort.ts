@@ -31,6 +31,8 @@ export interface AppView {
   /** Image of the first container (the one Harbormaster deploys). */
   image?: string;
   minReplicas?: number;
+  /** Region in ARM's short form ("eastus"), from the app's location. */
+  region?: string;
 }
 
 export interface RevisionView {
@@ -45,6 +47,8 @@ export interface RevisionView {
   runningState?: string;
   healthState?: string;
   provisioningError?: string;
+  /** A replica's memory limit from the revision's template; undefined when the template does not say. */
+  memoryLimitBytes?: number;
 }
 
 export interface ContainerAppsOptions {

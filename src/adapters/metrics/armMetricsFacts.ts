@@ -1,30 +1,25 @@
 /**
- * The two facts the metrics need that ContainerAppsPort does not carry: an app's region (the
- * metrics endpoint is regional) and a revision's memory limit per replica (the sum over its
- * containers). Both are read over ARM with `@azure/arm-appcontainers` and cached for the process:
- * an app does not move region, and a revision's template is immutable, so steady-state sweeps make
- * no extra ARM calls. The cache is bounded (oldest entries go first).
+ * An app's region (the metrics endpoint is regional), for callers that have not read the app
+ * (analysis): read over ARM with `@azure/arm-appcontainers` and cached for the process, since an
+ * app does not move region. The cache is bounded (oldest entries go first). The sweep reads the
+ * region and the revisions' memory limits from the app and revisions it reads anyway.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import type { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import type { AzureClientOptions } from '../azure/clientOptions';
 import { containerAppsClientCache, type ContainerAppsClientFor } from '../azure/containerAppsClients';
 import type { ContainerAppRef } from '../containerApps/containerAppsPort';
-import { parseMemoryQuantity } from './memoryQuantity';
 
 const MAX_CACHED = 5_000;
 
 export interface MetricsFactsPort {
   /** Region in ARM's short form ("East US" → "eastus"). */
   getRegion(app: ContainerAppRef, options?: { abortSignal?: AbortSignal }): Promise<string>;
-  /** Memory limit of one replica of the revision in bytes; undefined when the template does not say. */
-  getMemoryLimitBytes(app: ContainerAppRef, revisionName: string, options?: { abortSignal?: AbortSignal }): Promise<number | undefined>;
 }
 
 export class ArmMetricsFacts implements MetricsFactsPort {
   private readonly clientFor: ContainerAppsClientFor;
   private readonly regions = new Map<string, string>();
-  private readonly limits = new Map<string, number | undefined>();
 
   constructor(
     credential: TokenCredential,
@@ -38,26 +33,21 @@ export class ArmMetricsFacts implements MetricsFactsPort {
     const cached = this.regions.get(key);
     if (cached !== undefined) return cached;
     const raw = await this.client(app).containerApps.get(app.resourceGroup, app.name, { abortSignal: options.abortSignal });
-    const region = (raw.location ?? '').replace(/\s+/g, '').toLowerCase();
+    const region = armRegion(raw.location);
     if (!region) throw new Error(`Container app ${app.name} reports no location`);
     remember(this.regions, key, region);
     return region;
   }
 
-  async getMemoryLimitBytes(app: ContainerAppRef, revisionName: string, options: { abortSignal?: AbortSignal } = {}): Promise<number | undefined> {
-    const key = `${appKey(app)}/${revisionName.toLowerCase()}`;
-    if (this.limits.has(key)) return this.limits.get(key);
-    const revision = await this.client(app).containerAppsRevisions.getRevision(app.resourceGroup, app.name, revisionName, { abortSignal: options.abortSignal });
-    const containers = revision.template?.containers ?? [];
-    const amounts = containers.map((c) => parseMemoryQuantity(c.resources?.memory));
-    const limit = containers.length > 0 && amounts.every((a) => a !== undefined) ? amounts.reduce<number>((a, b) => a + (b ?? 0), 0) : undefined;
-    remember(this.limits, key, limit);
-    return limit;
-  }
-
   private client(app: ContainerAppRef): ContainerAppsAPIClient {
     return this.clientFor(app.subscriptionId);
   }
+}
+
+/** An ARM location in the short form Monitor's regional endpoints use ("East US" → "eastus"). */
+export function armRegion(location: string | undefined): string | undefined {
+  const region = (location ?? '').replace(/\s+/g, '').toLowerCase();
+  return region === '' ? undefined : region;
 }
 
 export function containerAppResourceId(app: ContainerAppRef): string {

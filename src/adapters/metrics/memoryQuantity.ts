@@ -21,3 +21,10 @@ export function parseMemoryQuantity(text: string | undefined): number | undefine
   const bytes = Number(match[1]) * UNITS[(match[2] ?? '').toLowerCase()];
   return Number.isFinite(bytes) && bytes > 0 ? Math.round(bytes) : undefined;
 }
+
+/** A replica's memory limit: the sum over the template's containers; undefined when any does not say. */
+export function memoryLimitOf(containers: ReadonlyArray<{ resources?: { memory?: string } }> | undefined): number | undefined {
+  const amounts = (containers ?? []).map((c) => parseMemoryQuantity(c.resources?.memory));
+  if (amounts.length === 0 || amounts.some((a) => a === undefined)) return undefined;
+  return amounts.reduce<number>((sum, a) => sum + (a ?? 0), 0);
+}
