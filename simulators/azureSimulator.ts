@@ -41,6 +41,12 @@ export interface AzureSimulatorOptions extends Omit<SimulatorOptions, 'modules'>
   jobsBaseEnv?: Record<string, string>;
   /** Simulated users sending ordinary requests to the apps from the start (default: none). */
   userTraffic?: UserTrafficOptions;
+  /**
+   * The time ARM stamps on what it creates (revisions' `createdTime`, `lastActiveTime`). The local
+   * stack passes its clock, so a test that moves time sees Azure agree with the orchestrations.
+   * Default: wall-clock time.
+   */
+  now?: () => Date;
 }
 
 export interface AzureSimulatorContext {
@@ -82,6 +88,7 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
     state: new ContainerAppsState(options.statePath),
     runtime,
     lro: new LroTracker({ retryAfterSeconds: options.lroRetryAfterSeconds }),
+    now: options.now,
   });
   containerApps.restore();
   const metricsModule = createMetricsModule({ recorder: metrics, regionOf: (id) => containerApps.regionOf(id) });

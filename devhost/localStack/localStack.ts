@@ -103,12 +103,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     }
 
     const caCertPath = path.join(options.stateDir, 'sim-ca.pem');
+    // Azure's timestamps follow the stack's clock, so a test that moves time sees them agree with the orchestrations'.
+    const clock = options.clock;
     const simulator = await startAzureSimulator({
       port: options.simulatorPort ?? 0,
       ingressPort: options.ingressPort ?? 0,
       ca: options.ca,
       caCertPath,
       lroRetryAfterSeconds: 0,
+      ...(clock ? { now: () => clock.now() } : {}),
       gaugeIntervalMs: 1000,
       scaleToZeroIdleMs: options.scaleToZeroIdleMs,
       userTraffic: options.userTraffic,

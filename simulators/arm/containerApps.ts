@@ -37,6 +37,8 @@ export interface ContainerAppsModuleOptions {
   lro?: LroTracker;
   /** Appended to environment default domains: `<env>-<hash>.<region>.<suffix>`. Default `azurecontainerapps.io`. */
   domainSuffix?: string;
+  /** The time stamped on what it creates (see AzureSimulatorOptions.now). Default: wall-clock time. */
+  now?: () => Date;
 }
 
 const RP = '/subscriptions/([^/]+)/resourcegroups/([^/]+)/providers/microsoft\\.app';
@@ -62,12 +64,14 @@ export class ContainerAppsModule implements SimModule {
   private readonly runtime: RevisionRuntime;
   private readonly lro: LroTracker;
   private readonly domainSuffix: string;
+  private readonly now: () => Date;
 
   constructor(options: ContainerAppsModuleOptions) {
     this.state = options.state;
     this.runtime = options.runtime;
     this.lro = options.lro ?? new LroTracker();
     this.domainSuffix = options.domainSuffix ?? 'azurecontainerapps.io';
+    this.now = options.now ?? (() => new Date());
   }
 
   /** Starts the processes of active revisions loaded from a state file. */
@@ -261,7 +265,7 @@ export class ContainerAppsModule implements SimModule {
           properties: stripReadOnly(properties),
           revisions: [],
           provisioningState: 'InProgress',
-          createdTime: new Date().toISOString(),
+          createdTime: this.now().toISOString(),
         };
     return this.apply(request, existing, app, existing ? 200 : 201, 'put');
   }
@@ -312,7 +316,7 @@ export class ContainerAppsModule implements SimModule {
       if (revisions.some((r) => r.name.toLowerCase() === revisionName.toLowerCase())) {
         throw new ArmError(400, 'ContainerAppRevisionAlreadyExists', `A revision with suffix '${suffix}' already exists for container app '${app.name}'. Use a new revisionSuffix to create a new revision.`, 'properties.template.revisionSuffix');
       }
-      const now = new Date().toISOString();
+      const now = this.now().toISOString();
       created = { name: revisionName, suffix, createdTime: now, lastActiveTime: now, template: clone(template), active: true };
       revisions.push(created);
     }
@@ -486,7 +490,7 @@ export class ContainerAppsModule implements SimModule {
     if (action === 'activate') {
       if (!rev.active) {
         rev.active = true;
-        rev.lastActiveTime = new Date().toISOString();
+        rev.lastActiveTime = this.now().toISOString();
       }
       this.runtime.activate(this.revisionSpec(app, rev));
     } else if (action === 'deactivate') {
@@ -520,7 +524,7 @@ export class ContainerAppsModule implements SimModule {
       name,
       location: location ?? 'East US',
       defaultDomain: `${name.toLowerCase()}-${hash}.${region}.${this.domainSuffix}`,
-      createdTime: new Date().toISOString(),
+      createdTime: this.now().toISOString(),
     };
     this.state.environments.set(id.toLowerCase(), env);
     this.state.save();
