@@ -16,7 +16,6 @@ import {
   finishRunning,
   startRollback,
   type AbortEvent,
-  type DeploymentPhase,
   type DeploymentInput,
   type DeploymentRequest,
   type FinishDeploymentInput,
@@ -24,14 +23,14 @@ import {
   type RequestDecision,
   type RequestSource,
   type RollbackInput,
-  ROLLOUT_VERSION,
 } from '../../domain/deployment';
+import { imageOf, inputBase, scheduleFields } from './deploymentInput';
 import { toDeploySpec } from './toDeploySpec';
-import { groupOf, toDeployCalendars, toSlotNeeds, type ScheduleConfig } from './toDeployCalendars';
+import { groupOf, toDeployCalendars, type ScheduleConfig } from './toDeployCalendars';
 import type { DeploySlotStore } from '../../adapters/storage/deploySlotStore';
 import { releaseSlots } from './releaseSlots';
 import { GroupLauncher } from './groupLauncher';
-import { admitRequest, handOn, newDeploymentRequest, type QueueTarget } from './queueSteps';
+import { admitRequest, handOn, newDeploymentRequest, recordThenStart, type QueueTarget } from './queueSteps';
 
 export interface OrchestrationStarter {
   start(name: string, instanceId: string, input: unknown): Promise<void>;
@@ -123,7 +122,8 @@ export class DeploymentLauncher {
       await starter.raiseEvent(running.deploymentId, AbortEventName, { reason: rollback.reason, by: rollback.by } satisfies AbortEvent);
       return { kind: 'aborted', deploymentId: running.deploymentId };
     }
-    await this.recordAndStart(app, request, { kind: 'rollback', phase: 'rolling-back', reason: rollback.reason, requestedBy: rollback.by }, () => {
+    const record = { id: request.deploymentId, app: app.name, kind: 'rollback' as const, image: imageOf(request), source: request.source, at: request.receivedAt, phase: 'rolling-back' as const, reason: rollback.reason, ...(rollback.by ? { requestedBy: rollback.by } : {}) };
+    await recordThenStart(this.deps, record, () => {
       const input: RollbackInput = {
         deploymentId: request.deploymentId,
         spec: toDeploySpec(app),
@@ -133,7 +133,7 @@ export class DeploymentLauncher {
         request: rollback,
       };
       return starter.start(OrchestratorNames.rollback, request.deploymentId, input);
-    });
+    }, () => this.forget(app.name, request.deploymentId));
     return { kind: 'rollback', deploymentId: request.deploymentId };
   }
 
@@ -199,36 +199,12 @@ export class DeploymentLauncher {
    * Writes the deployment's record, then starts what runs it. Never leaves the app "running" a
    * deployment that has no record or no orchestration: every later push would queue behind nothing.
    */
-  private async recordAndStart(app: ManagedApp, request: DeploymentRequest, record: { kind: 'deploy' | 'rollback'; phase: DeploymentPhase; reason?: string; requestedBy?: string }, start: () => Promise<void>): Promise<void> {
-    try {
-      const { requestedBy, ...rest } = record;
-      await this.deps.deployments.create({ id: request.deploymentId, app: app.name, image: imageOf(request), source: request.source, at: request.receivedAt, ...rest, ...(requestedBy ? { requestedBy } : {}) });
-      await start();
-    } catch (error) {
-      await this.forget(app.name, request.deploymentId).catch(() => undefined);
-      throw error;
-    }
-  }
-
   private async forget(app: string, deploymentId: string): Promise<void> {
     await this.deps.appState.transact(app, (state) => clearStaleRunning(state, deploymentId));
   }
 
   private async startOrchestration(app: ManagedApp, request: DeploymentRequest, starter: OrchestrationStarter): Promise<void> {
-    const input: DeploymentInput = {
-      deploymentId: request.deploymentId,
-      spec: toDeploySpec(app),
-      image: imageOf(request),
-      source: request.source,
-      requestedAt: request.receivedAt,
-      rolloutVersion: ROLLOUT_VERSION,
-    };
-    // Only apps with windows or freezes (or a person's override) carry them: the others' inputs stay as they were.
-    const calendars = this.calendarsOf(app);
-    if (calendars.length > 0) input.window = { calendars };
-    if (request.override) input.override = request.override;
-    const slots = this.deps.schedule ? toSlotNeeds(this.deps.schedule, [app]) : [];
-    if (slots.length > 0) input.slots = slots;
+    const input: DeploymentInput = { ...inputBase(request), spec: toDeploySpec(app), ...scheduleFields(this.deps.schedule, [app], request) };
     await starter.start(OrchestratorNames.deployment, request.deploymentId, input);
   }
 
@@ -237,8 +213,4 @@ export class DeploymentLauncher {
     if (!app) throw new Error(`No app named "${name}" in the configuration`);
     return app;
   }
-}
-
-function imageOf(request: DeploymentRequest): DeploymentInput['image'] {
-  return { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest };
 }

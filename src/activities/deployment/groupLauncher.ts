@@ -13,12 +13,12 @@ import {
   type FinishDeploymentInput,
   type FinishDeploymentResult,
   type RequestDecision,
-  ROLLOUT_VERSION,
 } from '../../domain/deployment';
 import { groupQueueKey, recordGroupRelease, type GroupDeploymentInput } from '../../domain/deployment/groupDeployment';
 import type { LaunchRequest, LauncherDeps, OrchestrationStarter } from './deploymentLauncher';
 import { admitRequest, handOn, newDeploymentRequest, type QueueTarget } from './queueSteps';
-import { toDeployCalendars, toSlotNeeds } from './toDeployCalendars';
+import { inputBase, scheduleFields } from './deploymentInput';
+import { toDeployCalendars } from './toDeployCalendars';
 import { releaseSlots } from './releaseSlots';
 import { toDeploySpec } from './toDeploySpec';
 
@@ -87,20 +87,7 @@ export class GroupLauncher {
 
   private async start(group: ReleaseGroup, request: DeploymentRequest, starter: OrchestrationStarter): Promise<void> {
     const members = group.apps.map((name) => this.app(name));
-    const input: GroupDeploymentInput = {
-      deploymentId: request.deploymentId,
-      group: group.name,
-      members: members.map(toDeploySpec),
-      image: { registry: request.registry, repository: request.repository, tag: request.tag, digest: request.digest },
-      source: request.source,
-      requestedAt: request.receivedAt,
-      rolloutVersion: ROLLOUT_VERSION,
-    };
-    const calendars = this.calendarsOf(group);
-    if (calendars.length > 0) input.window = { calendars };
-    if (request.override) input.override = request.override;
-    const slots = this.deps.schedule ? toSlotNeeds(this.deps.schedule, members) : [];
-    if (slots.length > 0) input.slots = slots;
+    const input: GroupDeploymentInput = { ...inputBase(request), group: group.name, members: members.map(toDeploySpec), ...scheduleFields(this.deps.schedule, members, request, group) };
     await starter.start(OrchestratorNames.groupDeployment, request.deploymentId, input);
   }
 

@@ -12,6 +12,7 @@ import {
   type RequestDecision,
 } from '../../domain/deployment';
 import type { LaunchRequest, LauncherDeps, OrchestrationStarter } from './deploymentLauncher';
+import { imageOf } from './deploymentInput';
 import { passToWaiting } from './waitingDeployment';
 
 /** A request of `owner` (an app or a release group) queued under `queueKey`, with an id of its own. */
@@ -53,32 +54,44 @@ export async function admitRequest(deps: LauncherDeps, target: QueueTarget, requ
     return decideRequest(state, request);
   });
   if (result.decision === 'started' || result.decision === 'queued') {
-    try {
-      await deps.deployments.create({
+    await recordThenStart(
+      deps,
+      {
         id: request.deploymentId,
         app: target.recordApp,
         kind: 'deploy',
-        image: { registry: push.registry, repository: push.repository, tag: push.tag, digest: push.digest },
+        image: imageOf(request),
         source: push.source,
         ...(push.requestedBy ? { requestedBy: push.requestedBy } : {}),
         at: request.receivedAt,
         phase: result.decision === 'queued' ? 'queued' : 'verifying',
         reason: target.describe ? `${result.reason}${target.describe.reasonSuffix}` : result.reason,
         ...(target.describe ? { group: target.describe.group } : {}),
-      });
-      if (result.decision === 'started') await target.start(request);
-    } catch (error) {
-      // Never leave the queue "running" a deployment that has no record or no orchestration:
-      // every later push would queue behind nothing.
-      await target.forget(request.deploymentId).catch(() => undefined);
-      throw error;
-    }
+      },
+      result.decision === 'started' ? () => target.start(request) : undefined,
+      () => target.forget(request.deploymentId),
+    );
   }
   for (const superseded of result.superseded) {
     await deps.deployments.update(superseded.deploymentId, target.recordApp, request.receivedAt, { phase: 'superseded', reason: `superseded by ${request.deploymentId}` });
   }
   // Newest wins for a deployment waiting for its window too: it ends, and this one starts (and waits in turn).
   return passToWaiting(result, running, request, target.scheduled, starter);
+}
+
+/**
+ * Writes the deployment's record, then starts it (`start` absent: it stays queued). Never leaves
+ * the queue "running" a deployment that has no record or no orchestration: every later push would
+ * queue behind nothing, so a failure of either forgets it before it is thrown.
+ */
+export async function recordThenStart(deps: LauncherDeps, record: Parameters<LauncherDeps['deployments']['create']>[0], start: (() => Promise<void>) | undefined, forget: () => Promise<void>): Promise<void> {
+  try {
+    await deps.deployments.create(record);
+    if (start) await start();
+  } catch (error) {
+    await forget().catch(() => undefined);
+    throw error;
+  }
 }
 
 /** The queue after a finished deployment: older queued requests superseded, the next one started. Idempotent. */
