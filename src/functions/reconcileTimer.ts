@@ -7,6 +7,7 @@ import { reconcileApps } from '../activities/push/reconcileApps';
 import { parseImageReference } from '../domain/rollout';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter } from './durableStarter';
+import { lateRecordError } from './lateRecordError';
 
 /** A deployment accepted this long ago with no orchestration running it is stale. */
 const STALE_RUNNING_MS = 10 * 60_000;
@@ -22,7 +23,7 @@ export async function reconcile(_timer: Timer, context: InvocationContext): Prom
     if (repaired) context.warn(`reconcile ${managed.name}: ${repaired}`);
   }
   const findings = await reconcileApps(
-    { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher, now: () => new Date() },
+    { apps: services.config.apps.apps, registry: services.registry, deliveries: services.deliveries, appState: services.appState, launcher, now: () => new Date(), onLateRecordError: lateRecordError },
     starter,
     async (app) => parseImageReference((await services.containerApps.getApp(app.containerApp)).image),
     (app) => services.ledger.list(app),

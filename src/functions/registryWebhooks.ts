@@ -23,6 +23,7 @@ import { durableStarter } from './durableStarter';
 import { json, problem } from './http/problem';
 import { parseJson, readBodyCapped } from './http/readBody';
 import { getInstruments } from '../telemetry/instruments';
+import { lateRecordError } from './lateRecordError';
 
 const UNAUTHORIZED: HttpResponseInit = { status: 401 };
 
@@ -40,6 +41,7 @@ async function ingestAll(pushes: ImagePushed[], context: InvocationContext): Pro
     appState: services.appState,
     launcher: createLauncher(services),
     now: () => new Date(),
+    onLateRecordError: lateRecordError,
   };
   const starter = durableStarter(() => df.getClient(context));
   const outcomes: IngestOutcome[] = [];
@@ -132,6 +134,8 @@ function timed(source: string, handler: WebhookHandler): WebhookHandler {
 }
 
 export function registerRegistryWebhooks(): void {
+  // An ignored push is answered before its delivery row commits: let those rows land before the host stops.
+  app.hook.appTerminate(() => getServices().deliveries.settled());
   const client = [df.input.durableClient()];
   app.http('acrWebhook', { route: 'webhooks/acr', methods: ['POST'], authLevel: 'anonymous', extraInputs: client, handler: timed('acr', acrWebhook) });
   app.http('eventGridWebhook', { route: 'webhooks/eventgrid', methods: ['POST', 'OPTIONS'], authLevel: 'anonymous', extraInputs: client, handler: timed('eventgrid', eventGridWebhook) });

@@ -49,6 +49,9 @@ function world(now: () => Date, failLaunch = false) {
       },
     } as unknown as IngestDeps['launcher'],
     now,
+    onLateRecordError: (error) => {
+      throw error;
+    },
   };
   return { deps, launched, deliveries };
 }
@@ -123,5 +126,57 @@ describe('signed deliveries older than the horizon', () => {
     ['manual', { source: 'manual' }, 'not-a-delivery'],
   ] as const)('%s → %s', (_case, overrides, kind) => {
     expect(judgeReplay(push(overrides as Partial<ImagePushed>), new Date('2026-03-10T10:00:00Z')).kind).toBe(kind);
+  });
+});
+
+describe('a push that deploys nothing is answered before its delivery row is committed', () => {
+  /** The deliveries table, reachable only once `open()` is called: what a slow storage account looks like to the ingestor. */
+  function slowStorage() {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    class GatedTables extends TableProvider {
+      override get(name: string) {
+        return gate.then(() => super.get(name));
+      }
+    }
+    return { tables: new GatedTables({ connectionString: azurite.connectionString }), open };
+  }
+
+  it('decides a push no app follows while storage has not answered, and a listing afterwards reads its row', async () => {
+    const storage = slowStorage();
+    const deliveries = new DeliveryStore(storage.tables);
+    const { deps } = world(() => new Date('2026-03-06T10:00:00Z'));
+    const outcome = await ingestPush({ ...deps, deliveries }, push({ repository: 'nobody-follows', deliveryId: 'late-1' }), starter);
+    expect(outcome.unmatchedReason).toMatch(/no app follows myreg\.azurecr\.io\/nobody-follows/);
+
+    let listed: unknown[] | undefined;
+    const listing = deliveries.list({ app: '_unmatched' }).then((records) => (listed = records));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(listed).toBeUndefined(); // the row is not committed yet, and the listing waits for it
+    storage.open();
+    await listing;
+    expect(listed).toEqual([expect.objectContaining({ id: 'late-1', decision: 'ignored', repository: 'nobody-follows' })]);
+  });
+
+  it('a row that cannot be stored after the answer is reported, not lost silently', async () => {
+    const failing = new DeliveryStore({ get: () => Promise.reject(new Error('table service unavailable')) } as unknown as TableProvider);
+    const reported: string[] = [];
+    const { deps } = world(() => new Date('2026-03-06T11:00:00Z'));
+    await ingestPush({ ...deps, deliveries: failing, onLateRecordError: (error) => reported.push((error as Error).message) }, push({ repository: 'nobody-follows', deliveryId: 'late-2' }), starter);
+    await failing.settled();
+    expect(reported).toEqual(['table service unavailable']);
+  });
+
+  it('a push that deploys is answered only after its row is committed', async () => {
+    const storage = slowStorage();
+    const deliveries = new DeliveryStore(storage.tables);
+    const { deps } = world(() => new Date('2026-03-06T12:00:00Z'));
+    let answered = false;
+    const ingesting = ingestPush({ ...deps, deliveries }, push({ deliveryId: 'late-3' }), starter).then(() => (answered = true));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(answered).toBe(false);
+    storage.open();
+    await ingesting;
+    expect(answered).toBe(true);
   });
 });

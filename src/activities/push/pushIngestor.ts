@@ -3,6 +3,12 @@
  * match it to apps, resolve the digest when the sender gave none (Docker Hub), hand each
  * match to the launcher, and record the delivery with the decision per app. Fast: no
  * deployment work happens here, the orchestration does it.
+ *
+ * A push that deploys nothing (no app follows it, or no app takes its tag) is answered before
+ * its delivery row is committed: the answer only tells the sender to stop retrying, and a retry
+ * would be ignored the same way, so all a crash in that window can lose is the audit row. Every
+ * decision that acts or refuses (deploy, queued, duplicate, stale, rejected) is committed before
+ * the answer, as is the delivery id that guards against replays.
  */
 import type { ManagedApp } from '../../config';
 import type { RegistryPort } from '../../adapters/registry/registryPort';
@@ -20,6 +26,8 @@ export interface IngestDeps {
   appState: AppStateStore;
   launcher: DeploymentLauncher;
   now: () => Date;
+  /** Told when an ignored push's delivery row, written after the answer, could not be stored. */
+  onLateRecordError: (error: unknown) => void;
 }
 
 export interface IngestOutcome {
@@ -45,9 +53,9 @@ export async function ingestPush(deps: IngestDeps, push: ImagePushed, starter: O
     const reason = matches.length > 0 ? matches.map((m) => `${m.app}: ${m.reason}`).join('; ') : `no app follows ${push.registry}/${push.repository}${push.tag ? `:${push.tag}` : ''}`;
     for (const m of matches) {
       outcome.matched.push({ app: m.app, decision: 'ignored', reason: m.reason });
-      await deps.deliveries.add({ ...base, app: m.app, decision: 'ignored', reason: m.reason });
+      recordLate(deps, { ...base, app: m.app, decision: 'ignored', reason: m.reason });
     }
-    if (matches.length === 0) await deps.deliveries.add({ ...base, decision: 'ignored', reason });
+    if (matches.length === 0) recordLate(deps, { ...base, decision: 'ignored', reason });
     outcome.unmatchedReason = reason;
     return outcome;
   }
@@ -71,6 +79,11 @@ export async function ingestPush(deps: IngestDeps, push: ImagePushed, starter: O
 }
 
 type DeliveryBase = Omit<DeliveryRecord, 'decision' | 'reason'>;
+
+/** Stores the row of a push that changes nothing without making its sender wait for the commit. */
+function recordLate(deps: IngestDeps, record: DeliveryRecord): void {
+  deps.deliveries.add(record).catch(deps.onLateRecordError);
+}
 
 /** Records one decision for every match that would deploy (the others stay ignored). */
 async function decideAll(deps: IngestDeps, push: ImagePushed, matches: PushMatch[], base: DeliveryBase, outcome: IngestOutcome, decision: 'rejected' | 'duplicate', reason: string): Promise<IngestOutcome> {

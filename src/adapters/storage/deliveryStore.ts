@@ -45,7 +45,14 @@ export class DeliveryStore {
     await this.writer.upsert(entity);
   }
 
+  /** Resolves once every record added before the call is committed (or has failed). */
+  settled(): Promise<void> {
+    return this.writer.settled();
+  }
+
   async list(filter: { app?: string; limit?: number } = {}): Promise<DeliveryRecord[]> {
+    // Records this instance acknowledged before committing them are read back too.
+    await this.settled();
     const table = await this.table();
     const limit = filter.limit ?? 100;
     const records: DeliveryRecord[] = [];
@@ -65,6 +72,7 @@ export class DeliveryStore {
    * than it returns (no whole-table read, whatever the table holds).
    */
   async listPage(options: { app?: string; maxPageSize?: number; continuationToken?: string } = {}): Promise<{ records: DeliveryRecord[]; continuationToken?: string }> {
+    await this.settled();
     const table = await this.table();
     const maxPageSize = Math.min(Math.max(1, options.maxPageSize ?? DEFAULT_DELIVERY_PAGE_SIZE), MAX_DELIVERY_PAGE_SIZE);
     const queryOptions = options.app ? { filter: `PartitionKey eq '${escapeOData(options.app)}'` } : undefined;

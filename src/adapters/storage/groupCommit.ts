@@ -19,7 +19,7 @@ interface Pending {
 
 export class GroupCommitWriter {
   private queue: Pending[] = [];
-  private flushing = false;
+  private flushing: Promise<void> | undefined;
 
   /** `table` comes from a TableProvider, whose clients give every request its timeout. */
   constructor(private readonly table: () => Promise<TableClient>) {}
@@ -28,12 +28,19 @@ export class GroupCommitWriter {
   upsert<T extends object>(entity: TableEntity<T>): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.queue.push({ entity, resolve, reject });
-      if (!this.flushing) void this.flush();
+      if (!this.flushing) this.flushing = this.flush();
     });
   }
 
+  /**
+   * Resolves once every write queued before the call has been committed or has failed (each
+   * writer's own promise reports which): a read after it sees them.
+   */
+  async settled(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
   private async flush(): Promise<void> {
-    this.flushing = true;
     try {
       while (this.queue.length > 0) {
         const taken = this.queue;
@@ -46,7 +53,7 @@ export class GroupCommitWriter {
         );
       }
     } finally {
-      this.flushing = false;
+      this.flushing = undefined;
     }
   }
 
