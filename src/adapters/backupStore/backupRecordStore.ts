@@ -8,7 +8,7 @@
  */
 import type { TableEntityResult } from '@azure/data-tables';
 import { canMoveBackup, isBackupId, type BackupRecord, type BackupState, type DrillRecord } from '../../domain/backup';
-import { deleteWhere, escapeOData, type TableProvider } from '../storage/tables';
+import { deleteWhere, escapeOData, listPartitionKeys, type TableProvider } from '../storage/tables';
 
 export const BackupTableNames = { backups: 'HarbormasterBackups', drills: 'HarbormasterBackupDrills' } as const;
 
@@ -118,6 +118,19 @@ export class BackupRecordStore {
       failedBackups: await deleteWhere(backups, `PartitionKey lt '~' and state eq 'Failed' and createdAt lt '${cutoff}'`),
       drills: await deleteWhere(drills, `state ne 'Running' and createdAt lt '${cutoff}'`),
     };
+  }
+
+  /** Every database with a backup record, configured or not (the daily prune's). */
+  async listDatabases(): Promise<string[]> {
+    return listPartitionKeys(await this.tables.get(BackupTableNames.backups), "PartitionKey lt '~'");
+  }
+
+  /** Deletes a database's claim and alert states (the daily prune's, for a database long gone from the configuration). */
+  async deleteClaimAndAlerts(database: string): Promise<void> {
+    const table = await this.tables.get(BackupTableNames.backups);
+    await ignore404(table.deleteEntity(CLAIMS, database, opts()));
+    // Alert rows are `<database>.<kind>`: the keys from `<database>.` up to `<database>/` ('/' follows '.').
+    await deleteWhere(table, `PartitionKey eq '${ALERTS}' and RowKey ge '${escapeOData(database)}.' and RowKey lt '${escapeOData(database)}/'`);
   }
 
   async delete(database: string, backupId: string): Promise<void> {

@@ -116,6 +116,26 @@ export class HealthHistoryStore {
     return deleteWhere(await this.table(HealthTableNames.history), `RowKey ge '${odata(cutoff)}'`);
   }
 
+  /** Every app with a sweep state or silences, configured or not (the daily prune's). */
+  async listStateApps(): Promise<string[]> {
+    const table = await this.table(HealthTableNames.state);
+    const apps = new Set<string>();
+    for await (const entity of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: `PartitionKey eq '${STATE}' or PartitionKey eq '${SILENCES}'`, select: ['RowKey'] } })) apps.add(entity.rowKey);
+    return [...apps];
+  }
+
+  /** Deletes an app's sweep state and silences (the daily prune's, for an app long gone from the configuration). */
+  async deleteState(app: string): Promise<void> {
+    const table = await this.table(HealthTableNames.state);
+    for (const partition of [STATE, SILENCES]) {
+      try {
+        await table.deleteEntity(partition, app);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    }
+  }
+
   /** Every app's sweep state, by app name. */
   async loadStates<S>(): Promise<Map<string, S>> {
     return this.loadPartition<S>(STATE);
