@@ -18,6 +18,7 @@ import { KeyVaultSecretReader } from '../adapters/keyvault/keyVaultSecretReader'
 import { NotificationDispatcher } from '../adapters/notify/notificationDispatcher';
 import type { Notification } from '../adapters/notify/notification';
 import { OciRegistryClient } from '../adapters/registry/ociRegistryClient';
+import { AbsenceStore } from '../adapters/storage/absenceStore';
 import { AppStateStore } from '../adapters/storage/appStateStore';
 import { DeliveryStore } from '../adapters/storage/deliveryStore';
 import { DeploymentStore } from '../adapters/storage/deploymentStore';
@@ -47,6 +48,8 @@ export interface Services {
   tables: TableProvider;
   deployments: DeploymentStore;
   appState: AppStateStore;
+  /** Since when apps and databases with records have been missing from the configuration (the daily prune's). */
+  absences: AbsenceStore;
   deliveries: DeliveryStore;
   containerApps: ArmContainerAppsGateway;
   notifications: NotificationDispatcher;
@@ -121,6 +124,7 @@ export function createServices(config: HarbormasterConfig): Services {
     tables,
     deployments,
     appState,
+    absences: new AbsenceStore(tables),
     deliveries: new DeliveryStore(tables),
     containerApps,
     notifications,

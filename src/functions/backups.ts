@@ -15,7 +15,7 @@
  *   `joined: true`; no second job starts. Unknown database → 404.
  * - `GET /api/backups?database=` → backups (state, size, age, trigger), newest first; without
  *   `database`, every configured database's.
- * - `GET /api/backups/{backupId}` → one backup's record.
+ * - `GET /api/backups/{backupId}` → one backup's record (of a configured database: a point read of each).
  * - `GET /api/backups/{database}/retention` → the retention dry run (what would go, and why).
  */
 import { randomBytes } from 'node:crypto';
@@ -107,7 +107,8 @@ export async function listBackups(request: HttpRequest): Promise<HttpResponseIni
 }
 
 export async function getBackup(request: HttpRequest): Promise<HttpResponseInit> {
-  const record = await getBackupServices().records.find(request.params.backupId);
+  const configured = getConfig().apps.databases.map((d) => d.name);
+  const record = await getBackupServices().records.find(request.params.backupId, configured);
   if (!record) return problem(404, 'Unknown backup', `no backup "${request.params.backupId}"`, 'backupId');
   return json(200, { ...view(record, Date.now()), tableRowCounts: record.tableRowCounts, stderr: record.stderr, executionName: record.executionName });
 }

@@ -3,7 +3,8 @@
  *   timer     healthSweep                      every HARBORMASTER_SWEEP_SCHEDULE (default every 5 minutes)
  *   activity  sweepApp                         one app now: deployments call it once what serves changed
  *                                              (input SweepAppInput, result SweepAppResult: src/domain/health/sweepContracts.ts)
- *   GET       /api/apps/{app}/health?limit=N   current verdict and recent history (newest first)
+ *   GET       /api/apps/{app}/health?limit=N   current verdict and recent history (newest first), a page at a time
+ *             [&continuationToken=]            (the token of the next page, when there may be one, is in the answer)
  *   POST      /api/apps/{app}/silences         mute the app's alerts: { "minutes": 60 } or { "until": ISO } (+ "start", "reason")
  *   DELETE    /api/apps/{app}/silences[?id=]   end the app's API silences (configured windows stay)
  * `getHealthSummary(app)` is what `GET /api/status` shows per app.
@@ -19,6 +20,7 @@ import type { Caller } from '../domain/access';
 import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery } from './http/queryParameters';
+import { isTablePageToken } from '../adapters/storage/tables';
 import { parseJson, readBodyCapped } from './http/readBody';
 import { getInstruments } from '../telemetry/instruments';
 
@@ -65,12 +67,15 @@ export function createHealthSweepHandlers(sweep: HealthSweep, clock: () => Date 
 
     async getAppHealth(request) {
       const name = request.params.app;
-      const parsed = parseQuery(request, { limit: { kind: 'integer', min: 1, max: MAX_HISTORY } });
+      const parsed = parseQuery(request, { limit: { kind: 'integer', min: 1, max: MAX_HISTORY }, continuationToken: { kind: 'text', maxLength: 2048 } });
       if ('response' in parsed) return parsed.response;
-      const limit = parsed.query.limit ?? DEFAULT_HISTORY;
-      const [current, history] = await Promise.all([sweep.getSummary(name), sweep.listHistory(name, limit)]);
+      const { limit, continuationToken } = parsed.query;
+      if (continuationToken !== undefined && !isTablePageToken(continuationToken)) {
+        return problem(400, 'Invalid query parameter', 'continuationToken must be a token from a previous page of this listing', 'continuationToken');
+      }
+      const [current, history] = await Promise.all([sweep.getSummary(name), sweep.listHistory(name, { maxPageSize: limit ?? DEFAULT_HISTORY, continuationToken })]);
       if (!current || !history) return problem(404, 'Unknown app', `no app named "${name}"`, 'app');
-      return json(200, { app: name, current, history });
+      return json(200, { app: name, current, history: history.records, ...(history.continuationToken ? { continuationToken: history.continuationToken } : {}) });
     },
 
     async addSilence(request, _context, caller) {

@@ -12,16 +12,22 @@ export const PRUNE_RECORDS_SCHEDULE = '0 30 3 * * *';
 
 export async function pruneRecordsDaily(_timer: Timer, context: InvocationContext): Promise<void> {
   const services = getServices();
+  const backupServices = getBackupServices();
   const retentionDays = services.config.settings.recordRetentionDays;
   const report = await pruneRecords(
     {
       apps: services.config.apps.apps.map((a) => a.name),
+      groups: (services.config.apps.groups ?? []).map((g) => g.name),
+      databases: services.config.apps.databases.map((d) => d.name),
       retentionDays,
       deliveries: services.deliveries,
       deployments: services.deployments,
       ledger: services.ledger,
-      backups: getBackupServices().records,
+      appState: services.appState,
+      backups: backupServices.records,
+      backupBlobs: backupServices.blobs,
       healthHistory: services.healthHistory,
+      absences: services.absences,
     },
     new Date(),
   );

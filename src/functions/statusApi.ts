@@ -161,10 +161,10 @@ export async function listDeployments(request: HttpRequest): Promise<HttpRespons
   const { app, status, limit, continuationToken } = parsed.query;
   if (continuationToken !== undefined && !isTablePageToken(continuationToken)) return badToken();
   const services = getServices();
-  // A release group's member: its own deployments and its group's (which deploy it), newest first, one page.
+  // A release group's member: its own deployments and its group's (which deploy it), newest first, paged like the rest.
   const group = app ? (services.config.apps.groups ?? []).find((g) => g.apps.includes(app))?.name : undefined;
-  if (group && app) return json(200, { deployments: await services.deployments.listWithGroup(app, group, { phase: status, limit: limit ?? MAX_DEPLOYMENT_PAGE_SIZE }) });
-  const page = await services.deployments.listPage({ app, phase: status, maxPageSize: limit, continuationToken });
+  const scope = group && app ? { apps: [app, group] } : { app };
+  const page = await services.deployments.listPage({ ...scope, phase: status, maxPageSize: limit, continuationToken });
   return json(200, pageBody('deployments', page));
 }
 

@@ -25,7 +25,7 @@ async function deploy(app: string, at: Date, nonce: string, phase: DeploymentPha
   return id;
 }
 
-async function allPages(options: { app?: string; phase?: string; maxPageSize: number }, from = store): Promise<string[][]> {
+async function allPages(options: { app?: string; apps?: string[]; phase?: string; maxPageSize: number }, from = store): Promise<string[][]> {
   const pages: string[][] = [];
   let token: string | undefined;
   do {
@@ -83,6 +83,28 @@ describe('DeploymentStore.listPage', () => {
     expect(await store.get(id)).toMatchObject({ id, app: 'blog', phase: 'rolled-back' });
     expect(await store.get(newDeploymentId('blog', minute(5), 'zz'))).toBeUndefined();
     expect(await store.get("nothing-like-an-id' or true")).toBeUndefined();
+  });
+});
+
+describe('DeploymentStore.listPage of several apps (a release group member and its group)', () => {
+  it('pages their records newest first, interleaved by time, with real continuation tokens, and nothing of other apps', async () => {
+    const claimed = await claimStorage();
+    try {
+      const local = new DeploymentStore(new TableProvider({ connectionString: claimed.connectionString }));
+      const member = await Promise.all(Array.from({ length: 30 }, (_, i) => deploy('web', minute(2 * i), `w${i}`, i % 3 === 0 ? 'rolled-back' : 'succeeded', local)));
+      const group = await Promise.all(Array.from({ length: 30 }, (_, i) => deploy('suite', minute(2 * i + 1), `g${i}`, 'succeeded', local)));
+      await Promise.all(Array.from({ length: 30 }, (_, i) => deploy('api', minute(2 * i), `a${i}`, 'succeeded', local)));
+
+      const pages = await allPages({ apps: ['web', 'suite'], maxPageSize: 25 }, local);
+      expect(pages.map((p) => p.length)).toEqual([25, 25, 10]);
+      const expected = Array.from({ length: 60 }, (_, i) => (i % 2 === 0 ? group[29 - i / 2] : member[29 - (i - 1) / 2]));
+      expect(pages.flat()).toEqual(expected);
+
+      // A phase filter applies to both, still page by page.
+      expect((await allPages({ apps: ['web', 'suite'], phase: 'rolled-back', maxPageSize: 25 }, local)).flat()).toEqual(member.filter((_, i) => i % 3 === 0).reverse());
+    } finally {
+      await claimed.stop();
+    }
   });
 });
 

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { loadBicepSources } from '../../scripts/lint-bicep';
 import { SETTINGS_CATALOG, type SettingCatalogEntry } from '../../src/config/settings';
+import { MAX_REQUEST_BODY_BYTES } from '../../src/config/settingsCatalog';
 import { documentedUnsetSettings, extractAppSettingNames, INFRA_DIR } from './bicepModel';
 
 const FUNCTION_APP = 'modules/functionApp.bicep';
@@ -31,6 +32,11 @@ function checkSettings(functionAppBicep: string, catalog: readonly SettingCatalo
     // A setting with `requiredWhen` may be left unset when its condition is met otherwise (the table says how).
     documentedButRequired: catalog.filter((s) => unsetDocumented.includes(s.name) && s.required).map((s) => s.name),
   };
+}
+
+/** The literal value the Bicep gives an app setting; undefined when it sets none or not as a literal. */
+function literalSetting(functionAppBicep: string, name: string): string | undefined {
+  return new RegExp(`\\{\\s*name:\\s*'${name}'\\s*[\\n,]?\\s*value:\\s*'([^'\\n]*)'`).exec(functionAppBicep)?.[1];
 }
 
 const clean: SettingsProblems = { missing: [], unknown: [], localOnlyInAzure: [], documentedButRequired: [] };
@@ -69,5 +75,19 @@ describe('app settings: src/config/settingsCatalog.ts against infra/modules/func
   it('negative proof: documenting a required setting as unset is reported', () => {
     const catalog = SETTINGS_CATALOG.map((s) => (s.name === unset[0] ? { ...s, required: true } : s));
     expect(checkSettings(functionApp, catalog, unset).documentedButRequired).toEqual([unset[0]]);
+  });
+});
+
+describe('the Functions host body limit infra sets is the largest body a route reads', () => {
+  const functionApp = sources.get(FUNCTION_APP) ?? '';
+
+  it('FUNCTIONS_REQUEST_BODY_SIZE_LIMIT in the Bicep is MAX_REQUEST_BODY_BYTES', () => {
+    expect(literalSetting(functionApp, 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT')).toBe(String(MAX_REQUEST_BODY_BYTES));
+  });
+
+  it('negative proof: a different value in the Bicep is seen', () => {
+    const changed = functionApp.replace(/(name: 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT', value: ')\d+'/, "$1104857600'");
+    expect(changed).not.toBe(functionApp);
+    expect(literalSetting(changed, 'FUNCTIONS_REQUEST_BODY_SIZE_LIMIT')).toBe('104857600');
   });
 });

@@ -305,6 +305,24 @@ test('the health API: bounded history, unknown apps and bad input named', async 
   expect((limited.jsonBody as { history: unknown[] }).history).toHaveLength(2);
   const badLimit = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: 'http://localhost/api/apps/good/health?limit=0', params: { app: 'good' } }), new InvocationContext());
   expect(badLimit).toMatchObject({ status: 400, jsonBody: { field: 'limit' } });
+  const tooMany = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: 'http://localhost/api/apps/good/health?limit=501', params: { app: 'good' } }), new InvocationContext());
+  expect(tooMany).toMatchObject({ status: 400, jsonBody: { field: 'limit', detail: 'limit must be an integer from 1 to 500' } });
+
+  // Paged: following the continuation tokens reaches every entry of the unpaged answer, in order.
+  const paged: SweepHistoryRecord[] = [];
+  let token: string | undefined;
+  do {
+    const query = new URLSearchParams({ limit: '3', ...(token ? { continuationToken: token } : {}) });
+    const page = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: `http://localhost/api/apps/good/health?${query.toString()}`, params: { app: 'good' } }), new InvocationContext());
+    const body = page.jsonBody as { history: SweepHistoryRecord[]; continuationToken?: string };
+    expect(page.status).toBe(200);
+    expect(body.history.length).toBeLessThanOrEqual(3);
+    paged.push(...body.history);
+    token = body.continuationToken;
+  } while (token);
+  expect(paged).toEqual(good.history);
+  const badToken = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: 'http://localhost/api/apps/good/health?continuationToken=not-a-token', params: { app: 'good' } }), new InvocationContext());
+  expect(badToken).toMatchObject({ status: 400, headers: { 'content-type': 'application/problem+json' }, jsonBody: { field: 'continuationToken' } });
   const unknown = await handlers.getAppHealth(new HttpRequest({ method: 'GET', url: 'http://localhost/api/apps/nope/health', params: { app: 'nope' } }), new InvocationContext());
   expect(unknown).toMatchObject({ status: 404, jsonBody: { field: 'app' } });
   expect(await sweep.getSummary('nope')).toBeUndefined();
@@ -347,7 +365,7 @@ test('the sweepApp activity sweeps one app now, judged, recorded and alerted lik
 
 /** The newest history record of an app of `of` (a sweep over apps other than the suite's main one). */
 async function latest(of: HealthSweep, name: string): Promise<SweepHistoryRecord> {
-  const [record] = (await of.listHistory(name, 1)) ?? [];
+  const [record] = (await of.listHistory(name, { maxPageSize: 1 }))?.records ?? [];
   if (!record) throw new Error(`no history of ${name}`);
   return record;
 }

@@ -117,7 +117,8 @@ export interface HealthSweep {
   /** One app now, exactly as a sweep judges, records and alerts it (after a promotion). Unknown app: an outcome with `error`. */
   sweepApp(app: string, options?: SweepAppOptions): Promise<AppSweepOutcome>;
   getSummary(app: string): Promise<HealthSummary | undefined>;
-  listHistory(app: string, limit: number): Promise<SweepHistoryRecord[] | undefined>;
+  /** One page of an app's history, newest first (`continuationToken` from the previous page); undefined for an unknown app. */
+  listHistory(app: string, page: { maxPageSize: number; continuationToken?: string }): Promise<{ records: SweepHistoryRecord[]; continuationToken?: string } | undefined>;
   addSilence(app: string, silence: Omit<Silence, 'id' | 'createdAt'>): Promise<Silence | undefined>;
   clearSilences(app: string, id?: string): Promise<Silence[] | undefined>;
 }
@@ -382,10 +383,10 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
       };
     },
 
-    async listHistory(name, limit) {
+    async listHistory(name, page) {
       if (!find(name)) return undefined;
-      const entries = await deps.history.list<SweepHistoryRecord>(name, { limit, now: clock() });
-      return entries.map((e) => e.record);
+      const { entries, continuationToken } = await deps.history.listPage<SweepHistoryRecord>(name, { ...page, now: clock() });
+      return { records: entries.map((e) => e.record), ...(continuationToken ? { continuationToken } : {}) };
     },
 
     async addSilence(name, input) {

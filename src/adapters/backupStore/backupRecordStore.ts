@@ -7,8 +7,8 @@
  * Drills: table HarbormasterBackupDrills, PartitionKey = database, RowKey = drillId.
  */
 import type { TableEntityResult } from '@azure/data-tables';
-import { canMoveBackup, type BackupRecord, type BackupState, type DrillRecord } from '../../domain/backup';
-import { deleteWhere, escapeOData, type TableProvider } from '../storage/tables';
+import { canMoveBackup, isBackupId, type BackupRecord, type BackupState, type DrillRecord } from '../../domain/backup';
+import { deleteWhere, escapeOData, listPartitionKeys, type TableProvider } from '../storage/tables';
 
 export const BackupTableNames = { backups: 'HarbormasterBackups', drills: 'HarbormasterBackupDrills' } as const;
 
@@ -85,13 +85,14 @@ export class BackupRecordStore {
     }
   }
 
-  /** Any database's backup with this id (ids are unique: time + randomness). */
-  async find(backupId: string): Promise<BackupRecord | undefined> {
-    const table = await this.tables.get(BackupTableNames.backups);
-    for await (const entity of table.listEntities({ queryOptions: { filter: `RowKey eq '${escapeOData(backupId)}'` }, ...opts() })) {
-      if (!String(entity.partitionKey).startsWith('~')) return fromEntity<BackupRecord>(entity);
-    }
-    return undefined;
+  /**
+   * The backup with this id among `databases`' (ids are unique: time + randomness): one point read
+   * per database, never a query across partitions. Something that is not a backup id reads nothing.
+   */
+  async find(backupId: string, databases: readonly string[]): Promise<BackupRecord | undefined> {
+    if (!isBackupId(backupId)) return undefined;
+    const found = await Promise.all(databases.map((database) => this.get(database, backupId)));
+    return found.find((record) => record !== undefined);
   }
 
   /** Oldest first (row keys sort by time). */
@@ -117,6 +118,19 @@ export class BackupRecordStore {
       failedBackups: await deleteWhere(backups, `PartitionKey lt '~' and state eq 'Failed' and createdAt lt '${cutoff}'`),
       drills: await deleteWhere(drills, `state ne 'Running' and createdAt lt '${cutoff}'`),
     };
+  }
+
+  /** Every database with a backup record, configured or not (the daily prune's). */
+  async listDatabases(): Promise<string[]> {
+    return listPartitionKeys(await this.tables.get(BackupTableNames.backups), "PartitionKey lt '~'");
+  }
+
+  /** Deletes a database's claim and alert states (the daily prune's, for a database long gone from the configuration). */
+  async deleteClaimAndAlerts(database: string): Promise<void> {
+    const table = await this.tables.get(BackupTableNames.backups);
+    await ignore404(table.deleteEntity(CLAIMS, database, opts()));
+    // Alert rows are `<database>.<kind>`: the keys from `<database>.` up to `<database>/` ('/' follows '.').
+    await deleteWhere(table, `PartitionKey eq '${ALERTS}' and RowKey ge '${escapeOData(database)}.' and RowKey lt '${escapeOData(database)}/'`);
   }
 
   async delete(database: string, backupId: string): Promise<void> {

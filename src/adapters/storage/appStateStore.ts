@@ -45,6 +45,24 @@ export class AppStateStore {
     return running;
   }
 
+  /** Every app (and release group) with a stored state, configured or not (the daily prune's). */
+  async listApps(): Promise<string[]> {
+    const table = await this.table();
+    const apps: string[] = [];
+    for await (const entity of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: `PartitionKey eq '${PARTITION}'`, select: ['RowKey'] } })) apps.push(entity.rowKey);
+    return apps;
+  }
+
+  /** Deletes an app's state (the daily prune's, for an app long gone from the configuration). */
+  async delete(app: string): Promise<void> {
+    const table = await this.table();
+    try {
+      await table.deleteEntity(PARTITION, app);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
+
   /**
    * Reads the state, lets `change` decide, and writes the result only if nobody wrote in
    * between (retrying with the fresh state otherwise). `change` must be pure.

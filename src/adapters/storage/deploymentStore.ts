@@ -116,13 +116,14 @@ export class DeploymentStore {
   }
 
   /**
-   * One page of records, newest first: of one app (one query of its partition), or of every app
-   * (one query of the index, then each record by its key). At most `maxPageSize` (capped at
+   * One page of records, newest first: of one app (one query of its partition), of several apps
+   * (`apps`, e.g. a release group's member and its group: one query of the index filtered by app,
+   * then each record by its key), or of every app (the same without the filter). At most `maxPageSize` (capped at
    * MAX_DEPLOYMENT_PAGE_SIZE); `continuationToken` is set when there may be more. With `phase`, a
    * page holds the matching records among those it looked at, so it may hold fewer (even none)
    * and still name a next page. A page never reads more than one page of the table.
    */
-  async listPage(options: { app?: string; phase?: string; maxPageSize?: number; continuationToken?: string } = {}): Promise<DeploymentPage> {
+  async listPage(options: { app?: string; apps?: readonly string[]; phase?: string; maxPageSize?: number; continuationToken?: string } = {}): Promise<DeploymentPage> {
     await this.ensureLayout();
     const table = await this.table();
     const maxPageSize = Math.min(Math.max(1, options.maxPageSize ?? DEFAULT_DEPLOYMENT_PAGE_SIZE), MAX_DEPLOYMENT_PAGE_SIZE);
@@ -133,7 +134,8 @@ export class DeploymentStore {
       if (page.done) return { records: [] };
       return withToken(newestFirst(page.value.map(fromEntity)), page.value.continuationToken);
     }
-    const page = await table.listEntities<IndexEntity>({ queryOptions: { filter: `PartitionKey eq '${RECENT}'` } }).byPage({ maxPageSize, continuationToken: options.continuationToken }).next();
+    const apps = options.apps && options.apps.length > 0 ? ` and (${options.apps.map((a) => `app eq '${escapeOData(a)}'`).join(' or ')})` : '';
+    const page = await table.listEntities<IndexEntity>({ queryOptions: { filter: `PartitionKey eq '${RECENT}'${apps}` } }).byPage({ maxPageSize, continuationToken: options.continuationToken }).next();
     if (page.done) return { records: [] };
     const records = await Promise.all(page.value.map((row) => this.get(row.id)));
     const matching = records.filter((r): r is DeploymentRecord => r !== undefined && (!options.phase || r.phase === options.phase));

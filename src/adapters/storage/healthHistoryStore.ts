@@ -1,7 +1,8 @@
 /**
  * Health sweep records in Table storage:
  *   HarbormasterHealthHistory  PartitionKey = app, RowKey newest first: one entry per app per sweep,
- *                              kept for `retentionHours` (older rows are pruned by the sweep).
+ *                              listed for `retentionHours` (older rows are never listed, and the
+ *                              daily record prune deletes them: `pruneAll`).
  *   HarbormasterHealthState    PartitionKey 'state', RowKey = app: what the next sweep needs (alert
  *                              state, failure runs, self-heal clock, the latest verdict);
  *                              PartitionKey 'silences', RowKey = app: silences set through the API.
@@ -41,6 +42,15 @@ export interface HealthHistoryEntry<R = unknown> {
   record: R;
 }
 
+/** One page of an app's history, and the token of the next page when there may be one. */
+export interface HealthHistoryPage<R = unknown> {
+  entries: Array<HealthHistoryEntry<R>>;
+  continuationToken?: string;
+}
+
+/** The most entities Table storage returns in one page. */
+const MAX_TABLE_PAGE = 1000;
+
 interface JsonEntity {
   partitionKey: string;
   rowKey: string;
@@ -70,17 +80,31 @@ export class HealthHistoryStore {
 
   /** Newest first, at most `limit`, and never older than the retention. */
   async list<R>(app: string, options: { limit: number; now: Date }): Promise<Array<HealthHistoryEntry<R>>> {
+    const out: Array<HealthHistoryEntry<R>> = [];
+    let continuationToken: string | undefined;
+    do {
+      const page = await this.listPage<R>(app, { maxPageSize: options.limit - out.length, continuationToken, now: options.now });
+      out.push(...page.entries);
+      continuationToken = page.continuationToken;
+    } while (continuationToken && out.length < options.limit);
+    return out;
+  }
+
+  /**
+   * One page of an app's entries, newest first, never older than the retention: at most
+   * `maxPageSize` (capped at 1000, a page of the table), and `continuationToken` when there may be
+   * more (a page may hold fewer than asked and still name a next one). One query of the app's
+   * partition; a page never reads more than one page of the table.
+   */
+  async listPage<R>(app: string, options: { maxPageSize: number; continuationToken?: string; now: Date }): Promise<HealthHistoryPage<R>> {
     const table = await this.table(HealthTableNames.history);
     const oldest = newestFirstKey(new Date(options.now.getTime() - this.options.retentionHours * 3_600_000), '');
     const filter = `PartitionKey eq '${odata(app)}' and RowKey lt '${odata(oldest)}'`;
-    const out: Array<HealthHistoryEntry<R>> = [];
-    for await (const page of table.listEntities<JsonEntity>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(options.limit, 1000) })) {
-      for (const entity of page) {
-        out.push({ at: entity.at ?? '', record: JSON.parse(entity.json) as R });
-        if (out.length >= options.limit) return out;
-      }
-    }
-    return out;
+    const maxPageSize = Math.min(Math.max(1, options.maxPageSize), MAX_TABLE_PAGE);
+    const page = await table.listEntities<JsonEntity>({ queryOptions: { filter } }).byPage({ maxPageSize, continuationToken: options.continuationToken }).next();
+    if (page.done) return { entries: [] };
+    const entries = page.value.map((entity) => ({ at: entity.at ?? '', record: JSON.parse(entity.json) as R }));
+    return { entries, ...(page.value.continuationToken ? { continuationToken: page.value.continuationToken } : {}) };
   }
 
   /**
@@ -90,6 +114,26 @@ export class HealthHistoryStore {
   async pruneAll(now: Date): Promise<number> {
     const cutoff = newestFirstKey(new Date(now.getTime() - this.options.retentionHours * 3_600_000), '');
     return deleteWhere(await this.table(HealthTableNames.history), `RowKey ge '${odata(cutoff)}'`);
+  }
+
+  /** Every app with a sweep state or silences, configured or not (the daily prune's). */
+  async listStateApps(): Promise<string[]> {
+    const table = await this.table(HealthTableNames.state);
+    const apps = new Set<string>();
+    for await (const entity of table.listEntities<{ rowKey: string }>({ queryOptions: { filter: `PartitionKey eq '${STATE}' or PartitionKey eq '${SILENCES}'`, select: ['RowKey'] } })) apps.add(entity.rowKey);
+    return [...apps];
+  }
+
+  /** Deletes an app's sweep state and silences (the daily prune's, for an app long gone from the configuration). */
+  async deleteState(app: string): Promise<void> {
+    const table = await this.table(HealthTableNames.state);
+    for (const partition of [STATE, SILENCES]) {
+      try {
+        await table.deleteEntity(partition, app);
+      } catch (error) {
+        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      }
+    }
   }
 
   /** Every app's sweep state, by app name. */

@@ -6,7 +6,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { Release } from '../../domain/rollout';
 import { updateJsonEntity } from './optimisticUpdate';
-import { TableNames, escapeOData, tableStatusOf, type TableProvider } from './tables';
+import { TableNames, escapeOData, listPartitionKeys, tableStatusOf, type TableProvider } from './tables';
 
 interface ReleaseEntity {
   partitionKey: string;
@@ -55,6 +55,11 @@ export class ReleaseLedgerStore {
       if (!next.migration) delete next.migration;
       return { value: next, result: next };
     });
+  }
+
+  /** Every app with a release in the ledger, configured or not (the daily prune's). */
+  async listApps(): Promise<string[]> {
+    return listPartitionKeys(await this.table());
   }
 
   /** Deletes a release that is no longer in use (the daily prune decides which: src/domain/rollout/releaseRetention.ts). */

@@ -14,6 +14,7 @@ export const TableNames = {
   deliveries: 'HarbormasterDeliveries',
   releases: 'HarbormasterReleases',
   deliveryIds: 'HarbormasterDeliveryIds',
+  absences: 'HarbormasterAbsences',
 } as const;
 
 export class TableProvider {
@@ -80,6 +81,13 @@ export function isTablePageToken(token: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** The partition keys of the rows matching `filter`, each once (reads only the keys). */
+export async function listPartitionKeys(table: TableClient, filter?: string): Promise<string[]> {
+  const keys = new Set<string>();
+  for await (const entity of table.listEntities<{ partitionKey: string }>({ queryOptions: { ...(filter ? { filter } : {}), select: ['PartitionKey'] } })) keys.add(entity.partitionKey);
+  return [...keys];
 }
 
 /** Deletes every entity matching `filter`, a partition's worth of rows per transaction (up to 100). Returns how many went. */
