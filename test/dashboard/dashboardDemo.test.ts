@@ -180,6 +180,11 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     await delivered.first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'deliveries');
     await expectAccessible(page);
+
+    // The API's metrics, linked from the navigation: Prometheus text counting the deployments so far.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Metrics' }).click();
+    await page.waitForURL(/\/api\/metrics$/);
+    expect(await page.locator('body').textContent()).toMatch(/^harbormaster_deployments_total\{[^}]*"rolled-back"[^}]*\} 1( \d+)?$/m);
   }, 90_000);
 
   it('reads on a phone in the dark theme, without sideways scrolling', async () => {
