@@ -205,8 +205,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
   it('gives a reader (GET /api/me with Harbormaster.Reader) no actions', async () => {
     const reader = await browser.newPage();
     await reader.route('**/api/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ name: 'reader@example.com', roles: ['Harbormaster.Reader'] }) }));
-    await openDashboard(reader, stack);
-    await reader.getByText('reader@example.com · reader').waitFor();
+    await openDashboard(reader, stack, 'reader@example.com · reader');
     await reader.goto(`${dashboardUrl(stack)}#/apps/sound-forge`);
     await reader.getByRole('heading', { name: 'sound-forge', level: 1 }).waitFor();
     await reader.getByText('Your role can look but not act (Harbormaster.Reader).').waitFor();
