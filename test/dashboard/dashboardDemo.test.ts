@@ -123,8 +123,23 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect(preview).toMatchObject({ action: 'rollback', from: { tag: '4.2.0' }, migrationPolicy: 'keep-schema' });
     expect(preview.to.digest).not.toBe(bad.digest);
 
-    await page.getByRole('button', { name: 'Roll back…' }).click();
+    // From the keyboard: Tab reaches "Roll back…", Enter opens the confirmation with the focus in
+    // it, Escape closes it and the focus is back on the button.
+    const rollBack = page.getByRole('button', { name: 'Roll back…' });
     const dialog = page.getByRole('dialog', { name: 'Roll back sound-forge' });
+    const focused = (locator: typeof rollBack) => locator.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+    await rollBack.waitFor();
+    let presses = 0;
+    while (!(await focused(rollBack)) && presses++ < 100) await page.keyboard.press('Tab');
+    expect(await focused(rollBack)).toBe(true);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await focused(dialog)).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused(rollBack)).toBe(true);
+
+    await rollBack.click();
     const targetName = preview.to.tag ?? preview.to.digest.replace('sha256:', '').slice(0, 12);
     await dialog.locator('.rollback-target').filter({ hasText: `Traffic moves from 4.2.0` }).filter({ hasText: `to ${targetName}` }).waitFor();
     await dialog.getByText('Migrations stay applied:').waitFor();
