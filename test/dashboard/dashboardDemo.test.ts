@@ -16,6 +16,9 @@ import { appCard, expectAccessible, openDashboard } from './dashboardKit';
 
 const SHIPPED = path.join(REPO_ROOT, 'config', 'apps.json');
 
+/** A revision's name as the dashboard shows it: the suffix after `--`. */
+const shortRevision = (name: string): string => name.slice(name.indexOf('--') + 2);
+
 /** The step rows of the deployment page as `step:outcome`, in order. */
 async function timelineOf(page: Page): Promise<string[]> {
   return page.locator('.timeline [data-step]').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-step')}:${row.getAttribute('data-outcome')}`));
@@ -146,6 +149,20 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     await dialog.getByRole('listitem').filter({ hasText: /^4\.2\.0's migration/ }).getByText(/stays applied/).waitFor();
     await screenshot(page, 'rollback-confirmation');
     await expectAccessible(page);
+
+    // Choosing a target asks again: the failed 4.3.0 only when forced, then the default's release by name.
+    const { body: ledger } = await stack.api('GET', '/apps/sound-forge/releases');
+    const failedRevision = ledger.releases.find((r: any) => r.digest === bad.digest).revisionName;
+    const target = dialog.getByRole('combobox', { name: /^Roll back to/ });
+    const force = dialog.getByRole('checkbox', { name: /^Force/ });
+    await target.selectOption(failedRevision);
+    await dialog.getByRole('alert').filter({ hasText: 'No safe rollback' }).waitFor();
+    await force.check();
+    await dialog.locator('.rollback-target').filter({ hasText: 'to 4.3.0' }).filter({ hasText: shortRevision(failedRevision) }).waitFor();
+    await dialog.getByRole('button', { name: 'Roll back to 4.3.0' }).waitFor();
+    await target.selectOption(preview.to.revisionName);
+    await force.uncheck();
+    await dialog.locator('.rollback-target').filter({ hasText: `to ${targetName}` }).filter({ hasText: shortRevision(preview.to.revisionName) }).waitFor();
 
     await dialog.getByRole('button', { name: `Roll back to ${targetName}` }).click();
     await page.getByRole('status').filter({ hasText: /Rolling sound-forge back to/ }).waitFor();
