@@ -57,6 +57,13 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
       const { body } = await stack.api('GET', `/apps/${app.name}`);
       // The serving digest as the status API reads it from Azure, shortened.
       await card.getByText(body.servingDigest.replace('sha256:', '').slice(0, 12)).waitFor();
+      // Its health verdict, and every revision that takes traffic with its share (a worker takes none).
+      await card.getByText(`health: ${body.health?.verdict ?? 'not swept yet'}`, { exact: true }).waitFor();
+      const shares = ((body.traffic ?? []) as Array<{ revisionName: string; weight: number }>).filter((t) => t.weight > 0);
+      const split = card.getByRole('list', { name: 'Traffic split' }).getByRole('listitem');
+      await expect(split.count()).resolves.toBe(shares.length);
+      for (const share of shares) await split.filter({ hasText: `${shortRevision(share.revisionName)} ${share.weight} %` }).waitFor();
+      if (shares.length === 0) await card.getByText('no traffic', { exact: true }).waitFor();
     }
     const databases = page.getByRole('region', { name: 'Databases' }).getByRole('row');
     await expect(databases.count()).resolves.toBe(1 + stack.apps.databases.length);
@@ -70,6 +77,10 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     const card = appCard(page, 'sound-forge');
     const link = card.getByRole('link', { name: /4\.2\.0/ });
     await link.waitFor({ timeout: 30_000 });
+    // The live step, beside the phase, while it runs: "4.2.0 deploying create the new revision".
+    const step = await link.locator('.muted').textContent({ timeout: 15_000 });
+    expect(step?.trim()).not.toBe('');
+    await expect(link.textContent()).resolves.toMatch(/^4\.2\.0 (queued|verifying|backing-up|migrating|deploying|health-waiting|promoting) \S/);
     await link.click();
     await page.getByRole('heading', { name: 'Deployment of sound-forge: 4.2.0' }).waitFor();
     await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
@@ -110,6 +121,16 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     const entry = page.locator('.ledger [data-verdict]').filter({ hasText: '4.3.0' });
     await entry.getByText('failed', { exact: true }).waitFor({ timeout: 15_000 });
     await entry.getByText(release.reason).first().waitFor();
+    // The health chart's summary says what the newest sweep found; the serving revision takes all traffic.
+    const { body: health } = await stack.api('GET', '/apps/sound-forge/health');
+    const newest = [...health.history].sort((a: any, b: any) => b.at.localeCompare(a.at))[0];
+    await page.getByRole('img', { name: new RegExp(`^Health of the last \\d+ sweeps: .*; the newest says ${newest.verdict}$`) }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('region', { name: 'Revisions' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: shortRevision(body.serving.revisionName), exact: true }) })
+      .getByRole('cell', { name: '100 %', exact: true })
+      .waitFor();
     await screenshot(page, 'app');
     await expectAccessible(page);
 
