@@ -5,7 +5,7 @@
 import './styles.css';
 import { render } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { hasFunctionKey, onUnauthorized } from './api';
+import { apiUrl, hasFunctionKey, onUnauthorized } from './api';
 import { AppPage } from './pages/AppPage';
 import { BackupsPage } from './pages/BackupsPage';
 import { DeliveriesPage } from './pages/DeliveriesPage';
@@ -92,6 +92,8 @@ function Shell() {
           <a href={href({ page: 'deliveries' })} aria-current={section === 'deliveries' ? 'page' : undefined}>
             Deliveries
           </a>
+          {/* The API's own page, not one of the dashboard's: the Prometheus text of GET /api/metrics. */}
+          <a href={apiUrl('metrics')}>Metrics</a>
         </nav>
         {state.kind === 'ready' ? <span class="who">{whoIs(state.session)}</span> : null}
       </header>

@@ -1,12 +1,12 @@
 /**
  * Registers the deployment orchestrations and their activities. Handlers are thin: they
  * hand the input to the activity built by the composition root, with one log line per activity
- * carrying the deployment's id. A finished deployment is reported as telemetry (its trace and
+ * carrying the deployment's id (from the input, or else from the orchestration that called it). A finished deployment is reported as telemetry (its trace and
  * metrics, from the record) by the activity that finishes it.
  */
 import * as df from 'durable-functions';
 import type { InvocationContext } from '@azure/functions';
-import { ActivityNames, OrchestratorNames, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
+import { ActivityNames, OrchestratorNames, deploymentIdOfInstance, type FinishDeploymentInput, type FinishDeploymentResult } from '../domain/deployment';
 import { deploymentOrchestrator } from '../orchestrators/deployment/deploymentOrchestrator';
 import { rollbackOrchestrator } from '../orchestrators/deployment/rollbackOrchestrator';
 import { groupDeploymentOrchestrator } from '../orchestrators/deployment/groupDeploymentOrchestrator';
@@ -26,8 +26,8 @@ type ActivityName = keyof DeploymentActivities | keyof ReleaseActivities | keyof
 
 function registerActivity(name: ActivityName): void {
   df.app.activity(ActivityNames[name], {
-    handler: async (input: unknown) => {
-      const log = loggerFor(input);
+    handler: async (input: unknown, context: InvocationContext) => {
+      const log = loggerFor(input, context);
       const started = performance.now();
       try {
         const result = await (getServices().deploymentActivities[name] as (input: unknown) => Promise<unknown>)(input);
@@ -41,10 +41,17 @@ function registerActivity(name: ActivityName): void {
   });
 }
 
-/** Every deployment activity's input names its deployment (`deploymentId`) and, mostly, its app. */
-function loggerFor(input: unknown) {
+/**
+ * A logger bound to the activity's deployment: the input's `deploymentId`, or else the one the
+ * calling orchestration works for (its instance id, which the trigger's metadata carries:
+ * activities that only read the platform, such as a health probe, take no deployment id). The
+ * app, when the input names it.
+ */
+function loggerFor(input: unknown, context: InvocationContext) {
   const { deploymentId, app } = (typeof input === 'object' && input !== null ? input : {}) as { deploymentId?: unknown; app?: unknown };
-  return typeof deploymentId === 'string' ? deploymentLogger(deploymentId, typeof app === 'string' ? app : undefined) : getLogger();
+  const instanceId = context.triggerMetadata?.instanceId;
+  const id = typeof deploymentId === 'string' ? deploymentId : deploymentIdOfInstance(typeof instanceId === 'string' ? instanceId : undefined);
+  return id ? deploymentLogger(id, typeof app === 'string' ? app : undefined) : getLogger();
 }
 
 export async function finishDeployment(input: unknown, context: InvocationContext): Promise<FinishDeploymentResult> {

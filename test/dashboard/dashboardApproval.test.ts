@@ -68,6 +68,9 @@ describe('the dashboard at an approval gate', () => {
 
     const parked = await waitForPhase(stack, 'gate-app', pushed.digest, 'awaiting-approval', 90_000);
     expect(parked.source).toBe('manual');
+    // A push while main-8 waits queues behind it; the app page names the queued release.
+    stack.push('gate-app', 'main-9');
+    await page.locator('.queued').getByRole('link', { name: 'main-9', exact: true }).waitFor({ timeout: 30_000 });
     await page.getByRole('row').filter({ hasText: 'awaiting-approval' }).getByRole('link', { name: 'main-8', exact: true }).click();
     await page.getByRole('button', { name: 'Reject…' }).click();
     const reject = page.getByRole('dialog', { name: 'Reject main-8 for gate-app?' });

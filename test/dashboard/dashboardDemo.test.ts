@@ -16,6 +16,9 @@ import { appCard, expectAccessible, openDashboard } from './dashboardKit';
 
 const SHIPPED = path.join(REPO_ROOT, 'config', 'apps.json');
 
+/** A revision's name as the dashboard shows it: the suffix after `--`. */
+const shortRevision = (name: string): string => name.slice(name.indexOf('--') + 2);
+
 /** The step rows of the deployment page as `step:outcome`, in order. */
 async function timelineOf(page: Page): Promise<string[]> {
   return page.locator('.timeline [data-step]').evaluateAll((rows) => rows.map((row) => `${row.getAttribute('data-step')}:${row.getAttribute('data-outcome')}`));
@@ -54,6 +57,13 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
       const { body } = await stack.api('GET', `/apps/${app.name}`);
       // The serving digest as the status API reads it from Azure, shortened.
       await card.getByText(body.servingDigest.replace('sha256:', '').slice(0, 12)).waitFor();
+      // Its health verdict, and every revision that takes traffic with its share (a worker takes none).
+      await card.getByText(`health: ${body.health?.verdict ?? 'not swept yet'}`, { exact: true }).waitFor();
+      const shares = ((body.traffic ?? []) as Array<{ revisionName: string; weight: number }>).filter((t) => t.weight > 0);
+      const split = card.getByRole('list', { name: 'Traffic split' }).getByRole('listitem');
+      await expect(split.count()).resolves.toBe(shares.length);
+      for (const share of shares) await split.filter({ hasText: `${shortRevision(share.revisionName)} ${share.weight} %` }).waitFor();
+      if (shares.length === 0) await card.getByText('no traffic', { exact: true }).waitFor();
     }
     const databases = page.getByRole('region', { name: 'Databases' }).getByRole('row');
     await expect(databases.count()).resolves.toBe(1 + stack.apps.databases.length);
@@ -67,6 +77,10 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     const card = appCard(page, 'sound-forge');
     const link = card.getByRole('link', { name: /4\.2\.0/ });
     await link.waitFor({ timeout: 30_000 });
+    // The live step, beside the phase, while it runs: "4.2.0 deploying create the new revision".
+    const step = await link.locator('.muted').textContent({ timeout: 15_000 });
+    expect(step?.trim()).not.toBe('');
+    await expect(link.textContent()).resolves.toMatch(/^4\.2\.0 (queued|verifying|backing-up|migrating|deploying|health-waiting|promoting) \S/);
     await link.click();
     await page.getByRole('heading', { name: 'Deployment of sound-forge: 4.2.0' }).waitFor();
     await page.evaluate(() => ((globalThis as unknown as { stayed: boolean }).stayed = true));
@@ -107,6 +121,16 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     const entry = page.locator('.ledger [data-verdict]').filter({ hasText: '4.3.0' });
     await entry.getByText('failed', { exact: true }).waitFor({ timeout: 15_000 });
     await entry.getByText(release.reason).first().waitFor();
+    // The health chart's summary says what the newest sweep found; the serving revision takes all traffic.
+    const { body: health } = await stack.api('GET', '/apps/sound-forge/health');
+    const newest = [...health.history].sort((a: any, b: any) => b.at.localeCompare(a.at))[0];
+    await page.getByRole('img', { name: new RegExp(`^Health of the last \\d+ sweeps: .*; the newest says ${newest.verdict}$`) }).waitFor({ timeout: 15_000 });
+    await page
+      .getByRole('region', { name: 'Revisions' })
+      .getByRole('row')
+      .filter({ has: page.getByRole('rowheader', { name: shortRevision(body.serving.revisionName), exact: true }) })
+      .getByRole('cell', { name: '100 %', exact: true })
+      .waitFor();
     await screenshot(page, 'app');
     await expectAccessible(page);
 
@@ -123,14 +147,43 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect(preview).toMatchObject({ action: 'rollback', from: { tag: '4.2.0' }, migrationPolicy: 'keep-schema' });
     expect(preview.to.digest).not.toBe(bad.digest);
 
-    await page.getByRole('button', { name: 'Roll back…' }).click();
+    // From the keyboard: Tab reaches "Roll back…", Enter opens the confirmation with the focus in
+    // it, Escape closes it and the focus is back on the button.
+    const rollBack = page.getByRole('button', { name: 'Roll back…' });
     const dialog = page.getByRole('dialog', { name: 'Roll back sound-forge' });
+    const focused = (locator: typeof rollBack) => locator.evaluate((el) => el.contains(el.ownerDocument.activeElement));
+    await rollBack.waitFor();
+    let presses = 0;
+    while (!(await focused(rollBack)) && presses++ < 100) await page.keyboard.press('Tab');
+    expect(await focused(rollBack)).toBe(true);
+    await page.keyboard.press('Enter');
+    await dialog.waitFor();
+    expect(await focused(dialog)).toBe(true);
+    await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'hidden' });
+    expect(await focused(rollBack)).toBe(true);
+
+    await rollBack.click();
     const targetName = preview.to.tag ?? preview.to.digest.replace('sha256:', '').slice(0, 12);
     await dialog.locator('.rollback-target').filter({ hasText: `Traffic moves from 4.2.0` }).filter({ hasText: `to ${targetName}` }).waitFor();
     await dialog.getByText('Migrations stay applied:').waitFor();
     await dialog.getByRole('listitem').filter({ hasText: /^4\.2\.0's migration/ }).getByText(/stays applied/).waitFor();
     await screenshot(page, 'rollback-confirmation');
     await expectAccessible(page);
+
+    // Choosing a target asks again: the failed 4.3.0 only when forced, then the default's release by name.
+    const { body: ledger } = await stack.api('GET', '/apps/sound-forge/releases');
+    const failedRevision = ledger.releases.find((r: any) => r.digest === bad.digest).revisionName;
+    const target = dialog.getByRole('combobox', { name: /^Roll back to/ });
+    const force = dialog.getByRole('checkbox', { name: /^Force/ });
+    await target.selectOption(failedRevision);
+    await dialog.getByRole('alert').filter({ hasText: 'No safe rollback' }).waitFor();
+    await force.check();
+    await dialog.locator('.rollback-target').filter({ hasText: 'to 4.3.0' }).filter({ hasText: shortRevision(failedRevision) }).waitFor();
+    await dialog.getByRole('button', { name: 'Roll back to 4.3.0' }).waitFor();
+    await target.selectOption(preview.to.revisionName);
+    await force.uncheck();
+    await dialog.locator('.rollback-target').filter({ hasText: `to ${targetName}` }).filter({ hasText: shortRevision(preview.to.revisionName) }).waitFor();
 
     await dialog.getByRole('button', { name: `Roll back to ${targetName}` }).click();
     await page.getByRole('status').filter({ hasText: /Rolling sound-forge back to/ }).waitFor();
@@ -180,6 +233,11 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     await delivered.first().waitFor({ timeout: 15_000 });
     await screenshot(page, 'deliveries');
     await expectAccessible(page);
+
+    // The API's metrics, linked from the navigation: Prometheus text counting the deployments so far.
+    await page.getByRole('navigation', { name: 'Sections' }).getByRole('link', { name: 'Metrics' }).click();
+    await page.waitForURL(/\/api\/metrics$/);
+    expect(await page.locator('body').textContent()).toMatch(/^harbormaster_deployments_total\{[^}]*"rolled-back"[^}]*\} 1( \d+)?$/m);
   }, 90_000);
 
   it('reads on a phone in the dark theme, without sideways scrolling', async () => {
@@ -200,8 +258,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
   it('gives a reader (GET /api/me with Harbormaster.Reader) no actions', async () => {
     const reader = await browser.newPage();
     await reader.route('**/api/me', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify({ name: 'reader@example.com', roles: ['Harbormaster.Reader'] }) }));
-    await openDashboard(reader, stack);
-    await reader.getByText('reader@example.com · reader').waitFor();
+    await openDashboard(reader, stack, 'reader@example.com · reader');
     await reader.goto(`${dashboardUrl(stack)}#/apps/sound-forge`);
     await reader.getByRole('heading', { name: 'sound-forge', level: 1 }).waitFor();
     await reader.getByText('Your role can look but not act (Harbormaster.Reader).').waitFor();

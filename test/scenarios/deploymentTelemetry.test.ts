@@ -3,14 +3,18 @@
  * an in-memory span exporter and metric reader registered before the app starts (so they, not
  * the app's own providers, receive everything). Each deployment is one trace: a `deployment`
  * span over its whole life and a span per step, at the times its record shows; the metrics count
- * it by outcome, time its steps, and time the rollback of the bad one.
+ * it by outcome, time its steps, and time the rollback of the bad one. Every log line written
+ * while they run is kept (the app's pino lines, and the Functions log the orchestrations write
+ * to): each names the deployment it is about.
  */
 import { SpanStatusCode, metrics, trace } from '@opentelemetry/api';
 import { AggregationTemporality, MeterProvider, MetricReader, type DataPoint, type Histogram, type MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { hrTimeToMilliseconds } from '@opentelemetry/core';
+import pino from 'pino';
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, startScenarioStack, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+import { getLogger } from '../../src/telemetry/logger';
 
 /** Collects on demand, as a scrape would. */
 class TestMetricReader extends MetricReader {
@@ -34,13 +38,27 @@ async function metric(name: string): Promise<MetricData | undefined> {
 const points = (data: MetricData | undefined): Array<DataPoint<unknown>> => (data?.dataPoints ?? []) as Array<DataPoint<unknown>>;
 const iso = (span: ReadableSpan, end = false) => new Date(hrTimeToMilliseconds(end ? span.endTime : span.startTime)).toISOString();
 
+/** A log line as JSON, with the fields the assertions read. */
+type Line = { msg?: string; deploymentId?: string; app?: string; activity?: string; phase?: string; [field: string]: unknown };
+
 describe('deployment telemetry', () => {
   let stack: LocalStack;
   let good: any;
   let bad: any;
+  /** What the app's logger wrote (every level) from the first push on. */
+  const appLines: Line[] = [];
+  /** What the Functions log received (devhost's lines, and the handlers' `context.log`). */
+  const hostLines: Line[] = [];
 
   beforeAll(async () => {
-    stack = await startScenarioStack('scenarios.access.json', { settings: QUIET_TIMERS, withPostgres: false });
+    stack = await startScenarioStack('scenarios.access.json', {
+      settings: { ...QUIET_TIMERS, HARBORMASTER_LOG_LEVEL: 'debug' },
+      withPostgres: false,
+      log: (line) => void hostLines.push(line as Line),
+    });
+    // The app loads in this process and its logger writes to stdout; the same logger (children
+    // share their root's stream) writes into the list instead.
+    (getLogger() as unknown as Record<symbol, unknown>)[pino.symbols.streamSym] = { write: (text: string) => void appLines.push(JSON.parse(text) as Line) };
     const first = stack.push('quiet-app', 'main-10');
     good = await waitForDeploymentOf(stack, 'quiet-app', first.digest);
     await waitUntilIdle(stack, 'quiet-app');
@@ -82,6 +100,22 @@ describe('deployment telemetry', () => {
     expect(failed?.status.code).toBe(SpanStatusCode.ERROR);
     expect(children.map((s) => s.name)).toContain('step rollback');
     expect(traceOf(good.id).root?.spanContext().traceId).not.toBe(root?.spanContext().traceId);
+  });
+
+  it('logs: every line of the deployment activities names its deployment', () => {
+    const ids = [good.id, bad.id];
+    expect(appLines.length).toBeGreaterThan(0);
+    expect(appLines.filter((line) => !ids.includes(line.deploymentId))).toEqual([]);
+    for (const deployment of [good, bad]) {
+      const lines = appLines.filter((line) => line.deploymentId === deployment.id);
+      // A line per activity run (at debug), and the finish with the phase it ended in.
+      expect(lines.map((line) => line.activity)).toEqual(expect.arrayContaining(['recordDeployment', 'verifyImage', 'deployRevision', 'routeTraffic']));
+      expect(lines.find((line) => line.msg === 'deployment finished')).toMatchObject({ app: 'quiet-app', phase: deployment.phase });
+    }
+    // The health-wait orchestration writes to the Functions log, naming the deployment too.
+    const healthWaits = hostLines.filter((line) => line.msg?.startsWith('{"msg":"health-wait"')).map((line) => JSON.parse(line.msg as string) as Line);
+    expect(healthWaits.length).toBeGreaterThan(0);
+    expect(healthWaits.filter((line) => !ids.includes(line.deploymentId))).toEqual([]);
   });
 
   it('metrics: deployments by outcome, step durations, time to rollback, webhook acknowledgements', async () => {

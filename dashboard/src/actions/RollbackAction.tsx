@@ -3,7 +3,7 @@
  * the API's preview of the same request (GET …/rollback/preview) decides the target the way
  * the rollback will, and says which migrations stay applied (or run down) on the way.
  */
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { api, describeError, query } from '../api';
 import { Badge } from '../components/Badge';
 import { ConfirmAction } from '../components/ConfirmAction';
@@ -18,11 +18,15 @@ export function RollbackAction({ app, releases, servingRevision, onDone }: { app
   const [reason, setReason] = useState('');
   const [preview, setPreview] = useState<{ answer?: RollbackPreview; error?: string; loading: boolean }>({ loading: false });
 
+  // Only the newest question's answer is shown: choosing a target and then ticking force asks
+  // twice, and the first answer may arrive last.
+  const asked = useRef(0);
   const load = (revision: string, forced: boolean): void => {
+    const question = ++asked.current;
     setPreview({ loading: true });
     api.get<RollbackPreview>(`apps/${encodeURIComponent(app)}/rollback/preview${query({ revision: revision || undefined, force: forced || undefined })}`).then(
-      (answer) => setPreview({ answer, loading: false }),
-      (error: unknown) => setPreview({ error: describeError(error), loading: false }),
+      (answer) => question === asked.current && setPreview({ answer, loading: false }),
+      (error: unknown) => question === asked.current && setPreview({ error: describeError(error), loading: false }),
     );
   };
   const choose = (revision: string): void => {

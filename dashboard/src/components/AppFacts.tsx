@@ -36,8 +36,13 @@ export function ServingFacts({ app, withRevision = false }: { app: AppStatus; wi
   );
 }
 
-/** "Deploying": the running deployment, its phase and current step, and how many wait behind it. */
-export function DeployingFact({ app, running }: { app: AppStatus; running?: DeploymentRecord }) {
+/**
+ * "Deploying": the running deployment, its phase and current step, and what waits behind it:
+ * each queued deployment by its release's tag (or short digest), linked to its page. `records`
+ * holds the deployment records the caller has read, by id; a queued one it has not read shows
+ * as "a queued deployment".
+ */
+export function DeployingFact({ app, running, records }: { app: AppStatus; running?: DeploymentRecord; records?: ReadonlyMap<string, DeploymentRecord> }) {
   const step = running ? currentStepOf(running) : undefined;
   return (
     <>
@@ -51,7 +56,18 @@ export function DeployingFact({ app, running }: { app: AppStatus; running?: Depl
         ) : (
           <span class="muted">nothing</span>
         )}
-        {app.queued.length > 0 ? <span> · {app.queued.length} queued</span> : null}
+        {app.queued.length > 0 ? (
+          <span class="queued">
+            {' '}
+            · queued:{' '}
+            {app.queued.map((id, i) => (
+              <span key={id}>
+                {i > 0 ? ', ' : null}
+                <a href={href({ page: 'deployment', id })}>{records?.get(id) ? releaseName(records.get(id)?.image) : 'a queued deployment'}</a>
+              </span>
+            ))}
+          </span>
+        ) : null}
       </dd>
     </>
   );

@@ -76,7 +76,7 @@ export function AppPage({ name }: { name: string }) {
             'on'
           )}
         </dd>
-        <DeployingFact app={app} running={running} />
+        <DeployingFact app={app} running={running} records={byDeployment} />
       </dl>
 
       {session.canOperate ? (

@@ -15,20 +15,21 @@ import type { AppStatus, DatabaseStatus, DeploymentRecord, StatusAnswer } from '
 
 interface Overview {
   status: StatusAnswer;
-  running: Record<string, DeploymentRecord | undefined>;
+  /** The running and queued deployments' records, by id (for the current step and the queued tags). */
+  records: Map<string, DeploymentRecord>;
 }
 
 async function loadOverview(signal: AbortSignal): Promise<Overview> {
   const status = await api.get<StatusAnswer>('status', signal);
-  const ids = status.apps.map((a) => a.running).filter((id): id is string => Boolean(id));
+  const ids = [...new Set(status.apps.flatMap((a) => [...(a.running ? [a.running] : []), ...a.queued]))];
   const records = await Promise.all(ids.map((id) => api.get<DeploymentRecord>(`deployments/${encodeURIComponent(id)}`, signal).catch(() => undefined)));
-  return { status, running: Object.fromEntries(ids.map((id, i) => [id, records[i]])) };
+  return { status, records: new Map(ids.flatMap((id, i) => (records[i] ? [[id, records[i]] as const] : []))) };
 }
 
 export function OverviewPage() {
   const overview = usePoll('overview', loadOverview, (data) => (data.status.apps.some((a) => a.running) ? 2000 : 5000));
   if (!overview.data) return overview.error ? <ErrorNote error={overview.error} /> : <Loading what="the status of every app" />;
-  const { status, running } = overview.data;
+  const { status, records } = overview.data;
   return (
     <>
       <h1>Overview</h1>
@@ -37,7 +38,7 @@ export function OverviewPage() {
         <h2 id="apps-heading">Apps</h2>
         <ul class="cards" aria-label="Apps">
           {status.apps.map((app) => (
-            <AppCard key={app.app} app={app} running={app.running ? running[app.running] : undefined} />
+            <AppCard key={app.app} app={app} records={records} />
           ))}
         </ul>
       </section>
@@ -58,7 +59,7 @@ export function OverviewPage() {
   );
 }
 
-function AppCard({ app, running }: { app: AppStatus; running?: DeploymentRecord }) {
+function AppCard({ app, records }: { app: AppStatus; records: ReadonlyMap<string, DeploymentRecord> }) {
   return (
     <li class="card" aria-labelledby={`app-${app.app}`}>
       <div class="card-head">
@@ -71,7 +72,7 @@ function AppCard({ app, running }: { app: AppStatus; running?: DeploymentRecord 
       {app.error ? <p class="problem">{app.error}</p> : null}
       <dl class="facts">
         <ServingFacts app={app} />
-        <DeployingFact app={app} running={running} />
+        <DeployingFact app={app} running={app.running ? records.get(app.running) : undefined} records={records} />
         {app.paused ? (
           <>
             <dt>Paused</dt>

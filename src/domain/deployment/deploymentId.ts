@@ -2,6 +2,8 @@
  * Deployment ids name their app and the second they were requested: `<app>-<yyyymmddhhmmss>-<nonce>`
  * (the nonce tells apart requests of one app in one second). They are orchestration instance ids
  * and the key of the deployment's record, so a record is found from its id alone, with no scan.
+ * A deployment's orchestration runs as its id; the orchestrations it starts run as `<id>:<what>`
+ * (`:health`, `:health:3`, `:backup`, ...).
  */
 
 export interface DeploymentIdParts {
@@ -26,4 +28,14 @@ export function deploymentSecond(at: Date): string {
 export function parseDeploymentId(id: string): DeploymentIdParts | undefined {
   const match = ID.exec(id);
   return match ? { app: match[1], second: match[2], nonce: match[3] } : undefined;
+}
+
+/**
+ * The deployment an orchestration instance works for: the instance is the deployment's own
+ * (`<id>`) or one it started (`<id>:<what>`). Undefined for an instance of anything else.
+ */
+export function deploymentIdOfInstance(instanceId: string | undefined): string | undefined {
+  if (!instanceId) return undefined;
+  const id = instanceId.split(':', 1)[0];
+  return parseDeploymentId(id) ? id : undefined;
 }

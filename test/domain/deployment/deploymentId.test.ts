@@ -1,5 +1,5 @@
 /** Deployment ids carry their app and second, so a record is found from its id alone. */
-import { newDeploymentId, parseDeploymentId } from '../../../src/domain/deployment';
+import { deploymentIdOfInstance, newDeploymentId, parseDeploymentId } from '../../../src/domain/deployment';
 
 describe('deployment ids', () => {
   it('name the app, the second (UTC) and a nonce, and parse back', () => {
@@ -18,4 +18,15 @@ describe('deployment ids', () => {
       expect(parseDeploymentId(id)).toBeUndefined();
     },
   );
+
+  it.each([
+    ['the deployment\'s own orchestration', 'shop-20261202040506-abc', 'shop-20261202040506-abc'],
+    ['its health-wait', 'shop-20261202040506-abc:health', 'shop-20261202040506-abc'],
+    ['a numbered health gate', 'shop-20261202040506-abc:health:3', 'shop-20261202040506-abc'],
+    ['its backup', 'shop-20261202040506-abc:backup', 'shop-20261202040506-abc'],
+    ['a backup of its own', 'backup-shop-db-1a2b', undefined],
+    ['no instance', undefined, undefined],
+  ])('find the deployment an orchestration instance works for: %s', (_case, instanceId, deploymentId) => {
+    expect(deploymentIdOfInstance(instanceId)).toBe(deploymentId);
+  });
 });
