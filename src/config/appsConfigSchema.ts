@@ -235,7 +235,7 @@ export const monitorMetricProviderSchema = z
   .strictObject({
     kind: z.literal('monitor-metric').describe('Azure Monitor platform metrics of the container app, filtered to the revision.'),
     metric: z.enum(MONITOR_METRIC_NAMES as ['5xx-rate', ...Array<(typeof MONITOR_METRIC_NAMES)[number]>]).describe(
-      'The figure: "5xx-rate" (5xx responses / requests, 0..1, from Requests by statusCodeCategory), "requests", "restarts" (RestartCount) or "response-time-avg-ms" (ResponseTime; the platform offers no percentiles).',
+      'The figure: "5xx-rate" (5xx responses / requests, 0..1, from Requests by statusCodeCategory), "requests", "restarts" (RestartCount), "response-time-avg-ms" (ResponseTime; the platform offers no percentiles), "cpu-percent" or "memory-percent" (CpuPercentage / MemoryPercentage: the busiest replica\'s average over the window, 0..100 % of a replica\'s limit) or "replicas" (Replicas: the most running at once).',
     ),
     windowSeconds: z.int().min(5).max(86_400).default(300).describe('Length of the window each measurement reads (seconds; default 300). Monitor stores these metrics at one-minute grain: in Azure use whole minutes.'),
     ingestionDelaySeconds: z
@@ -244,7 +244,11 @@ export const monitorMetricProviderSchema = z
       .max(3_600)
       .default(120)
       .describe('The window ends this long before the measurement, because Monitor ingests platform metrics a few minutes late (seconds; default 120).'),
-    minRequests: z.int().min(0).default(20).describe('Fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass (default 20).'),
+    minRequests: z
+      .int()
+      .min(0)
+      .default(20)
+      .describe('For "5xx-rate" and "response-time-avg-ms": fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass (default 20).'),
   })
   .describe('monitor-metric provider.');
 

@@ -17,9 +17,15 @@ export type MonitorMetricName =
   /** Replica restarts. */
   | 'restarts'
   /** Average response time (ms): Container Apps offers no percentiles. */
-  | 'response-time-avg-ms';
+  | 'response-time-avg-ms'
+  /** CPU used by the busiest replica, averaged over the window, in percent of a replica's CPU limit (`CpuPercentage`). */
+  | 'cpu-percent'
+  /** Memory used by the busiest replica, averaged over the window, in percent of a replica's memory limit (`MemoryPercentage`). */
+  | 'memory-percent'
+  /** Most replicas running at once in the window (`Replicas`). */
+  | 'replicas';
 
-export const MONITOR_METRIC_NAMES: readonly MonitorMetricName[] = ['5xx-rate', 'requests', 'restarts', 'response-time-avg-ms'];
+export const MONITOR_METRIC_NAMES: readonly MonitorMetricName[] = ['5xx-rate', 'requests', 'restarts', 'response-time-avg-ms', 'cpu-percent', 'memory-percent', 'replicas'];
 
 export interface MonitorMetricProviderSpec {
   kind: 'monitor-metric';
