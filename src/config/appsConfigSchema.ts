@@ -9,7 +9,7 @@
 import picomatch from 'picomatch';
 import semver from 'semver';
 import { z } from 'zod';
-import { MONITOR_METRIC_NAMES, parseCondition } from '../domain/analysis';
+import { MONITOR_METRIC_NAMES, needsStable, parseCondition } from '../domain/analysis';
 import { WEEKDAYS, isKnownTimeZone } from '../domain/schedule/deployWindow';
 import { ncrontabProblem } from './ncrontab';
 
@@ -258,7 +258,9 @@ export const webProviderSchema = z
     url: z
       .string()
       .regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })
-      .describe('URL to GET; "{{revisionFqdn}}" is replaced by the new revision\'s own host name.'),
+      .describe(
+        'URL to GET; "{{revisionFqdn}}" is replaced by the new revision\'s own host name, "{{stableRevisionFqdn}}" by the stable one\'s. A check whose condition names "stable" makes the GET a second time at once with "{{revisionFqdn}}" naming the stable revision.',
+      ),
     jsonPath: z
       .string()
       .regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, { error: 'must be a dotted path such as "data.errorRate" or "items.0.value" (empty: the whole answer)' })
@@ -321,6 +323,14 @@ export const analysisCheckSchema = z
     }
     if (check.count !== undefined && check.durationSeconds !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'give count or durationSeconds, not both' });
+    }
+    if (check.provider.kind === 'job') {
+      // A smoke test's exit status says whether the new revision passed; the stable revision runs no smoke test to compare with.
+      for (const field of ['successCondition', 'failureCondition'] as const) {
+        const text = check[field];
+        if (text === undefined || 'error' in parseCondition(text) || !needsStable({ [field]: text })) continue;
+        ctx.addIssue({ code: 'custom', path: [field], message: `a job check's value is its run's exit status and cannot be compared with "stable"; use a condition on value alone, e.g. "value == 0"` });
+      }
     }
   })
   .describe('One analysis check.');

@@ -139,6 +139,7 @@ describe('an invalid configuration names the field and what is wrong', () => {
     ['job hook without its job', (doc) => (doc.apps[1].hooks = [{ kind: 'job', name: 'smoke', phase: 'pre-traffic' }]), 'apps[1].hooks[0].jobName', /is required/],
     ['two hooks of one name in one phase', (doc) => (doc.apps[1].hooks = [1, 2].map(() => ({ kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-job' }))), 'apps[1].hooks[1].name', /duplicates hook "smoke" of phase pre-traffic/],
     ['unknown Monitor figure', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'cpu', provider: { kind: 'monitor-metric', metric: 'cpu' }, failureCondition: 'value > 90' }] }), 'apps[1].analysis.checks[0].provider.metric', /"5xx-rate"/],
+    ['job check compared with the stable revision (it runs no smoke test)', (doc) => (doc.apps[1].analysis = { checks: [{ name: 'smoke', provider: { kind: 'job', jobName: 'smoke-job' }, failureCondition: 'value > stable' }] }), 'apps[1].analysis.checks[0].failureCondition', /a job check's value is its run's exit status and cannot be compared with "stable"/],
     ['two analysis checks of one name', (doc) => (doc.apps[1].analysis = { checks: [1, 2].map(() => ({ name: 'errors', provider: { kind: 'monitor-metric', metric: '5xx-rate' }, failureCondition: 'value > 0.1' })) }), 'apps[1].analysis.checks[1].name', /duplicates check "errors"/],
   ])('%s', (_label, mutate, fieldPath, what) => {
     const doc = exampleDocument();

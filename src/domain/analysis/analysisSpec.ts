@@ -40,7 +40,10 @@ export interface MonitorMetricProviderSpec {
 
 export interface WebProviderSpec {
   kind: 'web';
-  /** `{{revisionFqdn}}` and `{{stableRevisionFqdn}}` are replaced by the revisions' own host names. */
+  /**
+   * `{{revisionFqdn}}` and `{{stableRevisionFqdn}}` are replaced by the revisions' own host names. A check
+   * comparing with `stable` GETs the URL for the stable revision too (`{{revisionFqdn}}` naming it), in the same measurement.
+   */
   url: string;
   /** Dotted path into the JSON answer (`data.errorRate`, `items.0.value`); empty: the whole answer. */
   jsonPath: string;
