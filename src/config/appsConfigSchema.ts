@@ -293,6 +293,23 @@ export const logQueryProviderSchema = z
     windowSeconds: z.int().min(5).max(86_400).default(300).describe('The query\'s time range (seconds; default 300), ending ingestionDelaySeconds before the measurement.'),
     ingestionDelaySeconds: z.int().min(0).max(3_600).default(180).describe('Log Analytics ingests records minutes late: the window ends this long before the measurement (seconds; default 180).'),
     timeoutSeconds: seconds('Server timeout of the query', 30, 600),
+    minRequests: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass. The query returns the count in the column countColumn besides the value, e.g. "... | summarize p95 = percentile(DurationMs, 95), requests = count()". Unset: no minimum.',
+      ),
+    countColumn: z
+      .string()
+      .regex(/^[A-Za-z_]\w*$/, { error: 'must be a KQL column name' })
+      .optional()
+      .describe('The column holding the request count minRequests reads (default "requests"); the value is the first number of the first row in any other column.'),
+  })
+  .superRefine((provider, ctx) => {
+    if (provider.countColumn !== undefined && provider.minRequests === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['countColumn'], message: 'names the count that minRequests reads: give minRequests too' });
+    }
   })
   .describe('log-query provider.');
 

@@ -72,7 +72,17 @@ export interface LogQueryProviderSpec {
   /** Log Analytics ingests records minutes late: the window ends this long before the measurement. */
   ingestionDelaySeconds: number;
   timeoutSeconds: number;
+  /**
+   * Fewer than this in the first row's `countColumn` (on the revision measured, and on the stable one
+   * when compared) is "no data" (inconclusive), not a pass. Unset: no minimum.
+   */
+  minRequests?: number;
+  /** The column holding the request count `minRequests` reads (default `requests`); never the value. */
+  countColumn?: string;
 }
+
+/** The count column a log-query check with `minRequests` reads when it names none. */
+export const LOG_QUERY_DEFAULT_COUNT_COLUMN = 'requests';
 
 export type AnalysisProviderSpec = MonitorMetricProviderSpec | WebProviderSpec | JobProviderSpec | LogQueryProviderSpec;
 export type AnalysisProviderKind = AnalysisProviderSpec['kind'];
