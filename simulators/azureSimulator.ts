@@ -122,6 +122,9 @@ export async function startAzureSimulator(options: AzureSimulatorOptions = {}): 
       metrics.recordGauge('Replicas', rev.appId, { revisionName: rev.revisionName }, live.length);
       for (const replica of live) {
         metrics.recordGauge('WorkingSetBytes', rev.appId, { revisionName: rev.revisionName, podName: replica.name }, replica.rssBytes);
+        // As in Azure, by pod only: the percentages of the replica's own limits, from what its process really uses.
+        metrics.recordGauge('CpuPercentage', rev.appId, { podName: replica.name }, (replica.cpuCores / rev.limits.cpu) * 100);
+        metrics.recordGauge('MemoryPercentage', rev.appId, { podName: replica.name }, (replica.rssBytes / rev.limits.memoryBytes) * 100);
       }
     }
   }, options.gaugeIntervalMs ?? 5000);

@@ -146,11 +146,13 @@ export class ContainerAppsModule implements SimModule {
     return out;
   }
 
-  /** Active revisions, for sampling gauges (replicas, memory). */
-  activeRevisions(): Array<{ appId: string; revisionName: string; revisionKey: string }> {
-    const out: Array<{ appId: string; revisionName: string; revisionKey: string }> = [];
+  /** Active revisions, for sampling gauges (replicas, memory, CPU). */
+  activeRevisions(): ActiveRevision[] {
+    const out: ActiveRevision[] = [];
     for (const app of this.state.apps.values()) {
-      for (const rev of app.revisions) if (rev.active) out.push({ appId: appId(app), revisionName: rev.name, revisionKey: revisionId(app, rev.name).toLowerCase() });
+      for (const rev of app.revisions) {
+        if (rev.active) out.push({ appId: appId(app), revisionName: rev.name, revisionKey: revisionId(app, rev.name).toLowerCase(), limits: replicaLimits(rev.template) });
+      }
     }
     return out;
   }
@@ -713,6 +715,29 @@ function validateTemplate(template: Json): void {
     if (max !== undefined && (!Number.isInteger(max) || max < 1)) throw new ArmError(400, 'InvalidParameterValue', 'scale.maxReplicas must be a whole number >= 1.', 'properties.template.scale.maxReplicas');
     if (min !== undefined && max !== undefined && min > max) throw new ArmError(400, 'InvalidParameterValue', 'scale.minReplicas cannot exceed scale.maxReplicas.', 'properties.template.scale');
   }
+}
+
+/** An active revision as the gauge sampler sees it; `limits` are one replica's (all its containers together). */
+export interface ActiveRevision {
+  appId: string;
+  revisionName: string;
+  revisionKey: string;
+  limits: { cpu: number; memoryBytes: number };
+}
+
+const MEMORY_UNITS: Readonly<Record<string, number>> = { '': 1, ki: 1024, mi: 1024 ** 2, gi: 1024 ** 3, k: 1e3, m: 1e6, g: 1e9 };
+
+/** One replica's CPU (cores) and memory (bytes) limits: the sum over the template's containers, with Azure's defaults. */
+function replicaLimits(template: Json): { cpu: number; memoryBytes: number } {
+  let cpu = 0;
+  let memoryBytes = 0;
+  for (const c of (template.containers as Json[] | undefined) ?? []) {
+    const resources = (c.resources ?? {}) as Json;
+    cpu += typeof resources.cpu === 'number' && resources.cpu > 0 ? resources.cpu : 0.5;
+    const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]i?)?\s*$/i.exec(String(resources.memory ?? '1Gi'));
+    memoryBytes += m ? Number(m[1]) * MEMORY_UNITS[(m[2] ?? '').toLowerCase()] : 1024 ** 3;
+  }
+  return { cpu: cpu || 0.5, memoryBytes: memoryBytes || 1024 ** 3 };
 }
 
 /** Azure fills in container resources when a template leaves them out (Consumption default 0.5 vCPU / 1Gi). */

@@ -5,6 +5,8 @@
  * and 1 otherwise, printing each failure.
  *
  *   smoke-test [--requests N]   (the program the simulated images ship; see commandResolution.ts)
+ *   smoke-test --hang           a smoke test stuck on something that never answers: it never ends
+ *                               (until the run is stopped or its replica timeout kills it)
  *
  * Environment:
  *   HARBORMASTER_REVISION_FQDN  required: the revision's own host name (set by Harbormaster).
@@ -29,6 +31,10 @@ function get(address: { host: string; port: number }, fqdn: string, path: string
 }
 
 async function main(): Promise<number> {
+  if (process.argv.includes('--hang')) {
+    console.log('smoke test: waiting for an answer that never comes (--hang)');
+    await new Promise<never>(() => setInterval(() => undefined, 60_000));
+  }
   const fqdn = process.env.HARBORMASTER_REVISION_FQDN;
   const ingress = process.env.HARBORMASTER_SIM_INGRESS;
   if (!fqdn || !ingress) {

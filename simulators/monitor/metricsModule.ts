@@ -28,6 +28,9 @@ const DEFINITIONS: Record<MetricName, MetricDefinition> = {
   RestartCount: { unit: 'Count', displayName: 'Replica Restart Count', description: 'Restart count of container app replicas', primary: 'total', gauge: false },
   WorkingSetBytes: { unit: 'Bytes', displayName: 'Memory Working Set Bytes', description: 'Container App working set memory used in bytes', primary: 'average', gauge: true },
   Replicas: { unit: 'Count', displayName: 'Replica Count', description: 'Number of replicas count of container app', primary: 'maximum', gauge: true },
+  // Azure splits these two by podName only (no revisionName dimension): a pod's name starts with its revision's.
+  CpuPercentage: { unit: 'Percent', displayName: 'CPU Usage Percentage (Preview)', description: 'Percentage of CPU limit used in percentage points', primary: 'average', gauge: true },
+  MemoryPercentage: { unit: 'Percent', displayName: 'Memory Percentage (Preview)', description: 'Percentage of memory limit used in percentage points', primary: 'average', gauge: true },
 };
 
 const NAMESPACE = 'microsoft.app/containerapps';

@@ -1,7 +1,8 @@
 /**
  * What the simulated Container Apps really did, kept as raw samples so Monitor queries can aggregate them
  * over any interval: requests served through the ingress (status, latency, revision, replica), replica
- * restarts, and periodic gauges (replica count, working set) sampled from the revision processes.
+ * restarts, and periodic gauges (replica count, working set, CPU and memory as a share of the replica's
+ * limits) sampled from the revision processes.
  */
 
 export interface Sample {
@@ -12,7 +13,10 @@ export interface Sample {
   value: number;
 }
 
-export type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes' | 'Replicas';
+export type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes' | 'Replicas' | 'CpuPercentage' | 'MemoryPercentage';
+
+/** Metrics sampled from the processes rather than counted per event. */
+export type GaugeName = 'WorkingSetBytes' | 'Replicas' | 'CpuPercentage' | 'MemoryPercentage';
 
 /** One request as the app's telemetry would log it (what Log Analytics' AppRequests holds). */
 export interface RequestLogEntry {
@@ -52,7 +56,7 @@ export class MetricsRecorder {
     this.push('RestartCount', { at, resourceId: resourceId.toLowerCase(), dimensions: { revisionName, podName }, value: 1 });
   }
 
-  recordGauge(metric: 'WorkingSetBytes' | 'Replicas', resourceId: string, dimensions: Record<string, string>, value: number, at = Date.now()): void {
+  recordGauge(metric: GaugeName, resourceId: string, dimensions: Record<string, string>, value: number, at = Date.now()): void {
     this.push(metric, { at, resourceId: resourceId.toLowerCase(), dimensions, value });
   }
 

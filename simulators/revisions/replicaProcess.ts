@@ -1,6 +1,6 @@
 /**
  * One replica of a revision: a sampleApp child process, restarted with back-off when it exits
- * (as Kubernetes does for a crashing container), with its state, port, restart count and memory use.
+ * (as Kubernetes does for a crashing container), with its state, port, restart count, memory and CPU use.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -28,6 +28,9 @@ export class ReplicaProcess {
   port: number | undefined;
   restartCount = 0;
   rssBytes = 0;
+  /** Cores the process used between its last two reports (CPU time / wall time). */
+  cpuCores = 0;
+  private lastCpu: { micros: number; at: number } | undefined;
   /** Ever listened since the last (re)start request. */
   everReady = false;
   lastExitCode: number | null = null;
@@ -89,6 +92,8 @@ export class ReplicaProcess {
   private spawn(): void {
     this.state = 'starting';
     this.port = undefined;
+    this.lastCpu = undefined;
+    this.cpuCores = 0;
     const child = fork(path.join(__dirname, 'sampleApp.js'), [], {
       env: {
         PATH: process.env.PATH ?? '',
@@ -111,6 +116,9 @@ export class ReplicaProcess {
         this.notify();
       } else if (message.type === 'memory') {
         this.rssBytes = message.rssBytes;
+        const now = performance.now();
+        if (this.lastCpu && now > this.lastCpu.at) this.cpuCores = Math.max(0, message.cpuMicros - this.lastCpu.micros) / 1000 / (now - this.lastCpu.at);
+        this.lastCpu = { micros: message.cpuMicros, at: now };
       }
     });
     child.on('exit', (code) => {

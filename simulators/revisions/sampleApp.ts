@@ -1,13 +1,14 @@
 /**
  * The program every simulated revision runs: a small HTTP server whose behaviour comes from its image
  * (see ../imageCatalog.ts). Started with `fork()` by ReplicaProcess; it reports the port it listens on
- * and its memory use over IPC. Environment: SAMPLE_BEHAVIOUR (JSON ImageBehaviour), SAMPLE_REVISION, SAMPLE_IMAGE.
+ * and its memory and CPU use over IPC. Environment: SAMPLE_BEHAVIOUR (JSON ImageBehaviour), SAMPLE_REVISION, SAMPLE_IMAGE.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { ImageBehaviour } from '../imageCatalog';
 
-export type SampleAppMessage = { type: 'listening'; port: number } | { type: 'memory'; rssBytes: number };
+/** `memory` also carries the CPU time the process has used so far (user + system, µs), for CPU usage figures. */
+export type SampleAppMessage = { type: 'listening'; port: number } | { type: 'memory'; rssBytes: number; cpuMicros: number };
 
 const behaviour = JSON.parse(process.env.SAMPLE_BEHAVIOUR ?? '{"kind":"healthy"}') as ImageBehaviour;
 const revision = process.env.SAMPLE_REVISION ?? 'unknown';
@@ -104,6 +105,9 @@ switch (behaviour.kind) {
     listen();
 }
 
-setInterval(() => report({ type: 'memory', rssBytes: process.memoryUsage().rss }), 1000);
+setInterval(() => {
+  const cpu = process.cpuUsage();
+  report({ type: 'memory', rssBytes: process.memoryUsage().rss, cpuMicros: cpu.user + cpu.system });
+}, 1000);
 // The parent going away ends the replica (no orphans).
 process.on('disconnect', () => process.exit(0));

@@ -9,7 +9,7 @@
 import picomatch from 'picomatch';
 import semver from 'semver';
 import { z } from 'zod';
-import { MONITOR_METRIC_NAMES, parseCondition } from '../domain/analysis';
+import { MONITOR_METRIC_NAMES, needsStable, parseCondition } from '../domain/analysis';
 import { WEEKDAYS, isKnownTimeZone } from '../domain/schedule/deployWindow';
 import { ncrontabProblem } from './ncrontab';
 
@@ -235,7 +235,7 @@ export const monitorMetricProviderSchema = z
   .strictObject({
     kind: z.literal('monitor-metric').describe('Azure Monitor platform metrics of the container app, filtered to the revision.'),
     metric: z.enum(MONITOR_METRIC_NAMES as ['5xx-rate', ...Array<(typeof MONITOR_METRIC_NAMES)[number]>]).describe(
-      'The figure: "5xx-rate" (5xx responses / requests, 0..1, from Requests by statusCodeCategory), "requests", "restarts" (RestartCount) or "response-time-avg-ms" (ResponseTime; the platform offers no percentiles).',
+      'The figure: "5xx-rate" (5xx responses / requests, 0..1, from Requests by statusCodeCategory), "requests", "restarts" (RestartCount), "response-time-avg-ms" (ResponseTime; the platform offers no percentiles), "cpu-percent" or "memory-percent" (CpuPercentage / MemoryPercentage: the busiest replica\'s average over the window, 0..100 % of a replica\'s limit) or "replicas" (Replicas: the most running at once).',
     ),
     windowSeconds: z.int().min(5).max(86_400).default(300).describe('Length of the window each measurement reads (seconds; default 300). Monitor stores these metrics at one-minute grain: in Azure use whole minutes.'),
     ingestionDelaySeconds: z
@@ -244,7 +244,11 @@ export const monitorMetricProviderSchema = z
       .max(3_600)
       .default(120)
       .describe('The window ends this long before the measurement, because Monitor ingests platform metrics a few minutes late (seconds; default 120).'),
-    minRequests: z.int().min(0).default(20).describe('Fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass (default 20).'),
+    minRequests: z
+      .int()
+      .min(0)
+      .default(20)
+      .describe('For "5xx-rate" and "response-time-avg-ms": fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass (default 20).'),
   })
   .describe('monitor-metric provider.');
 
@@ -254,7 +258,9 @@ export const webProviderSchema = z
     url: z
       .string()
       .regex(/^https?:\/\/\S+$/, { error: 'must be an http(s) URL' })
-      .describe('URL to GET; "{{revisionFqdn}}" is replaced by the new revision\'s own host name.'),
+      .describe(
+        'URL to GET; "{{revisionFqdn}}" is replaced by the new revision\'s own host name, "{{stableRevisionFqdn}}" by the stable one\'s. A check whose condition names "stable" makes the GET a second time at once with "{{revisionFqdn}}" naming the stable revision.',
+      ),
     jsonPath: z
       .string()
       .regex(/^([A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*)?$/, { error: 'must be a dotted path such as "data.errorRate" or "items.0.value" (empty: the whole answer)' })
@@ -287,6 +293,23 @@ export const logQueryProviderSchema = z
     windowSeconds: z.int().min(5).max(86_400).default(300).describe('The query\'s time range (seconds; default 300), ending ingestionDelaySeconds before the measurement.'),
     ingestionDelaySeconds: z.int().min(0).max(3_600).default(180).describe('Log Analytics ingests records minutes late: the window ends this long before the measurement (seconds; default 180).'),
     timeoutSeconds: seconds('Server timeout of the query', 30, 600),
+    minRequests: z
+      .int()
+      .min(1)
+      .optional()
+      .describe(
+        'Fewer requests than this in the window (on the new revision, and on the stable one when a condition compares with it) is inconclusive, not a pass. The query returns the count in the column countColumn besides the value, e.g. "... | summarize p95 = percentile(DurationMs, 95), requests = count()". Unset: no minimum.',
+      ),
+    countColumn: z
+      .string()
+      .regex(/^[A-Za-z_]\w*$/, { error: 'must be a KQL column name' })
+      .optional()
+      .describe('The column holding the request count minRequests reads (default "requests"); the value is the first number of the first row in any other column.'),
+  })
+  .superRefine((provider, ctx) => {
+    if (provider.countColumn !== undefined && provider.minRequests === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['countColumn'], message: 'names the count that minRequests reads: give minRequests too' });
+    }
   })
   .describe('log-query provider.');
 
@@ -317,6 +340,14 @@ export const analysisCheckSchema = z
     }
     if (check.count !== undefined && check.durationSeconds !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['durationSeconds'], message: 'give count or durationSeconds, not both' });
+    }
+    if (check.provider.kind === 'job') {
+      // A smoke test's exit status says whether the new revision passed; the stable revision runs no smoke test to compare with.
+      for (const field of ['successCondition', 'failureCondition'] as const) {
+        const text = check[field];
+        if (text === undefined || 'error' in parseCondition(text) || !needsStable({ [field]: text })) continue;
+        ctx.addIssue({ code: 'custom', path: [field], message: `a job check's value is its run's exit status and cannot be compared with "stable"; use a condition on value alone, e.g. "value == 0"` });
+      }
     }
   })
   .describe('One analysis check.');

@@ -85,6 +85,42 @@ describe('log-query: one number from KQL over Log Analytics', () => {
     expect(reading.reason).toMatch(/^log-query could not be read: RestError/);
   });
 
+  describe('minRequests: a count column read beside the value', () => {
+    const P95_AND_COUNT = "AppRequests | where AppRoleInstance startswith '{{revision}}-' and Name startswith 'GET /orders' | summarize requests = count(), p95 = percentile(DurationMs, 95)";
+
+    it('enough requests: the value is the first number that is not the count', async () => {
+      expect(await measure(input(check(P95_AND_COUNT, undefined, { minRequests: 100 })))).toMatchObject({ kind: 'value', value: 194 });
+    });
+
+    it('too few requests on the revision is no data (inconclusive), not a pass', async () => {
+      expect(await measure(input(check(P95_AND_COUNT, undefined, { minRequests: 101 })))).toMatchObject({
+        kind: 'no-data',
+        reason: '100 requests to logs-app--canary in the window, fewer than minRequests 101 (no data yet, or too little traffic)',
+      });
+    });
+
+    it('too few on the stable revision is no data too', async () => {
+      // Requests of 100 to 199 ms: all 100 of the canary's orders, 20 of the stable revision's.
+      const query = "AppRequests | where AppRoleInstance startswith '{{revision}}-' and DurationMs >= 100 and DurationMs < 200 | summarize n = count(), p95 = percentile(DurationMs, 95)";
+      expect(await measure(input(check(query, { successCondition: 'value <= stable * 1.5' }, { minRequests: 50, countColumn: 'n' })))).toMatchObject({
+        kind: 'no-data',
+        reason: 'stable revision: 20 requests to logs-app--stable in the window, fewer than minRequests 50 (no data yet, or too little traffic)',
+      });
+      expect(await measure(input(check(query, { successCondition: 'value <= stable * 1.5' }, { minRequests: 20, countColumn: 'n' })))).toMatchObject({ kind: 'value', value: 194, stable: 118 });
+    });
+
+    it('an empty window counts 0, never reads the count as the value', async () => {
+      expect(await measure(input(check(P95_AND_COUNT, undefined, { minRequests: 1, ingestionDelaySeconds: 45, windowSeconds: 10 })))).toMatchObject({
+        kind: 'no-data',
+        reason: '0 requests to logs-app--canary in the window, fewer than minRequests 1 (no data yet, or too little traffic)',
+      });
+    });
+
+    it('a query without the count column is an error naming it', async () => {
+      expect(await measure(input(check(P95, undefined, { minRequests: 10 })))).toMatchObject({ kind: 'error', reason: 'the query returns no column "requests" to count requests with (minRequests)' });
+    });
+  });
+
   it('counts and error rates come out as numbers too', async () => {
     const count = check("AppRequests | where AppRoleInstance startswith '{{revision}}-' | summarize count()");
     expect(await measure(input(count))).toMatchObject({ kind: 'value', value: 150 });

@@ -49,6 +49,16 @@ beforeAll(async () => {
   requests('metrics-app--canary', 40, 8, 40);
   requests('metrics-app--stable', 100, 1, 40);
   requests('metrics-app--canary', 30, 0, 180);
+  // CPU and memory as Azure reports them, by pod only (the pod name starts with the revision's): two canary pods, one stable.
+  const gauge = (metric: 'CpuPercentage' | 'MemoryPercentage', pod: string, value: number): void => sim.metrics.recordGauge(metric, resourceId, { podName: pod }, value, NOW - 30_000);
+  gauge('CpuPercentage', 'metrics-app--canary-5d8f7c9b6-aaaaa', 30);
+  gauge('CpuPercentage', 'metrics-app--canary-5d8f7c9b6-bbbbb', 70);
+  gauge('CpuPercentage', 'metrics-app--stable-7c9b65d8f-ccccc', 20);
+  gauge('MemoryPercentage', 'metrics-app--canary-5d8f7c9b6-aaaaa', 45);
+  gauge('MemoryPercentage', 'metrics-app--canary-5d8f7c9b6-bbbbb', 40);
+  gauge('MemoryPercentage', 'metrics-app--stable-7c9b65d8f-ccccc', 15);
+  sim.metrics.recordGauge('Replicas', resourceId, { revisionName: 'metrics-app--canary' }, 2, NOW - 30_000);
+  sim.metrics.recordGauge('Replicas', resourceId, { revisionName: 'metrics-app--stable' }, 1, NOW - 30_000);
   const metrics = new MonitorMetricsReader(sim.credential, { endpoint: sim.url, tlsOptions: { ca: sim.caCertPem }, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 } });
   const providerFor = createAnalysisProviders({ ...UNUSED_PORTS, metrics, metricsFacts: { getRegion: () => Promise.resolve('eastus') }, http: createHttpAgent() });
   ({ measureAnalysis: measure } = createAnalysisActivities({ providerFor, now: () => new Date(NOW) }));
@@ -88,6 +98,37 @@ describe('monitor-metric: Requests by statusCodeCategory, filtered to the revisi
   it('requests and restarts are figures too', async () => {
     expect(await measure(input(check({ metric: 'requests' }, { failureCondition: 'value < 1' })))).toMatchObject({ kind: 'value', value: 40 });
     expect(await measure(input(check({ metric: 'restarts' }, { failureCondition: 'value > 0' })))).toMatchObject({ kind: 'value', value: 0 });
+  });
+
+  it('cpu-percent and memory-percent are the busiest replica of the revision, split from Azure\'s per-pod series by the pod name', async () => {
+    expect(await measure(input(check({ metric: 'cpu-percent' }, { successCondition: 'value <= stable * 2' })))).toMatchObject({
+      kind: 'value',
+      value: 70,
+      stable: 20,
+      detail: "busiest replica's CPU 70 % of its limit; stable busiest replica's CPU 20 % of its limit",
+    });
+    expect(await measure(input(check({ metric: 'memory-percent' }, { successCondition: 'value < 80' })))).toMatchObject({ kind: 'value', value: 45 });
+  });
+
+  it('replicas is the most the revision ran at once', async () => {
+    expect(await measure(input(check({ metric: 'replicas' }, { successCondition: 'value >= stable' })))).toMatchObject({ kind: 'value', value: 2, stable: 1 });
+  });
+
+  it('a revision without CPU, memory or replica figures has no data', async () => {
+    for (const metric of ['cpu-percent', 'memory-percent', 'replicas'] as const) {
+      expect(await measure(input(check({ metric }, { successCondition: 'value < 80' }), 'metrics-app--new'))).toMatchObject({ kind: 'no-data' });
+    }
+  });
+
+  it('asks Monitor for CPU, memory and replicas only when a check names them: one more query, not three', async () => {
+    const queries = async (metric: string): Promise<number> => {
+      const since = sim.requests.length;
+      await measure(input(check({ metric } as Partial<AnalysisCheckSpec['provider']>, { successCondition: 'value < 1000' })));
+      return sim.requests.slice(since).filter((r) => r.operation === 'MetricsBatch_Batch').length;
+    };
+    expect(await queries('5xx-rate')).toBe(4);
+    expect(await queries('cpu-percent')).toBe(5);
+    expect(await queries('replicas')).toBe(5);
   });
 
   it('an unreachable Monitor is an error reading with the reason, never a thrown error', async () => {

@@ -122,6 +122,71 @@ describe('web: HTTP GET JSON, a path, a condition', () => {
   });
 });
 
+describe('web compared with the stable revision', () => {
+  let revisions: http.Server;
+  const seen: string[] = [];
+  // Each revision answers under its own host name (as Container Apps' revision FQDNs do); stable serves none.
+  const rates: Record<string, number | undefined> = { 'web-app--new.env.web.test': 0.2, 'web-app--old.env.web.test': 0.01 };
+  let measureAnalysis: ReturnType<typeof createAnalysisActivities>['measureAnalysis'];
+
+  beforeAll(async () => {
+    revisions = http.createServer((req, res) => {
+      const host = (req.headers.host ?? '').split(':')[0];
+      seen.push(`${host}${req.url ?? ''}`);
+      const rate = rates[host];
+      if (rate === undefined) return (res.writeHead(404), res.end('{}'));
+      if (req.url === '/hang' && host.startsWith('web-app--old')) return; // the stable one never answers
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ errorRate: rate }));
+    });
+    await new Promise<void>((resolve) => revisions.listen(0, '127.0.0.1', resolve));
+    const http2 = createHttpAgent({ connectTo: `*.web.test=127.0.0.1:${(revisions.address() as AddressInfo).port}` });
+    ({ measureAnalysis } = createAnalysisActivities({ providerFor: createAnalysisProviders({ ...UNUSED_PORTS, http: http2 }), now: () => new Date(), measurementTimeoutMs: 5_000 }));
+  });
+
+  afterAll(async () => {
+    revisions.closeAllConnections();
+    await new Promise((resolve) => revisions.close(resolve));
+  });
+
+  const compared = (url: string, successCondition = 'value <= stable + 0.05', stableRevisionName: string | null = 'web-app--old'): MeasureAnalysisInput => ({
+    app: 'web-app',
+    containerApp: { subscriptionId: 's', resourceGroup: 'r', name: 'web-app' },
+    check: { ...check(url, { jsonPath: 'errorRate', retries: 0 }), successCondition },
+    revisionName: 'web-app--new',
+    revisionFqdn: 'web-app--new.env.web.test',
+    ...(stableRevisionName ? { stableRevisionName } : {}),
+  });
+
+  it('GETs the same URL for the stable revision\'s own host name in the same measurement; its number is `stable`', async () => {
+    seen.length = 0;
+    expect(await measureAnalysis(compared('http://{{revisionFqdn}}/stats'))).toMatchObject({
+      kind: 'value',
+      value: 0.2,
+      stable: 0.01,
+      detail: 'errorRate = 0.2; stable errorRate = 0.01',
+    });
+    expect(seen.sort()).toEqual(['web-app--new.env.web.test/stats', 'web-app--old.env.web.test/stats']);
+  });
+
+  it('{{stableRevisionFqdn}} names the stable revision in any check', async () => {
+    seen.length = 0;
+    expect(await measureAnalysis(compared('http://{{stableRevisionFqdn}}/stats', 'value <= 0.05'))).toMatchObject({ kind: 'value', value: 0.01 });
+    expect(seen).toEqual(['web-app--old.env.web.test/stats']);
+  });
+
+  it('no stable revision (the first release) is no data, never a pass', async () => {
+    expect(await measureAnalysis(compared('http://{{revisionFqdn}}/stats', 'value <= stable + 0.05', null))).toMatchObject({ kind: 'no-data', reason: 'no stable revision to compare with' });
+  });
+
+  it('a stable revision that never answers is an error naming it, within the deadline', async () => {
+    const started = Date.now();
+    const reading = (await measureAnalysis(compared('http://{{revisionFqdn}}/hang'))) as any;
+    expect(reading).toMatchObject({ kind: 'error', reason: 'stable revision: GET web-app--old.env.web.test: timed out after 1 s (1 try)' });
+    expect(Date.now() - started).toBeLessThan(3_000);
+  });
+});
+
 describe('the provider factory', () => {
   it('refuses a kind it does not know (no silent fallback)', () => {
     expect(() => createAnalysisProviders(ports)('prometheus' as AnalysisProviderKind)).toThrow(/Unknown analysis provider kind "prometheus" \(known: monitor-metric, web, job, log-query\)/);

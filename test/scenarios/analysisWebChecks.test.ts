@@ -3,7 +3,8 @@
  * `/stats` through its FQDN (the product's HTTP agent, the ingress, TLS with the revision's name)
  * rolls back a release that fails a fifth of its requests; a check whose endpoint never answers
  * times out per try, counts as an error and ends the step as inconclusive (here: fail), in
- * bounded time, instead of holding the rollout.
+ * bounded time, instead of holding the rollout. A check comparing with `stable` reads the stable
+ * revision's own `/stats` in the same measurement and rolls back a release worse than it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -45,10 +46,11 @@ describe('web analysis checks', () => {
         apps: [
           app('stats-app', { provider: { kind: 'web', url: 'https://{{revisionFqdn}}/stats', jsonPath: 'errorRate', timeoutSeconds: 2, retries: 1 } }),
           app('silent-app', { provider: { kind: 'web', url: silentUrl, jsonPath: 'errorRate', timeoutSeconds: 1, retries: 1 } }),
+          app('compare-app', { provider: { kind: 'web', url: 'https://{{revisionFqdn}}/stats', jsonPath: 'errorRate', timeoutSeconds: 2, retries: 1 }, successCondition: 'value <= stable + 0.05' }),
         ],
       }),
     );
-    stack = await startScenarioStack('unused', { configPath, settings: QUIET_TIMERS, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['stats-app'] } });
+    stack = await startScenarioStack('unused', { configPath, settings: QUIET_TIMERS, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['stats-app', 'compare-app'] } });
   }, 180_000);
 
   afterAll(async () => {
@@ -71,6 +73,33 @@ describe('web analysis checks', () => {
     expect(ended.phase).toBe('rolled-back');
     expect(stepOutcomes(ended)).toMatchObject({ promote: 'failed', rollback: 'succeeded' });
     expect(ended.reason).toMatch(/^analysis failed \(20 %\): stats: 1 of 1 measurements failed .*errorRate = 0\.\d+ does not meet successCondition "value <= 0.05"/);
+
+    // The deployment's own endpoint carries the same run: where, verdict, each measurement with its value and why.
+    const { status, body: detail } = await stack.api('GET', `/deployments/${ended.id}`);
+    expect(status).toBe(200);
+    expect(detail.analysis).toEqual(ended.analysis);
+    expect(detail.analysis).toHaveLength(1);
+    expect(detail.analysis[0]).toMatchObject({ check: 'stats', verdict: 'failed' });
+    expect(detail.analysis[0].measurements).toEqual([
+      expect.objectContaining({ check: 'stats', outcome: 'failed', value: expect.any(Number), reason: expect.stringMatching(/does not meet successCondition "value <= 0.05"$/) }),
+    ]);
+    expect(detail.analysis[0].measurements[0].value).toBeGreaterThan(0.05);
+  }, 240_000);
+
+  it('compared with stable: the same GET reads the stable revision\'s own figures; a release worse than it is rolled back', async () => {
+    const good = stack.push('compare-app', 'main-2');
+    const promoted = await waitForDeploymentOf(stack, 'compare-app', good.digest, 120_000);
+    expect(promoted.phase).toBe('succeeded');
+    expect(promoted.analysis[0].measurements[0]).toMatchObject({ outcome: 'successful', value: 0, stable: 0 });
+    await waitUntilIdle(stack, 'compare-app');
+
+    const bad = stack.push('compare-app', 'main-3', 'errors-after-traffic');
+    const ended = await waitForDeploymentOf(stack, 'compare-app', bad.digest, 120_000);
+    expect(ended.phase).toBe('rolled-back');
+    const measured = ended.analysis[0].measurements[0];
+    expect(measured).toMatchObject({ outcome: 'failed', stable: 0 });
+    expect(measured.value).toBeGreaterThan(0.05);
+    expect(measured.reason).toMatch(/^0\.\d+ \(stable 0\), errorRate = 0\.\d+; stable errorRate = 0 does not meet successCondition "value <= stable \+ 0.05"$/);
   }, 240_000);
 
   it('an endpoint that never answers times out, counts as an error and never holds the rollout', async () => {

@@ -97,3 +97,35 @@ test('restart counts a restart and the revision comes back', async () => {
   expect(replicas[0].containers?.[0].restartCount).toBe(1);
   expect((await health('healthy')).status).toBe(200);
 });
+
+test('CPU and memory percentages come from each replica process over the revision\'s own limits, by pod as in Azure; replicas by revision', async () => {
+  const client = armClient(sim);
+  const model = appModel('gauge:healthy', { suffix: 'small' });
+  model.template!.containers![0].resources = { cpu: 0.25, memory: '0.5Gi' };
+  await client.containerApps.createOrUpdate(RG, 'gauge', model, fast);
+  await waitForRevision(client, 'gauge', 'gauge--small', (r) => r.runningState === 'Running');
+  const appId = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/gauge`;
+  const pod = (await client.containerAppsRevisionReplicas.listReplicas(RG, 'gauge', 'gauge--small')).value[0].name as string;
+  const latest = async (metric: string, filter: string, aggregation: string) => {
+    const [result] = await metricsClient(sim).queryResources([appId], [metric], 'Microsoft.App/containerapps', { interval: 'PT1H', aggregation, filter });
+    return result.metrics[0].timeseries;
+  };
+
+  const memory = await waitFor('a memory sample of the running replica', async () => {
+    const series = await latest('MemoryPercentage', "podName eq '*'", 'Average');
+    return series.length === 1 && (series[0].data?.[0]?.average ?? 0) > 0 ? series[0] : undefined;
+  });
+  expect(memory.metadatavalues).toEqual([{ name: 'podName', value: pod }]);
+  const replica = sim.runtime.status(`${appId}/revisions/gauge--small`.toLowerCase()).replicas[0];
+  const expected = (replica.rssBytes / (0.5 * 1024 ** 3)) * 100;
+  expect(memory.data![0].average).toBeGreaterThan(expected * 0.75);
+  expect(memory.data![0].average).toBeLessThan(expected * 1.25);
+
+  const cpu = await latest('CpuPercentage', "podName eq '*'", 'Average');
+  expect(cpu.map((s) => s.metadatavalues)).toEqual([[{ name: 'podName', value: pod }]]);
+  expect(cpu[0].data![0].average).toBeGreaterThanOrEqual(0);
+  expect(cpu[0].data![0].average).toBeLessThan(100);
+
+  const replicas = await latest('Replicas', "revisionName eq '*'", 'Maximum');
+  expect(replicas.map((s) => [s.metadatavalues, s.data?.[0]?.maximum])).toEqual([[[{ name: 'revisionName', value: 'gauge--small' }], 1]]);
+});

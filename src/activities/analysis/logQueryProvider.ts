@@ -6,10 +6,12 @@
  * `{{revision}}` in the query names the revision measured; a comparative check runs the same
  * query for the stable revision over the same window. Log Analytics ingests records minutes late,
  * so the window ends `ingestionDelaySeconds` before the measurement; an empty answer (or a null)
- * is "no data", which the verdict counts as inconclusive, never as a pass.
+ * is "no data", which the verdict counts as inconclusive, never as a pass. With `minRequests`, the
+ * query also returns a request count in `countColumn`; fewer than that (on either revision
+ * compared) is "no data" too, and the value is read from the other columns.
  */
 import type { LogQueryProviderSpec, ProviderReading } from '../../domain/analysis';
-import { needsStable } from '../../domain/analysis';
+import { LOG_QUERY_DEFAULT_COUNT_COLUMN, needsStable } from '../../domain/analysis';
 import type { LogsQueryPort } from '../../adapters/logs/logsQueryPort';
 import type { AnalysisProvider, MeasureOptions, MeasureRequest } from './analysisProvider';
 
@@ -54,11 +56,26 @@ async function queryFor(
   const query = spec.query.replaceAll('{{revision}}', kqlStringContent(revision));
   const answer = await logs.query(spec.workspaceId, query, window, { abortSignal: signal, serverTimeoutInSeconds: spec.timeoutSeconds });
   if (answer.kind === 'partial') return { error: answer.reason };
-  const first = answer.table?.rows[0]?.find((cell) => cell !== null && cell !== undefined && cell !== '');
+  const row = answer.table?.rows[0];
+  let countAt = -1;
+  if (spec.minRequests !== undefined) {
+    const countColumn = spec.countColumn ?? LOG_QUERY_DEFAULT_COUNT_COLUMN;
+    countAt = answer.table?.columns.findIndex((c) => c.name.toLowerCase() === countColumn.toLowerCase()) ?? -1;
+    if (answer.table && countAt < 0) return { error: `the query returns no column "${countColumn}" to count requests with (minRequests)` };
+    const count = row ? numberOf(row[countAt]) : 0;
+    if (count === undefined) return { error: `the query's "${countColumn}" is not a number` };
+    if (count < spec.minRequests) return { missing: `${count} requests to ${revision} in the window, fewer than minRequests ${spec.minRequests} (no data yet, or too little traffic)` };
+  }
+  const first = row?.find((cell, i) => i !== countAt && cell !== null && cell !== undefined && cell !== '');
   if (first === undefined) return { missing: `the query found nothing for ${revision} in the window (no data yet, or no traffic)` };
-  const value = typeof first === 'number' ? first : typeof first === 'string' && /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(first) ? Number(first) : undefined;
-  if (value === undefined || !Number.isFinite(value)) return { error: `the query's first value is a ${typeof first}, not a number` };
+  const value = numberOf(first);
+  if (value === undefined) return { error: `the query's first value is a ${typeof first}, not a number` };
   return { value };
+}
+
+function numberOf(cell: unknown): number | undefined {
+  const value = typeof cell === 'number' ? cell : typeof cell === 'string' && /^-?\d+(\.\d+)?(e-?\d+)?$/i.test(cell) ? Number(cell) : undefined;
+  return value !== undefined && Number.isFinite(value) ? value : undefined;
 }
 
 /** Inside a KQL string literal: backslashes and quotes escaped (revision names never need it; a template might). */

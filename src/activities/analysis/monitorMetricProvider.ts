@@ -12,7 +12,7 @@
 import type { MonitorMetricProviderSpec, ProviderReading } from '../../domain/analysis';
 import { needsStable } from '../../domain/analysis';
 import { containerAppResourceId, type MetricsFactsPort } from '../../adapters/metrics/armMetricsFacts';
-import type { MetricsPort, RevisionMetrics } from '../../adapters/metrics/metricsPort';
+import type { MetricsPort, OptionalRevisionFigure, RevisionMetrics } from '../../adapters/metrics/metricsPort';
 import type { AnalysisProvider, MeasureOptions, MeasureRequest } from './analysisProvider';
 
 export function createMonitorMetricProvider(ports: { metrics: MetricsPort; metricsFacts: Pick<MetricsFactsPort, 'getRegion'> }): AnalysisProvider {
@@ -28,6 +28,7 @@ export function createMonitorMetricProvider(ports: { metrics: MetricsPort; metri
         endTime: end,
         abortSignal: options.abortSignal,
         timeoutInMs: options.timeoutInMs,
+        figures: OPTIONAL_FIGURE[spec.metric] ? [OPTIONAL_FIGURE[spec.metric]!] : [],
       });
       const reading = readings.get(resourceId.toLowerCase());
       if (!reading) return { kind: 'error', reason: 'Monitor returned nothing for the container app', window };
@@ -43,6 +44,13 @@ export function createMonitorMetricProvider(ports: { metrics: MetricsPort; metri
   };
 }
 
+/** The metrics read only for the checks that ask for them (one more Monitor query each). */
+const OPTIONAL_FIGURE: Partial<Record<MonitorMetricProviderSpec['metric'], OptionalRevisionFigure>> = {
+  'cpu-percent': 'cpuPercent',
+  'memory-percent': 'memoryPercent',
+  replicas: 'replicas',
+};
+
 function figureOf(spec: MonitorMetricProviderSpec, revision: string, figures: RevisionMetrics | undefined): { value: number; detail: string } | { missing: string } {
   const requests = figures?.requests ?? 0;
   const tooFew = (): { missing: string } => ({ missing: `${requests} requests to ${revision} in the window, fewer than minRequests ${spec.minRequests} (no data yet, or too little traffic)` });
@@ -57,5 +65,18 @@ function figureOf(spec: MonitorMetricProviderSpec, revision: string, figures: Re
     case 'response-time-avg-ms':
       if (requests < spec.minRequests || figures?.responseTimeAvgMs === undefined) return tooFew();
       return { value: figures.responseTimeAvgMs, detail: `average of ${requests} requests` };
+    case 'cpu-percent':
+      if (figures?.cpuPercent === undefined) return { missing: `no CPU figures for ${revision} in the window (no data yet, or no replica ran)` };
+      return { value: figures.cpuPercent, detail: `busiest replica's CPU ${round(figures.cpuPercent)} % of its limit` };
+    case 'memory-percent':
+      if (figures?.memoryPercent === undefined) return { missing: `no memory figures for ${revision} in the window (no data yet, or no replica ran)` };
+      return { value: figures.memoryPercent, detail: `busiest replica's memory ${round(figures.memoryPercent)} % of its limit` };
+    case 'replicas':
+      if (figures?.replicas === undefined) return { missing: `no replica count for ${revision} in the window (no data yet)` };
+      return { value: figures.replicas, detail: `at most ${figures.replicas} replicas` };
   }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }

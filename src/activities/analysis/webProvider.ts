@@ -4,9 +4,16 @@
  * retry rule (src/domain/retry: 408, 429, 5xx and network errors, backing off, waiting what a
  * 429 or 503 asks in Retry-After), up to `retries` more times, within the measurement's deadline.
  * Never quotes the answer's body in a reason (it could carry anything).
+ *
+ * `{{revisionFqdn}}` in the URL names the revision measured and `{{stableRevisionFqdn}}` the stable
+ * one. A check whose condition names `stable` makes the same GET twice, at the same time and within
+ * the same deadline: once as is, and once with `{{revisionFqdn}}` naming the stable revision, whose
+ * number is `stable`. A revision's host name is its name followed by the environment's domain
+ * (`<app>--<suffix>.<domain>`), so the stable one is the new one's with the first label changed.
  */
 import { request, type Dispatcher } from 'undici';
 import type { ProviderReading, WebProviderSpec } from '../../domain/analysis';
+import { needsStable } from '../../domain/analysis';
 import { decideRetry, type FailedAttempt, type RetryPolicy } from '../../domain/retry';
 import type { AnalysisProvider, MeasureOptions, MeasureRequest } from './analysisProvider';
 
@@ -22,27 +29,50 @@ export function createWebProvider(dispatcher: Dispatcher): AnalysisProvider {
   return {
     async measure(req: MeasureRequest, options: MeasureOptions): Promise<ProviderReading> {
       const spec = req.check.provider as WebProviderSpec;
-      const url = spec.url.replaceAll('{{revisionFqdn}}', req.revisionFqdn ?? '');
-      const host = safeHost(url);
+      const compares = needsStable(req.check);
+      const stableFqdn = stableFqdnOf(req);
+      if ((compares || spec.url.includes('{{stableRevisionFqdn}}')) && !stableFqdn) {
+        return { kind: 'no-data', reason: req.stableRevisionName ? `the stable revision's host name is not known (${req.stableRevisionName})` : 'no stable revision to compare with' };
+      }
+      const urlFor = (revisionFqdn: string | undefined): string =>
+        spec.url.replaceAll('{{stableRevisionFqdn}}', stableFqdn ?? '').replaceAll('{{revisionFqdn}}', revisionFqdn ?? '');
       const deadline = Date.now() + options.timeoutInMs;
       const overall = AbortSignal.any([AbortSignal.timeout(options.timeoutInMs), ...(options.abortSignal ? [options.abortSignal] : [])]);
-      const policy: RetryPolicy = { maxAttempts: spec.retries + 1, baseDelayMs: 250, maxDelayMs: 5_000 };
-      for (let attempt = 1; ; attempt++) {
-        const tried = await tryOnce(dispatcher, url, spec, overall);
-        if ('reading' in tried) return tried.reading;
-        const decision = decideRetry({ attempt, ...tried.failure }, policy, new Date(), Math.random());
-        const tries = `${attempt} ${attempt === 1 ? 'try' : 'tries'}`;
-        if (!decision.retry) {
-          // A status no retry can fix, on the first try, is the answer itself.
-          const refused = attempt === 1 && tried.failure.status !== undefined;
-          return { kind: 'error', reason: refused ? `GET ${host} answered ${tried.reason}` : `GET ${host}: ${tried.reason} (${tries})` };
-        }
-        // A wait past the measurement's deadline (a long Retry-After) would only end in its timeout.
-        if (overall.aborted || Date.now() + decision.delayMs >= deadline) return { kind: 'error', reason: `GET ${host}: ${tried.reason}; no time left to try again (${tries})` };
-        await sleep(decision.delayMs, overall);
-      }
+      const get = (url: string): Promise<ProviderReading> => getWithRetries(dispatcher, url, spec, overall, deadline);
+      if (!compares) return get(urlFor(req.revisionFqdn));
+      const [canary, stable] = await Promise.all([get(urlFor(req.revisionFqdn)), get(urlFor(stableFqdn))]);
+      if (canary.kind !== 'value') return canary;
+      if (stable.kind !== 'value') return { ...stable, reason: `stable revision: ${stable.reason}` };
+      return { kind: 'value', value: canary.value, stable: stable.value, detail: `${canary.detail}; stable ${stable.detail}` };
     },
   };
+}
+
+/** The stable revision's own host name: the new revision's, with the revision name changed. */
+function stableFqdnOf(req: MeasureRequest): string | undefined {
+  if (!req.stableRevisionName || !req.revisionFqdn) return undefined;
+  const prefix = `${req.revisionName.toLowerCase()}.`;
+  if (!req.revisionFqdn.toLowerCase().startsWith(prefix)) return undefined;
+  return `${req.stableRevisionName.toLowerCase()}.${req.revisionFqdn.slice(prefix.length)}`;
+}
+
+async function getWithRetries(dispatcher: Dispatcher, url: string, spec: WebProviderSpec, overall: AbortSignal, deadline: number): Promise<ProviderReading> {
+  const host = safeHost(url);
+  const policy: RetryPolicy = { maxAttempts: spec.retries + 1, baseDelayMs: 250, maxDelayMs: 5_000 };
+  for (let attempt = 1; ; attempt++) {
+    const tried = await tryOnce(dispatcher, url, spec, overall);
+    if ('reading' in tried) return tried.reading;
+    const decision = decideRetry({ attempt, ...tried.failure }, policy, new Date(), Math.random());
+    const tries = `${attempt} ${attempt === 1 ? 'try' : 'tries'}`;
+    if (!decision.retry) {
+      // A status no retry can fix, on the first try, is the answer itself.
+      const refused = attempt === 1 && tried.failure.status !== undefined;
+      return { kind: 'error', reason: refused ? `GET ${host} answered ${tried.reason}` : `GET ${host}: ${tried.reason} (${tries})` };
+    }
+    // A wait past the measurement's deadline (a long Retry-After) would only end in its timeout.
+    if (overall.aborted || Date.now() + decision.delayMs >= deadline) return { kind: 'error', reason: `GET ${host}: ${tried.reason}; no time left to try again (${tries})` };
+    await sleep(decision.delayMs, overall);
+  }
 }
 
 async function tryOnce(dispatcher: Dispatcher, url: string, spec: WebProviderSpec, overall: AbortSignal): Promise<{ reading: ProviderReading } | FailedTry> {

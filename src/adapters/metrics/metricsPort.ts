@@ -15,7 +15,16 @@ export interface RevisionMetrics {
   restarts: number;
   /** Highest working set of any one replica (pod) of the revision in the window. */
   maxWorkingSetBytesPerReplica?: number;
+  /** Busiest replica's average CPU use over the window, in percent of its CPU limit (read only when asked for). */
+  cpuPercent?: number;
+  /** Busiest replica's average memory use over the window, in percent of its memory limit (read only when asked for). */
+  memoryPercent?: number;
+  /** Most replicas the revision ran at once in the window (read only when asked for). */
+  replicas?: number;
 }
+
+/** Figures beyond the four every read takes, each one more Monitor query per read. */
+export type OptionalRevisionFigure = 'cpuPercent' | 'memoryPercent' | 'replicas';
 
 /** Figures by revision name (lower case). A revision without data in the window is absent. */
 export type AppMetricsByRevision = Map<string, RevisionMetrics>;
@@ -34,6 +43,8 @@ export interface MetricsReadOptions {
   abortSignal?: AbortSignal;
   /** Timeout of each batch call (ms). */
   timeoutInMs?: number;
+  /** Optional figures to read as well (default none: the sweep reads only the four it judges). */
+  figures?: readonly OptionalRevisionFigure[];
 }
 
 /** A resource's figures, or why they could not be read (never thrown: one app's outage is not the sweep's). */

@@ -9,6 +9,12 @@
  *   ResponseTime    average, split by revisionName                       → average response time
  *   RestartCount    total,   split by revisionName                       → restarts
  *   WorkingSetBytes maximum, split by revisionName and podName           → busiest replica's memory
+ * and, only when the caller asks for them (analysis checks; each is one more call):
+ *   CpuPercentage    average, split by podName                            → busiest replica's CPU, % of its limit
+ *   MemoryPercentage average, split by podName                            → busiest replica's memory, % of its limit
+ *   Replicas         maximum, split by revisionName                       → most replicas at once
+ * Azure offers CpuPercentage and MemoryPercentage by podName only; a pod's name is its revision's
+ * followed by two segments (`<revision>-<replica set hash>-<pod suffix>`), which gives the revision.
  * One point per series for the whole window (interval FULL). Everything is split by revision so the
  * sweep decides which revisions count.
  */
@@ -16,7 +22,7 @@ import type { TokenCredential } from '@azure/core-auth';
 import { MetricsClient, type Metric, type MetricsQueryResourcesOptions, type MetricsQueryResult } from '@azure/monitor-query-metrics';
 import { azureRequestTimeout } from '../azure/clientOptions';
 import { statusCodeOf } from '../azure/restErrors';
-import type { AppMetricsByRevision, MetricsPort, MetricsReadOptions, MetricsReading, MetricsTarget, RevisionMetrics } from './metricsPort';
+import type { AppMetricsByRevision, MetricsPort, MetricsReadOptions, MetricsReading, MetricsTarget, OptionalRevisionFigure, RevisionMetrics } from './metricsPort';
 
 const NAMESPACE = 'Microsoft.App/containerApps';
 /** The batch API's limit of resource ids per call. */
@@ -35,7 +41,7 @@ export interface MonitorMetricsReaderOptions {
   requestTimeoutMs?: number;
 }
 
-type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes';
+type MetricName = 'Requests' | 'ResponseTime' | 'RestartCount' | 'WorkingSetBytes' | 'CpuPercentage' | 'MemoryPercentage' | 'Replicas';
 
 interface Query {
   metric: MetricName;
@@ -49,6 +55,12 @@ const QUERIES: readonly Query[] = [
   { metric: 'RestartCount', aggregation: 'total', filter: "revisionName eq '*'" },
   { metric: 'WorkingSetBytes', aggregation: 'maximum', filter: "revisionName eq '*' and podName eq '*'" },
 ];
+
+const OPTIONAL_QUERIES: Readonly<Record<OptionalRevisionFigure, Query>> = {
+  cpuPercent: { metric: 'CpuPercentage', aggregation: 'average', filter: "podName eq '*'" },
+  memoryPercent: { metric: 'MemoryPercentage', aggregation: 'average', filter: "podName eq '*'" },
+  replicas: { metric: 'Replicas', aggregation: 'maximum', filter: "revisionName eq '*'" },
+};
 
 export class MonitorMetricsReader implements MetricsPort {
   private readonly clients = new Map<string, MetricsClient>();
@@ -80,8 +92,9 @@ export class MonitorMetricsReader implements MetricsPort {
   private async readGroup(first: MetricsTarget, ids: string[], start: Date, end: Date, options: MetricsReadOptions): Promise<Map<string, MetricsReading>> {
     const client = this.client(first.region);
     const signal = anySignal(options.abortSignal, AbortSignal.timeout(options.timeoutInMs ?? DEFAULT_TIMEOUT_MS));
+    const queries = [...QUERIES, ...[...new Set(options.figures ?? [])].map((figure) => OPTIONAL_QUERIES[figure])];
     const results = await Promise.all(
-      QUERIES.map(async (query) => {
+      queries.map(async (query) => {
         // The SDK forwards `abortSignal` to the pipeline (operationOptionsToRequestParameters) although
         // MetricsQueryResourcesOptions does not declare it; without it a hung endpoint would hold the sweep.
         const queryOptions: MetricsQueryResourcesOptions & { abortSignal: AbortSignal } = {
@@ -152,7 +165,7 @@ function collect(byResource: Map<string, MetricsReading>, result: MetricsQueryRe
   const revisions: AppMetricsByRevision = existing;
   for (const series of metric.timeseries) {
     const dims = new Map((series.metadatavalues ?? []).map((m) => [(m.name ?? '').toLowerCase(), m.value ?? '']));
-    const revision = (dims.get('revisionname') ?? '').toLowerCase();
+    const revision = (dims.get('revisionname') ?? revisionOfPod(dims.get('podname') ?? '')).toLowerCase();
     if (!revision) continue;
     const figures = revisions.get(revision) ?? { requests: 0, requests5xx: 0, restarts: 0 };
     const points = series.data ?? [];
@@ -176,10 +189,31 @@ function collect(byResource: Map<string, MetricsReading>, result: MetricsQueryRe
         if (Number.isFinite(max)) figures.maxWorkingSetBytesPerReplica = Math.max(figures.maxWorkingSetBytesPerReplica ?? 0, max);
         break;
       }
+      case 'CpuPercentage':
+      case 'MemoryPercentage': {
+        // One series per pod: the pod's average over the window; the revision's figure is its busiest pod's.
+        const averages = points.map((p) => p.average).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+        if (averages.length === 0) break;
+        const podAverage = sum(averages) / averages.length;
+        const key = query.metric === 'CpuPercentage' ? 'cpuPercent' : 'memoryPercent';
+        figures[key] = Math.max(figures[key] ?? Number.NEGATIVE_INFINITY, podAverage);
+        break;
+      }
+      case 'Replicas': {
+        const max = Math.max(...points.map((p) => p.maximum ?? Number.NEGATIVE_INFINITY));
+        if (Number.isFinite(max)) figures.replicas = Math.max(figures.replicas ?? 0, max);
+        break;
+      }
     }
     revisions.set(revision, figures);
   }
   byResource.set(id, revisions);
+}
+
+/** `app--rev-5d8f7c9b6-xk2lp` → `app--rev`: a pod's name is its revision's plus the replica set hash and the pod suffix. */
+function revisionOfPod(podName: string): string {
+  const parts = podName.split('-');
+  return parts.length > 2 ? parts.slice(0, -2).join('-') : '';
 }
 
 // The SDK names a metric by its localized display name ("Memory Working Set Bytes"), so match the id's last segment.

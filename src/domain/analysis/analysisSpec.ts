@@ -17,9 +17,15 @@ export type MonitorMetricName =
   /** Replica restarts. */
   | 'restarts'
   /** Average response time (ms): Container Apps offers no percentiles. */
-  | 'response-time-avg-ms';
+  | 'response-time-avg-ms'
+  /** CPU used by the busiest replica, averaged over the window, in percent of a replica's CPU limit (`CpuPercentage`). */
+  | 'cpu-percent'
+  /** Memory used by the busiest replica, averaged over the window, in percent of a replica's memory limit (`MemoryPercentage`). */
+  | 'memory-percent'
+  /** Most replicas running at once in the window (`Replicas`). */
+  | 'replicas';
 
-export const MONITOR_METRIC_NAMES: readonly MonitorMetricName[] = ['5xx-rate', 'requests', 'restarts', 'response-time-avg-ms'];
+export const MONITOR_METRIC_NAMES: readonly MonitorMetricName[] = ['5xx-rate', 'requests', 'restarts', 'response-time-avg-ms', 'cpu-percent', 'memory-percent', 'replicas'];
 
 export interface MonitorMetricProviderSpec {
   kind: 'monitor-metric';
@@ -34,7 +40,10 @@ export interface MonitorMetricProviderSpec {
 
 export interface WebProviderSpec {
   kind: 'web';
-  /** `{{revisionFqdn}}` and `{{stableRevisionFqdn}}` are replaced by the revisions' own host names. */
+  /**
+   * `{{revisionFqdn}}` and `{{stableRevisionFqdn}}` are replaced by the revisions' own host names. A check
+   * comparing with `stable` GETs the URL for the stable revision too (`{{revisionFqdn}}` naming it), in the same measurement.
+   */
   url: string;
   /** Dotted path into the JSON answer (`data.errorRate`, `items.0.value`); empty: the whole answer. */
   jsonPath: string;
@@ -63,7 +72,17 @@ export interface LogQueryProviderSpec {
   /** Log Analytics ingests records minutes late: the window ends this long before the measurement. */
   ingestionDelaySeconds: number;
   timeoutSeconds: number;
+  /**
+   * Fewer than this in the first row's `countColumn` (on the revision measured, and on the stable one
+   * when compared) is "no data" (inconclusive), not a pass. Unset: no minimum.
+   */
+  minRequests?: number;
+  /** The column holding the request count `minRequests` reads (default `requests`); never the value. */
+  countColumn?: string;
 }
+
+/** The count column a log-query check with `minRequests` reads when it names none. */
+export const LOG_QUERY_DEFAULT_COUNT_COLUMN = 'requests';
 
 export type AnalysisProviderSpec = MonitorMetricProviderSpec | WebProviderSpec | JobProviderSpec | LogQueryProviderSpec;
 export type AnalysisProviderKind = AnalysisProviderSpec['kind'];
