@@ -120,4 +120,41 @@ describe('deploy windows and freezes', () => {
     const lastOfA = Math.max(...(a.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
     expect(Date.parse(b.steps.find((s: any) => s.step === 'verify').startedAt)).toBeGreaterThanOrEqual(lastOfA);
   }, 180_000);
+
+  it('judges the window again when a slot frees: a windowed app that waited for its environment past the window’s close gives the slot back and waits for the window', async () => {
+    const advanceTo = (at: string): void => clock.advanceBy(Math.max(0, Date.parse(at) - clock.now().getTime()));
+    // Friday 15:00 in Oslo: shared-windowed's Mon–Fri 09:00–16:00 window is open.
+    advanceTo('2026-12-04T14:00:00Z');
+    // shared-gated takes shared-env's one slot and holds it at its approval gate.
+    const holder = stack.push('shared-gated', '1.1.0');
+    const held = await waitForPhase(stack, 'shared-gated', holder.digest, 'awaiting-approval');
+    const before = await revisionsOf('shared-windowed');
+    const windowed = stack.push('shared-windowed', '1.1.0');
+    const queued = await waitForPhase(stack, 'shared-windowed', windowed.digest, 'queued');
+    expect(queued.steps.find((s: any) => s.step === 'window')).toBeUndefined(); // admitted by the window at once
+    expect(queued.reason).toMatch(/^queued: environment shared-env runs its maximum of 1 deployment \(shared-gated-/);
+
+    // Friday 16:30: the window closed while it waited; then the slot frees.
+    advanceTo('2026-12-04T15:30:00Z');
+    const approve = await stack.api('POST', `/deployments/${held.id}/approve`, { comment: 'go' });
+    expect(approve.status).toBe(202);
+    expect((await waitForDeploymentOf(stack, 'shared-gated', holder.digest)).phase).toBe('succeeded');
+
+    const waiting = await waitForPhase(stack, 'shared-windowed', windowed.digest, 'waiting-for-window');
+    expect(waiting.opensAt).toBe('2026-12-07T08:00:00.000Z'); // Monday 09:00 in Oslo
+    // The slot it was granted, then gave back.
+    expect((waiting.steps as any[]).filter((s) => s.step === 'slot').map((s) => s.outcome)).toEqual(['succeeded', 'skipped']);
+    expect((waiting.steps as any[]).filter((s) => s.step === 'slot')[1].detail).toMatch(/^given back at 2026-12-04T15:3.*: the deploy window is no longer open \(outside the deploy window/);
+    // Given back: another deployment in the environment is not held by one waiting for its window.
+    const other = stack.push('shared-a', '1.2.0');
+    expect((await waitForDeploymentOf(stack, 'shared-a', other.digest)).phase).toBe('succeeded');
+    // Nothing deployed outside the window.
+    expect(await revisionsOf('shared-windowed')).toEqual(before);
+
+    advanceTo('2026-12-07T08:30:00Z'); // Monday 09:30 in Oslo
+    const deployed = await waitForDeploymentOf(stack, 'shared-windowed', windowed.digest);
+    expect(deployed.phase).toBe('succeeded');
+    expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-07T08:00:00Z'));
+    expect(stepOutcomes(deployed)).toMatchObject({ window: 'succeeded', slot: 'succeeded' });
+  }, 180_000);
 });
