@@ -78,7 +78,14 @@ describe('release groups (media-web + media-worker)', () => {
   it('rolls both back when the worker never becomes ready: the web app never gets traffic', async () => {
     const webTraffic = recordTrafficChanges(stack, 'media-web');
     const { digest } = stack.push('media-web', '2.2.0', 'crash-loop');
+    // While it runs, a member's rollback preview says what the rollback would do: abort the group's deployment.
+    const running = await eventually('the group deployment running', async () => {
+      const { body } = await stack.api('GET', '/apps/media-worker/rollback/preview');
+      return body.action === 'abort' && body.running?.digest === digest ? body : undefined;
+    });
+    expect(running).toMatchObject({ app: 'media-worker', group: 'media', action: 'abort', pausesAutomaticDeploys: true });
     const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
+    expect(running.running.deploymentId).toBe(deployment.id);
     expect(deployment.phase).toBe('rolled-back');
     expect(stepsOf(deployment, 'media-worker')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
     expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', rollback: 'succeeded' });
@@ -109,10 +116,21 @@ describe('release groups (media-web + media-worker)', () => {
   }, 180_000);
 
   it('rolls the whole group back when a person rolls back one member', async () => {
+    // The preview answers for the group: every member's from and to, in the order the rollbacks start.
+    const { status: previewStatus, body: preview } = await stack.api('GET', '/apps/media-worker/rollback/preview');
+    expect(previewStatus).toBe(200);
+    expect(preview).toMatchObject({ app: 'media-worker', group: 'media', action: 'rollback', pausesAutomaticDeploys: true });
+    expect((preview.members as any[]).map((m) => m.app)).toEqual(['media-web', 'media-worker']);
+    for (const member of preview.members as any[]) expect(member).toMatchObject({ from: { digest: baseline[member.app] }, to: { digest: initial[member.app] } });
+    // The asked member's own plan stays at the top, as for a single app.
+    expect(preview.to).toEqual((preview.members as any[]).find((m) => m.app === 'media-worker').to);
+    expect(await stack.api('GET', '/apps/media-web/rollback/preview?revision=media-web--x')).toMatchObject({ status: 409, body: { field: 'revision' } });
+
     const rolled = await stack.api('POST', '/apps/media-worker/rollback', { reason: 'media 2.1.0 corrupts thumbnails' });
     expect(rolled.status).toBe(202);
     expect(rolled.body).toMatchObject({ group: 'media', kind: 'rollback', paused: true });
     expect((rolled.body.rollbacks as any[]).map((r) => r.app)).toEqual(['media-web', 'media-worker']);
+    expect((rolled.body.rollbacks as any[]).map((r) => [r.from, r.to])).toEqual((preview.members as any[]).map((m) => [m.from.revisionName, m.to.revisionName]));
     for (const { deploymentId } of rolled.body.rollbacks as any[]) {
       const done = await eventually(`rollback ${deploymentId}`, async () => {
         const { body } = await stack.api('GET', `/deployments/${deploymentId}`);
