@@ -7,12 +7,13 @@
  */
 import { ControllableClock } from '../../devhost/clock';
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, deploymentsOf, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+import { QUIET_TIMERS, deploymentsOf, recordTrafficChanges, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 const HOUR_MS = 3_600_000;
 
 describe('deploy windows and freezes', () => {
-  // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): the Mon–Fri 09:00–16:00 window opens Thursday at 08:00 UTC.
+  // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): planner-web's Mon–Thu 09:00–16:00 window (the shipped
+  // grocery-planner-web's, with its canary 10/50/100 %) opens Thursday at 08:00 UTC.
   const clock = new ControllableClock(new Date('2026-12-02T22:00:00Z'));
   let stack: LocalStack;
 
@@ -47,9 +48,12 @@ describe('deploy windows and freezes', () => {
     // Nothing deployed outside the window.
     expect(await revisionsOf('planner-web')).toEqual(before);
 
+    const traffic = recordTrafficChanges(stack, 'planner-web');
     clock.advanceBy(10 * HOUR_MS); // Thursday 09:00 Oslo
     const deployed = await waitForDeploymentOf(stack, 'planner-web', second.digest);
     expect(deployed.phase).toBe('succeeded');
+    // The canary's steps, in order, once the window opened.
+    expect(traffic.map((c) => c.traffic.find((t) => t.revisionName === deployed.newRevision)?.weight ?? 0).filter((w) => w > 0)).toEqual([10, 50, 100]);
     const window = deployed.steps.find((s: any) => s.step === 'window');
     expect(window).toMatchObject({ outcome: 'succeeded' });
     expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-03T08:00:00Z'));
@@ -81,7 +85,7 @@ describe('deploy windows and freezes', () => {
   }, 120_000);
 
   it('never holds the way back: an automatic rollback and a manual one run outside the window', async () => {
-    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: closed until Friday 09:00
+    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: planner-web's window is closed until Monday 09:00
     pushWithoutWebhook(stack, 'planner-web', '1.3.0', 'unhealthy');
     // Overridden by hand, the bad release goes out at once, fails its health gate and is rolled back at once.
     const override = await stack.api('POST', '/apps/planner-web/deploy', { tag: '1.3.0', override: { reason: 'hotfix' } });
