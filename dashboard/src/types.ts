@@ -120,6 +120,8 @@ export interface ReleaseSummary {
 export type RollbackPreview =
   | {
       app: string;
+      /** A release group member: the group's deployment is the one aborted. */
+      group?: string;
       action: 'abort';
       running: { deploymentId: string; phase?: DeploymentPhase; tag?: string; digest: string };
       pausesAutomaticDeploys: true;
@@ -134,6 +136,9 @@ export type RollbackPreview =
       reactivate: boolean;
       migrationPolicy: 'keep-schema' | 'down' | 'block';
       migrationsCrossed: Array<{ revisionName: string; tag?: string; digest?: string; execution?: string; backupId?: string; database?: string }>;
+      /** A release group member: the group rolls back, every member (in the order the rollbacks start). */
+      group?: string;
+      members?: Array<{ app: string; mode: 'Single' | 'Multiple'; from?: ReleaseSummary; to: ReleaseSummary; forced: boolean }>;
       pausesAutomaticDeploys: true;
     };
 

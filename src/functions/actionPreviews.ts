@@ -6,14 +6,19 @@
  *       what `POST /api/apps/{app}/rollback` with the same fields would do: abort the running
  *       deployment, or roll back from which release to which, with the migrations that stay
  *       applied (or are migrated down) on the way; refused the same way (404 or 409 saying why).
+ *       For a member of a release group, what the group's rollback does: abort the group
+ *       deployment running, or every member's rollback (`members`, in the order they start).
  *   GET /api/apps/{app}/deploy/preview?tag=|digest=
  *       the image the tag names now, the steps its deployment would run for this app (and why a
  *       step would be skipped), and the deployment it would queue behind.
  */
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { toDeploySpec } from '../activities/deployment/toDeploySpec';
-import { getServices } from '../composition/services';
-import type { Release } from '../domain/rollout';
+import { getServices, type Services } from '../composition/services';
+import type { ReleaseGroup } from '../config';
+import type { PlanRollbackResult } from '../domain/deployment';
+import { groupQueueKey } from '../domain/deployment/groupDeployment';
+import type { MigrationRollbackPolicy, Release } from '../domain/rollout';
 import { compileRollout, describeStep, skipReasonOf } from '../domain/rollout';
 import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
@@ -42,33 +47,55 @@ export async function previewRollback(request: HttpRequest): Promise<HttpRespons
   if (revision && release) return problem(400, 'Invalid query parameter', 'give revision or release, not both', 'release');
   const force = parsed.query.force === 'true';
 
+  // A member of a release group never rolls back alone: answer for the group (groupDeployments.ts).
+  const group = (services.config.apps.groups ?? []).find((g) => g.apps.includes(managed.name));
+  if (group) return previewGroupRollback(services, group, managed.name, { revision, release, force });
+
   // The same order of decisions as the rollback itself (manualDeployments.ts).
   const plan = await services.deploymentActivities.planRollback({ app: managed.name, request: { revision, release, force } });
   if (!plan.ok && (plan.status === 404 || revision || release)) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', plan.reason, plan.field);
   const state = await services.appState.get(managed.name);
-  if (state.running) {
-    const running = await services.deployments.get(state.running.deploymentId);
-    return json(200, {
-      app: managed.name,
-      action: 'abort',
-      running: { deploymentId: state.running.deploymentId, phase: running?.phase, tag: running?.image.tag, digest: state.running.digest },
-      pausesAutomaticDeploys: true,
-    });
-  }
+  if (state.running) return json(200, { app: managed.name, action: 'abort', running: await runningSummary(services, state.running), pausesAutomaticDeploys: true });
   if (!plan.ok) return problem(plan.status, 'No safe rollback', plan.reason, plan.field);
-  const policy = managed.migration?.rollback ?? 'keep-schema';
-  return json(200, {
-    app: managed.name,
-    action: 'rollback',
+  return json(200, { app: managed.name, action: 'rollback', ...planSummary(plan, managed.migration?.rollback), pausesAutomaticDeploys: true });
+}
+
+/**
+ * What a member's rollback does: like `rollbackGroup`, abort the group deployment running, or
+ * roll every member back (in reverse order), each from what it serves to its own target. The
+ * answer keeps the asked member's plan at the top (`from`, `to`...) and lists every member's.
+ */
+async function previewGroupRollback(services: Services, group: ReleaseGroup, app: string, request: { revision?: string; release?: string; force: boolean }): Promise<HttpResponseInit> {
+  if (request.revision) return problem(409, 'Member of a release group', `${app} releases with group ${group.name}: roll back the group, naming a release (tag or digest) rather than one member's revision`, 'revision');
+  const state = await services.appState.get(groupQueueKey(group.name));
+  if (state.running) return json(200, { app, group: group.name, action: 'abort', running: await runningSummary(services, state.running), pausesAutomaticDeploys: true });
+  const members = [];
+  for (const member of [...group.apps].reverse()) {
+    const plan = await services.deploymentActivities.planRollback({ app: member, request: { release: request.release, force: request.force } });
+    if (!plan.ok) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', `${member}: ${plan.reason}`, plan.field);
+    const policy = services.config.apps.apps.find((a) => a.name === member)?.migration?.rollback;
+    members.push({ app: member, ...planSummary(plan, policy) });
+  }
+  const own = members.find((m) => m.app === app)!;
+  const { app: _app, ...ownPlan } = own;
+  return json(200, { app, group: group.name, action: 'rollback', ...ownPlan, members, pausesAutomaticDeploys: true });
+}
+
+async function runningSummary(services: Services, running: { deploymentId: string; digest: string }) {
+  const record = await services.deployments.get(running.deploymentId);
+  return { deploymentId: running.deploymentId, phase: record?.phase, tag: record?.image.tag, digest: running.digest };
+}
+
+function planSummary(plan: Extract<PlanRollbackResult, { ok: true }>, policy: MigrationRollbackPolicy | undefined) {
+  return {
     mode: plan.mode,
     from: releaseSummary(plan.from),
     to: releaseSummary(plan.target),
     forced: plan.forced,
     reactivate: plan.reactivate,
-    migrationPolicy: policy,
+    migrationPolicy: policy ?? 'keep-schema',
     migrationsCrossed: plan.crossedMigrations.map((r) => ({ revisionName: r.revisionName, tag: r.tag, digest: r.digest, execution: r.migration?.executionName, backupId: r.migration?.backupId, database: r.migration?.database })),
-    pausesAutomaticDeploys: true,
-  });
+  };
 }
 
 export async function previewDeploy(request: HttpRequest): Promise<HttpResponseInit> {

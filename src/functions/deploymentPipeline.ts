@@ -91,6 +91,7 @@ export function registerDeploymentPipeline(): void {
     'callHook',
     'startHookJob',
     'claimDeploySlot',
+    'releaseDeploySlot',
   ];
   for (const name of names) registerActivity(name);
   df.app.activity(ActivityNames.finishDeployment, { extraInputs: [df.input.durableClient()], handler: finishDeployment });

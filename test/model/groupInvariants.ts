@@ -3,13 +3,27 @@
  * observed (modelObserver.ts):
  *
  * - `group-release-consistent`: no member of a group serves a release that another member's
- *   ledger shows rolled back (or failed) by the same group deployment;
+ *   ledger shows rolled back (or failed) by the same group deployment; what a member serves is
+ *   read from ARM, also for a member without ingress (its one active revision);
+ * - `group-serving-agrees`: for a member without ingress, the ledger's serving revision is the
+ *   one ARM has active (members with ingress are compared by `checkAgreement`);
  * - `deploy-inside-window`: a deployment of a windowed app or group goes past its window step
  *   (starts verifying) only inside the window, unless a person overrode it.
  */
-import { TERMINAL, servingRevision, type AppObservation, type DeploymentView, type ReleaseView, type Violation } from './invariants';
+import { TERMINAL, servingRevision, type AppObservation, type ArmAppView, type DeploymentView, type ReleaseView, type Violation } from './invariants';
 
 const BAD = new Set(['failed', 'rolled-back']);
+
+/**
+ * What ARM serves: the revision with the most traffic; for an app without ingress in
+ * single-revision mode (no traffic to read), its one active revision. Undefined when ARM does
+ * not say (several active revisions in single-revision mode, no traffic).
+ */
+export function armServedRevision(arm: ArmAppView, hasIngress: boolean): string | undefined {
+  const active = arm.revisions.filter((r) => r.active);
+  if (!hasIngress && arm.mode === 'Single') return active.length === 1 ? active[0].name : undefined;
+  return servingRevision(arm)?.name;
+}
 
 /**
  * Judged when the whole group is quiet (nothing running or queued for any member, before and after
@@ -26,8 +40,16 @@ export function checkGroupConsistency(group: string, members: readonly AppObserv
   members.forEach((member, i) => {
     const releases = ledgers[i];
     if (!member.arm || !releases) return;
-    // What serves: the revision with traffic, or in single-revision mode (no ingress) the newest active one.
-    const served = member.hasIngress ? servingRevision(member.arm)?.name : member.ledger !== 'absent' ? member.ledger?.serving?.revisionName : undefined;
+    // What serves, from ARM: the revision with traffic, or in single-revision mode without ingress the active one.
+    const served = armServedRevision(member.arm, member.hasIngress);
+    const ledgerSays = member.ledger !== 'absent' ? member.ledger?.serving?.revisionName : undefined;
+    if (!member.hasIngress && served !== ledgerSays) {
+      violations.push({
+        invariant: 'group-serving-agrees',
+        app: member.app,
+        detail: `ARM has ${served ?? '(no single active revision)'} active for ${member.app}; its ledger says ${ledgerSays ?? '(nothing)'} serves`,
+      });
+    }
     const release = releases.find((r) => r.revisionName === served);
     const from = release?.group?.deploymentId;
     if (!release || !from || release.forced) return;
@@ -65,13 +87,16 @@ export function checkDeployWindows(observation: AppObservation, isOpen: (atMs: n
   for (const deployment of (observation.deployments ?? []) as Array<DeploymentView & { steps?: StepView[] }>) {
     if (deployment.kind === 'rollback') continue;
     const steps = deployment.steps ?? [];
-    const window = steps.find((s) => s.step === 'window');
-    if (window?.detail?.startsWith('overridden')) continue;
+    const windows = steps.filter((s) => s.step === 'window');
+    if (windows.some((s) => s.detail?.startsWith('overridden'))) continue;
     const verify = steps.find((s) => s.step === 'verify');
     if (!verify) continue;
-    // When it waited, the window step closed when the window was judged open; otherwise verify
-    // opened in the same moment the window was judged.
-    const judgedAt = window?.outcome === 'succeeded' ? (window.endedAt ?? window.startedAt) : verify.startedAt;
+    // When it waited, the (last) window step closed when the window was judged open; otherwise
+    // verify opened in the same moment the window was judged. A deployment that waited for an
+    // environment slot judges the window again when the slot is granted, as verify opens.
+    const window = windows[windows.length - 1];
+    const slotted = steps.some((s) => s.step === 'slot');
+    const judgedAt = !slotted && window?.outcome === 'succeeded' ? (window.endedAt ?? window.startedAt) : verify.startedAt;
     if (!isOpen(Date.parse(judgedAt))) {
       violations.push({ invariant: 'deploy-inside-window', app: observation.app, detail: `${deployment.id} went past its window at ${judgedAt}, outside the window, without an override` });
     }

@@ -205,6 +205,29 @@ describe('release groups: no member serves a release the others rolled back', ()
     expect(checkGroupConsistency('g', [web, worker])).toHaveLength(expected);
   });
 
+  /** A worker without ingress in single-revision mode: ARM has no traffic to read, only which revision is active. */
+  const singleWorker = (active: string, ledgerServing: string, releases: any[]): AppObservation => ({
+    ...member('wrk', ledgerServing, releases, false),
+    arm: { mode: 'Single', revisions: [{ name: 'wrk--old', trafficWeight: 0, active: active === 'wrk--old' }, { name: 'wrk--new', trafficWeight: 0, active: active === 'wrk--new' }] },
+  });
+
+  it('reads what a worker without ingress serves from ARM, not from the ledger', () => {
+    const web = member('web', 'web--old', [{ revisionName: 'web--new', verdict: 'rolled-back', group }, { revisionName: 'web--old', verdict: 'verified' }]);
+    const releases = [{ revisionName: 'wrk--new', verdict: 'verified', group }, { revisionName: 'wrk--old', verdict: 'superseded' }];
+    // ARM still runs the group's release the web app rolled back, while the ledger says the old one serves.
+    const stuck = checkGroupConsistency('g', [web, singleWorker('wrk--new', 'wrk--old', releases)]);
+    expect(stuck.map((v) => v.invariant).sort()).toEqual(['group-release-consistent', 'group-serving-agrees']);
+    // Back on the old revision at ARM, and the ledger agrees.
+    expect(checkGroupConsistency('g', [web, singleWorker('wrk--old', 'wrk--old', releases)])).toEqual([]);
+  });
+
+  it('reports a worker whose ledger names another revision than the one ARM has active', () => {
+    const web = member('web', 'web--new', [{ revisionName: 'web--new', verdict: 'verified', group }]);
+    const releases = [{ revisionName: 'wrk--new', verdict: 'verified', group }, { revisionName: 'wrk--old', verdict: 'superseded' }];
+    expect(checkGroupConsistency('g', [web, singleWorker('wrk--old', 'wrk--new', releases)])).toEqual([expect.objectContaining({ invariant: 'group-serving-agrees', app: 'wrk' })]);
+    expect(checkGroupConsistency('g', [web, singleWorker('wrk--new', 'wrk--new', releases)])).toEqual([]);
+  });
+
   it('is not judged while a member is still on its way back', () => {
     const web = member('web', 'web--old', [{ revisionName: 'web--new', verdict: 'rolled-back', group }]);
     const worker = { ...member('wrk', 'wrk--new', [{ revisionName: 'wrk--new', verdict: 'pending', group }], false), status: { queued: [], running: 'g-1' } };
@@ -230,5 +253,36 @@ describe('nothing deploys outside its window unless overridden', () => {
     ['outside, overridden by a person', deployment('2026-12-02T10:03:30Z', 'overridden: hotfix (outside the deploy window of group g)'), 0],
   ])('%s', (_name, d, expected) => {
     expect(checkDeployWindows(observation({ deployments: [d] }), evenMinutes)).toHaveLength(expected);
+  });
+
+  /** Admitted by the window at 10:02:30, then queued for an environment slot until `verifyAt`. */
+  const slotted = (verifyAt: string, window = 'window open at 2026-12-02T10:02:30Z') => ({
+    id: 'd2',
+    phase: 'succeeded',
+    steps: [
+      { step: 'window', outcome: 'succeeded', startedAt: '2026-12-02T10:01:10Z', endedAt: '2026-12-02T10:02:30Z', detail: window },
+      { step: 'slot', outcome: 'succeeded', startedAt: '2026-12-02T10:02:31Z', endedAt: verifyAt, detail: 'a slot of env freed' },
+      { step: 'verify', outcome: 'succeeded', startedAt: verifyAt },
+    ],
+  });
+  it.each([
+    ['a slot granted inside the window', slotted('2026-12-02T10:04:20Z'), 0],
+    ['a slot granted after the window closed, deployed anyway', slotted('2026-12-02T10:03:20Z'), 1],
+    ['a slot granted after the window closed, overridden on the second wait', { ...slotted('2026-12-02T10:03:20Z'), steps: [...slotted('2026-12-02T10:03:20Z').steps, { step: 'window', outcome: 'succeeded', startedAt: '2026-12-02T10:03:20Z', detail: 'overridden: hotfix (outside the deploy window of app a)' }] }, 0],
+  ])('%s', (_name, d, expected) => {
+    expect(checkDeployWindows(observation({ deployments: [d] }), evenMinutes)).toHaveLength(expected);
+  });
+
+  it('judges a deployment that waited for the window twice by its last wait', () => {
+    const twice = {
+      id: 'd3',
+      phase: 'succeeded',
+      steps: [
+        { step: 'window', outcome: 'succeeded', startedAt: '2026-12-02T10:01:10Z', endedAt: '2026-12-02T10:02:00Z', detail: 'window open at 2026-12-02T10:02:00Z' },
+        { step: 'window', outcome: 'succeeded', startedAt: '2026-12-02T10:03:00Z', endedAt: '2026-12-02T10:03:40Z', detail: 'window open at 2026-12-02T10:03:40Z' },
+        { step: 'verify', outcome: 'succeeded', startedAt: '2026-12-02T10:03:40Z' },
+      ],
+    };
+    expect(checkDeployWindows(observation({ deployments: [twice] }), evenMinutes)).toHaveLength(1);
   });
 });

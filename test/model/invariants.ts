@@ -21,6 +21,7 @@ export type InvariantName =
   | 'status-ledger-arm-agree'
   | 'no-lost-deployment'
   | 'group-release-consistent'
+  | 'group-serving-agrees'
   | 'deploy-inside-window'
   | 'quiescence';
 

@@ -306,7 +306,7 @@ export function commandsArbitrary(options: CommandOptions): fc.Arbitrary<Iterabl
   const redeliver = fc
     .tuple(role, fc.constantFrom('duplicate' as const, 'burst' as const, 'older' as const), fc.nat(5))
     .map(([r, mode, pick]) => new RedeliverCommand(r, mode, pick));
-  const deploy = fc.tuple(role, fc.nat(5), fc.boolean()).map(([r, pick, override]) => new ManualDeployCommand(r, pick, override && (r === 'gweb' || r === 'gwrk')));
+  const deploy = fc.tuple(role, fc.nat(5), fc.boolean()).map(([r, pick, override]) => new ManualDeployCommand(r, pick, override && (r === 'wrk' || r === 'gweb' || r === 'gwrk')));
   const rollback = fc
     .tuple(role, fc.constantFrom('default' as const, 'revision' as const, 'release' as const), fc.nat(5), fc.boolean())
     .map(([r, t, pick, force]) => new RollbackCommand(r, t, pick, force));

@@ -137,7 +137,8 @@ export interface ApiAnswer {
 
 /**
  * The apps of run `n`: a blue-green app with a migration that rolls back with a down migration, a
- * canary app behind approval, a direct (Single mode) app.
+ * canary app behind approval, a direct (Single mode) app held to a deploy window, and a release
+ * group held to the same window.
  */
 function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
   const window = alternatingMinutes(Date.now());
@@ -154,7 +155,8 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
   const configApps = [
     { ...base('web'), migration: { jobName: `m${n}-web-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10, rollback: 'down', downCommand: ['/app/bin/migrate', 'down'] }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
     { ...base('api'), strategy: { kind: 'canary', steps: [20, 100], stepWaitSeconds: 1, keepPreviousMinutes: 0 }, approval: { required: true, timeoutMinutes: 1 } },
-    { ...base('wrk'), strategy: { kind: 'direct' } },
+    // A single app held to the same window, so the single-app deployment's window gate is checked too.
+    { ...base('wrk'), strategy: { kind: 'direct' }, deployWindows: window.config },
     // A release group: one image (model/grp), the worker (no ingress, single-revision) promoted before the web app.
     { ...base('gweb'), image: { ...base('gweb').image, repository: 'model/grp' }, migration: { jobName: `m${n}-gweb-migrate`, command: ['/app/bin/migrate'], timeoutSeconds: 10 }, strategy: { kind: 'blue-green', keepPreviousMinutes: 0 } },
     { ...base('gwrk'), image: { ...base('gwrk').image, repository: 'model/grp' }, health: { ...health, ingress: 'none' }, strategy: { kind: 'direct' } },
@@ -165,7 +167,7 @@ function appsConfigFor(n: number): { config: unknown; apps: ModelApp[] } {
   const apps: ModelApp[] = [
     { role: 'web', migrationJob: `m${n}-web-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 10 + 15 },
     { role: 'api', approvalRequired: true, strategy: 'canary', deadlineSeconds: slack + 15 * 3 + 60 + 2 },
-    { role: 'wrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 15 },
+    { role: 'wrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 15, windowOpen: window.open },
     // The group's deployment: both members' deadlines, a minute of waiting for the window, and its rollback.
     { role: 'gweb', migrationJob: `m${n}-gweb-migrate`, approvalRequired: false, strategy: 'blue-green', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open },
     { role: 'gwrk', approvalRequired: false, strategy: 'direct', deadlineSeconds: slack + 60 + 10 + 15 * 2 + 15, group: `m${n}-grp`, windowOpen: window.open, hasIngress: false },

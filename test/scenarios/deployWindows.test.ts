@@ -7,12 +7,13 @@
  */
 import { ControllableClock } from '../../devhost/clock';
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, deploymentsOf, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+import { QUIET_TIMERS, deploymentsOf, recordTrafficChanges, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 const HOUR_MS = 3_600_000;
 
 describe('deploy windows and freezes', () => {
-  // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): the Mon–Fri 09:00–16:00 window opens Thursday at 08:00 UTC.
+  // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): planner-web's Mon–Thu 09:00–16:00 window (the shipped
+  // grocery-planner-web's, with its canary 10/50/100 %) opens Thursday at 08:00 UTC.
   const clock = new ControllableClock(new Date('2026-12-02T22:00:00Z'));
   let stack: LocalStack;
 
@@ -47,9 +48,12 @@ describe('deploy windows and freezes', () => {
     // Nothing deployed outside the window.
     expect(await revisionsOf('planner-web')).toEqual(before);
 
+    const traffic = recordTrafficChanges(stack, 'planner-web');
     clock.advanceBy(10 * HOUR_MS); // Thursday 09:00 Oslo
     const deployed = await waitForDeploymentOf(stack, 'planner-web', second.digest);
     expect(deployed.phase).toBe('succeeded');
+    // The canary's steps, in order, once the window opened.
+    expect(traffic.map((c) => c.traffic.find((t) => t.revisionName === deployed.newRevision)?.weight ?? 0).filter((w) => w > 0)).toEqual([10, 50, 100]);
     const window = deployed.steps.find((s: any) => s.step === 'window');
     expect(window).toMatchObject({ outcome: 'succeeded' });
     expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-03T08:00:00Z'));
@@ -81,7 +85,7 @@ describe('deploy windows and freezes', () => {
   }, 120_000);
 
   it('never holds the way back: an automatic rollback and a manual one run outside the window', async () => {
-    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: closed until Friday 09:00
+    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: planner-web's window is closed until Monday 09:00
     pushWithoutWebhook(stack, 'planner-web', '1.3.0', 'unhealthy');
     // Overridden by hand, the bad release goes out at once, fails its health gate and is rolled back at once.
     const override = await stack.api('POST', '/apps/planner-web/deploy', { tag: '1.3.0', override: { reason: 'hotfix' } });
@@ -119,5 +123,42 @@ describe('deploy windows and freezes', () => {
     // The second deployment started its work only once the first had finished.
     const lastOfA = Math.max(...(a.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
     expect(Date.parse(b.steps.find((s: any) => s.step === 'verify').startedAt)).toBeGreaterThanOrEqual(lastOfA);
+  }, 180_000);
+
+  it('judges the window again when a slot frees: a windowed app that waited for its environment past the window’s close gives the slot back and waits for the window', async () => {
+    const advanceTo = (at: string): void => clock.advanceBy(Math.max(0, Date.parse(at) - clock.now().getTime()));
+    // Friday 15:00 in Oslo: shared-windowed's Mon–Fri 09:00–16:00 window is open.
+    advanceTo('2026-12-04T14:00:00Z');
+    // shared-gated takes shared-env's one slot and holds it at its approval gate.
+    const holder = stack.push('shared-gated', '1.1.0');
+    const held = await waitForPhase(stack, 'shared-gated', holder.digest, 'awaiting-approval');
+    const before = await revisionsOf('shared-windowed');
+    const windowed = stack.push('shared-windowed', '1.1.0');
+    const queued = await waitForPhase(stack, 'shared-windowed', windowed.digest, 'queued');
+    expect(queued.steps.find((s: any) => s.step === 'window')).toBeUndefined(); // admitted by the window at once
+    expect(queued.reason).toMatch(/^queued: environment shared-env runs its maximum of 1 deployment \(shared-gated-/);
+
+    // Friday 16:30: the window closed while it waited; then the slot frees.
+    advanceTo('2026-12-04T15:30:00Z');
+    const approve = await stack.api('POST', `/deployments/${held.id}/approve`, { comment: 'go' });
+    expect(approve.status).toBe(202);
+    expect((await waitForDeploymentOf(stack, 'shared-gated', holder.digest)).phase).toBe('succeeded');
+
+    const waiting = await waitForPhase(stack, 'shared-windowed', windowed.digest, 'waiting-for-window');
+    expect(waiting.opensAt).toBe('2026-12-07T08:00:00.000Z'); // Monday 09:00 in Oslo
+    // The slot it was granted, then gave back.
+    expect((waiting.steps as any[]).filter((s) => s.step === 'slot').map((s) => s.outcome)).toEqual(['succeeded', 'skipped']);
+    expect((waiting.steps as any[]).filter((s) => s.step === 'slot')[1].detail).toMatch(/^given back at 2026-12-04T15:3.*: the deploy window is no longer open \(outside the deploy window/);
+    // Given back: another deployment in the environment is not held by one waiting for its window.
+    const other = stack.push('shared-a', '1.2.0');
+    expect((await waitForDeploymentOf(stack, 'shared-a', other.digest)).phase).toBe('succeeded');
+    // Nothing deployed outside the window.
+    expect(await revisionsOf('shared-windowed')).toEqual(before);
+
+    advanceTo('2026-12-07T08:30:00Z'); // Monday 09:30 in Oslo
+    const deployed = await waitForDeploymentOf(stack, 'shared-windowed', windowed.digest);
+    expect(deployed.phase).toBe('succeeded');
+    expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-07T08:00:00Z'));
+    expect(stepOutcomes(deployed)).toMatchObject({ window: 'succeeded', slot: 'succeeded' });
   }, 180_000);
 });

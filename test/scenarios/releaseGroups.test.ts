@@ -4,7 +4,9 @@
  * verify, one backup and one migration; a member that fails takes every member back, in
  * reverse order, through the traffic gate; a manual rollback of a member rolls back the group.
  */
+import { Agent, request } from 'undici';
 import type { LocalStack } from '../../devhost/localStack/localStack';
+import { ARM_API_VERSION } from '../model/modelStack';
 import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
 describe('release groups (media-web + media-worker)', () => {
@@ -34,6 +36,31 @@ describe('release groups (media-web + media-worker)', () => {
 
   function stepsOf(deployment: any, member: string): Record<string, string> {
     return Object.fromEntries((deployment.steps as any[]).filter((s) => s.member === member).map((s) => [s.step, s.outcome]));
+  }
+
+  /** A GET of the simulated ARM, as the Azure SDK would send it. */
+  async function armGet(app: string, suffix = ''): Promise<any> {
+    const { containerApp } = stack.apps.apps.find((a) => a.name === app)!;
+    const token = await stack.simulator.credential.getToken('https://management.azure.com/.default');
+    const agent = new Agent({ connect: { ca: stack.simulator.caCertPem } });
+    try {
+      const path = `/subscriptions/${containerApp.subscriptionId}/resourceGroups/${containerApp.resourceGroup}/providers/Microsoft.App/containerApps/${containerApp.name}${suffix}`;
+      const response = await request(`${stack.simulator.url}${path}?api-version=${ARM_API_VERSION}`, { dispatcher: agent, headers: { authorization: `Bearer ${token?.token ?? 'local'}` } });
+      expect(response.statusCode).toBe(200);
+      return await response.body.json();
+    } finally {
+      await agent.close();
+    }
+  }
+
+  async function armActiveDigests(app: string): Promise<string[]> {
+    const revisions = (await armGet(app, '/revisions')).value as any[];
+    return revisions.filter((r) => r.properties?.active).map((r) => /sha256:[a-f0-9]{64}/.exec(r.properties?.template?.containers?.[0]?.image ?? '')?.[0] ?? '(no digest)');
+  }
+
+  async function armTraffic(app: string): Promise<Array<{ revisionName?: string; weight?: number }>> {
+    const traffic = ((await armGet(app)).properties?.configuration?.ingress?.traffic ?? []) as any[];
+    return traffic.filter((t) => (t.weight ?? 0) > 0).map((t) => ({ revisionName: t.revisionName, weight: t.weight }));
   }
 
   function migrationStarts(since: number): number {
@@ -78,7 +105,14 @@ describe('release groups (media-web + media-worker)', () => {
   it('rolls both back when the worker never becomes ready: the web app never gets traffic', async () => {
     const webTraffic = recordTrafficChanges(stack, 'media-web');
     const { digest } = stack.push('media-web', '2.2.0', 'crash-loop');
+    // While it runs, a member's rollback preview says what the rollback would do: abort the group's deployment.
+    const running = await eventually('the group deployment running', async () => {
+      const { body } = await stack.api('GET', '/apps/media-worker/rollback/preview');
+      return body.action === 'abort' && body.running?.digest === digest ? body : undefined;
+    });
+    expect(running).toMatchObject({ app: 'media-worker', group: 'media', action: 'abort', pausesAutomaticDeploys: true });
     const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
+    expect(running.running.deploymentId).toBe(deployment.id);
     expect(deployment.phase).toBe('rolled-back');
     expect(stepsOf(deployment, 'media-worker')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
     expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', rollback: 'succeeded' });
@@ -91,7 +125,7 @@ describe('release groups (media-web + media-worker)', () => {
     for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
   }, 180_000);
 
-  it('rolls the promoted worker back too when the web app fails, in reverse order', async () => {
+  it('rolls the worker back too when the web app fails its health gate, in reverse order', async () => {
     // /health answers 503: the worker (platform health only) passes and serves, the web app fails its gate.
     const { digest } = stack.push('media-web', '2.3.0', 'unhealthy');
     const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
@@ -108,11 +142,67 @@ describe('release groups (media-web + media-worker)', () => {
     for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
   }, 180_000);
 
+  it('rolls the promoted worker back too when the web app fails after the worker was promoted', async () => {
+    const webServing = (await stack.api('GET', '/apps/media-web/releases')).body.serving.revisionName as string;
+    // A fault in the simulated ARM: it refuses every traffic switch of media-web away from what serves.
+    // The web app deploys (pinned at 0 %) and passes its gate; the worker is promoted first, then
+    // the web app's promotion fails.
+    const module = stack.simulator.containerApps;
+    const original = module.handle;
+    const handle = original.bind(module);
+    const refused: number[] = [];
+    module.handle = (incoming) => {
+      const traffic = (incoming.json as any)?.properties?.configuration?.ingress?.traffic;
+      const away = Array.isArray(traffic) && traffic.some((t: any) => t.revisionName && t.revisionName !== webServing && (t.weight ?? 0) > 0);
+      if (incoming.method === 'PATCH' && /\/containerapps\/media-web$/i.test(incoming.url.pathname) && away) {
+        refused.push(Date.now());
+        return Promise.resolve({ status: 409, body: { error: { code: 'Conflict', message: 'simulated fault: traffic switch refused' } } });
+      }
+      return handle(incoming);
+    };
+    let deployment: any;
+    let digest: string;
+    try {
+      ({ digest } = stack.push('media-web', '2.4.0'));
+      deployment = await waitForDeploymentOf(stack, 'media-web', digest, 180_000);
+    } finally {
+      module.handle = original;
+    }
+    expect(refused.length).toBeGreaterThan(0);
+    expect(deployment.phase).toBe('rolled-back');
+    expect(stepsOf(deployment, 'media-worker')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'succeeded', rollback: 'succeeded' });
+    expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', promote: 'failed', rollback: 'succeeded' });
+    const step = (member: string, name: string) => deployment.steps.find((s: any) => s.member === member && s.step === name);
+    // The worker's promotion had succeeded before the web app's was tried (and refused).
+    expect(Date.parse(step('media-worker', 'promote').endedAt)).toBeLessThanOrEqual(Date.parse(step('media-web', 'promote').startedAt));
+    expect(Math.min(...refused)).toBeGreaterThanOrEqual(Date.parse(step('media-worker', 'promote').endedAt));
+    expect((deployment.steps as any[]).filter((s) => s.step === 'rollback').map((s) => s.member)).toEqual(['media-web', 'media-worker']);
+    // The ledger marks both: the web app's release rolled back (refused, not a failed check), the worker's with the group's reason.
+    expect(await releaseOf('media-web', digest!)).toMatchObject({ verdict: 'rolled-back', group: { name: 'media', deploymentId: deployment.id } });
+    expect(await releaseOf('media-worker', digest!)).toMatchObject({ verdict: 'rolled-back', group: { name: 'media', deploymentId: deployment.id }, reason: expect.stringMatching(/group media rolled back: media-web/) });
+    await waitUntilIdle(stack, 'media-web');
+    // At ARM: the worker's one active revision runs its previous image again; the web app's traffic never left what served.
+    expect(await armActiveDigests('media-worker')).toEqual([baseline['media-worker']]);
+    expect(await armTraffic('media-web')).toEqual([{ revisionName: webServing, weight: 100 }]);
+    for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
+  }, 240_000);
+
   it('rolls the whole group back when a person rolls back one member', async () => {
+    // The preview answers for the group: every member's from and to, in the order the rollbacks start.
+    const { status: previewStatus, body: preview } = await stack.api('GET', '/apps/media-worker/rollback/preview');
+    expect(previewStatus).toBe(200);
+    expect(preview).toMatchObject({ app: 'media-worker', group: 'media', action: 'rollback', pausesAutomaticDeploys: true });
+    expect((preview.members as any[]).map((m) => m.app)).toEqual(['media-web', 'media-worker']);
+    for (const member of preview.members as any[]) expect(member).toMatchObject({ from: { digest: baseline[member.app] }, to: { digest: initial[member.app] } });
+    // The asked member's own plan stays at the top, as for a single app.
+    expect(preview.to).toEqual((preview.members as any[]).find((m) => m.app === 'media-worker').to);
+    expect(await stack.api('GET', '/apps/media-web/rollback/preview?revision=media-web--x')).toMatchObject({ status: 409, body: { field: 'revision' } });
+
     const rolled = await stack.api('POST', '/apps/media-worker/rollback', { reason: 'media 2.1.0 corrupts thumbnails' });
     expect(rolled.status).toBe(202);
     expect(rolled.body).toMatchObject({ group: 'media', kind: 'rollback', paused: true });
     expect((rolled.body.rollbacks as any[]).map((r) => r.app)).toEqual(['media-web', 'media-worker']);
+    expect((rolled.body.rollbacks as any[]).map((r) => [r.from, r.to])).toEqual((preview.members as any[]).map((m) => [m.from.revisionName, m.to.revisionName]));
     for (const { deploymentId } of rolled.body.rollbacks as any[]) {
       const done = await eventually(`rollback ${deploymentId}`, async () => {
         const { body } = await stack.api('GET', `/deployments/${deploymentId}`);

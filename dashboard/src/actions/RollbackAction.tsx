@@ -82,8 +82,9 @@ export function RollbackAction({ app, releases, servingRevision, onDone }: { app
         ) : null}
         {answer?.action === 'abort' ? (
           <p>
-            A deployment of {answer.running.tag ?? shortDigest(answer.running.digest)} is running ({answer.running.phase}): rolling back <strong>aborts it</strong>, and its own
-            compensation restores what served before it. Automatic deploys of {app} pause until resumed.
+            A deployment of {answer.group ? `group ${answer.group}, ` : ''}
+            {answer.running.tag ?? shortDigest(answer.running.digest)} is running ({answer.running.phase}): rolling back <strong>aborts it</strong>, and its own
+            compensation restores what served before it. Automatic deploys of {answer.group ?? app} pause until resumed.
           </p>
         ) : null}
         {answer?.action === 'rollback' ? <RollbackPlan preview={answer} /> : null}
@@ -103,6 +104,18 @@ function RollbackPlan({ preview }: { preview: Extract<RollbackPreview, { action:
   const migrations = preview.migrationsCrossed;
   return (
     <>
+      {preview.group && preview.members ? (
+        <div class="warning" role="note">
+          <strong>{preview.app} releases with group {preview.group}: the whole group rolls back.</strong>
+          <ul>
+            {preview.members.map((m) => (
+              <li key={m.app}>
+                {m.app}: {releaseName(m.from)} → {releaseName(m.to)} <Badge value={m.to.verdict} />
+              </li>
+            ))}
+          </ul>
+        </div>
+      ) : null}
       <p class="rollback-target">
         Traffic moves from <strong>{releaseName(preview.from)}</strong> (<code>{shortRevision(preview.from?.revisionName)}</code>) to{' '}
         <strong>{releaseName(preview.to)}</strong> (<code>{shortRevision(preview.to.revisionName)}</code>) <Badge value={preview.to.verdict} />.

@@ -1,12 +1,12 @@
 /**
  * The deployment slots of Container Apps environments (`environments[].maxConcurrentDeployments`):
  * a deployment claims one before it starts and the launcher releases it when the deployment
- * finishes. A claim drops holders whose deployments have ended, so a crash never keeps a slot.
+ * finishes (or the deployment gives it back itself, when its window closed while it waited). A claim drops holders whose deployments have ended, so a crash never keeps a slot.
  */
 import type { DeploySlotStore } from '../../adapters/storage/deploySlotStore';
 import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
-import { TERMINAL_PHASES, type ClaimDeploySlotInput, type ClaimDeploySlotResult } from '../../domain/deployment';
-import { claimSlot } from '../../domain/schedule/deploySlots';
+import { TERMINAL_PHASES, type ClaimDeploySlotInput, type ClaimDeploySlotResult, type ReleaseDeploySlotInput } from '../../domain/deployment';
+import { claimSlot, releaseSlot } from '../../domain/schedule/deploySlots';
 
 export interface SlotActivityPorts {
   slots: DeploySlotStore;
@@ -25,6 +25,13 @@ export function createSlotActivities(ports: SlotActivityPorts) {
       }
       const claimed = await ports.slots.transact(input.environment, (state) => claimSlot(state, { deploymentId: input.deploymentId, owner: input.owner, at: input.at, limit: input.limit }, ended));
       return { granted: claimed.granted, holders: claimed.holders.map((h) => `${h.deploymentId} (${h.owner})`) };
+    },
+    async releaseDeploySlot(input: ReleaseDeploySlotInput): Promise<{ released: string[] }> {
+      const released: string[] = [];
+      for (const environment of input.environments) {
+        if (await ports.slots.transact(environment, (state) => releaseSlot(state, input.deploymentId))) released.push(environment);
+      }
+      return { released };
     },
   };
 }

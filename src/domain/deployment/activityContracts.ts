@@ -33,6 +33,7 @@ export const ActivityNames = {
   callHook: 'callHook',
   startHookJob: 'startHookJob',
   claimDeploySlot: 'claimDeploySlot',
+  releaseDeploySlot: 'releaseDeploySlot',
 } as const;
 
 /**
@@ -97,9 +98,11 @@ export interface DeploymentInput {
 
 /**
  * What deployments started now run: 2 goes back when the deploy activity failed after its
- * revision was created (see deployStep).
+ * revision was created (see deployStep); 3 judges the deploy window again when a slot is
+ * granted, and gives the slot back to wait for the window if it closed meanwhile (see
+ * admissionGate).
  */
-export const ROLLOUT_VERSION = 2;
+export const ROLLOUT_VERSION = 3;
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
 export interface RollbackInput extends DeploymentInput {
@@ -118,6 +121,12 @@ export interface ClaimDeploySlotInput extends DeploySlotNeed {
   owner: string;
   at: string;
 }
+/** A deployment gives back its slots before it finishes (the window closed while it waited for them). */
+export interface ReleaseDeploySlotInput {
+  environments: string[];
+  deploymentId: string;
+}
+
 export interface ClaimDeploySlotResult {
   granted: boolean;
   /** Who holds the environment's slots (`id (owner)`). */

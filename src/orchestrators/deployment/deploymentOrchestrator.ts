@@ -26,21 +26,16 @@ import { createBackgroundMonitor } from './backgroundAnalysis';
 import { backupStep, deployStep, migrateStep, verifyStep } from './preludeSteps';
 import { abortReason, startRolloutRun, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
 import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './trafficSteps';
-import { endAtWindow, windowGate } from './windowGate';
-import { slotGate } from './slotGate';
+import { endAtWindow } from './windowGate';
+import { admissionGate } from './admissionGate';
 
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
   const { deploymentId } = run.input;
-  // Only deployments with deploy windows (or an override) have this step, so the others replay as they always did.
-  if (run.input.window || run.input.override) {
-    const window = yield* windowGate(run, run.input.window?.calendars ?? [], run.input.override);
-    if (!window.ok) return yield* endAtWindow(run, window);
-  }
-  // Only apps in a Container Apps environment with a deployment limit claim a slot.
-  if (run.input.slots) {
-    const slot = yield* slotGate(run, run.input.slots, deploymentId, run.input.spec.app);
-    if (!slot.ok) return yield* endAtWindow(run, slot);
+  // Only deployments with deploy windows (or an override) or in a limited environment have these steps, so the others replay as they always did.
+  if (run.input.window || run.input.override || run.input.slots) {
+    const admitted = yield* admissionGate(run, run.input, run.input.spec.app);
+    if (!admitted.ok) return yield* endAtWindow(run, admitted);
   }
   let state = startRollout();
   let action: RolloutAction = nextAction(state, { kind: 'begin' }).action;

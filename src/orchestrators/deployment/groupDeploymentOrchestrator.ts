@@ -26,8 +26,7 @@ import { settle, settleTask } from './settle';
 import { runStep } from './deploymentOrchestrator';
 import { memberRun, startGroupRun, type GroupRun } from './groupRun';
 import { abortReason, sweepNow, type RolloutRun, type StepResult } from './rolloutRun';
-import { windowGate } from './windowGate';
-import { slotGate } from './slotGate';
+import { admissionGate } from './admissionGate';
 
 interface Member {
   run: RolloutRun;
@@ -47,8 +46,7 @@ interface Failure {
 export const groupDeploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const group = startGroupRun(context);
   const { input } = group;
-  const admitted = input.window || input.override ? yield* windowGate(group, input.window?.calendars ?? [], input.override) : ({ ok: true } as const);
-  const slotted = admitted.ok && input.slots ? yield* slotGate(group, input.slots, input.deploymentId, input.group) : admitted;
+  const slotted = input.window || input.override || input.slots ? yield* admissionGate(group, input, input.group) : ({ ok: true } as const);
   if (!slotted.ok) {
     yield group.record({ phase: slotted.phase, reason: slotted.reason });
     if (slotted.phase !== 'superseded') yield group.notify('failed', slotted.reason);

@@ -16,7 +16,8 @@ export interface SlotRun extends WindowRun {
   call(activity: string, input: unknown): Task;
 }
 
-export function* slotGate(run: SlotRun, needs: readonly DeploySlotNeed[], deploymentId: string, owner: string): Generator<Task, WindowOutcome, unknown> {
+/** `again`: the deployment gave its slots back once (its window closed while it waited), so a claim granted at once is recorded too. */
+export function* slotGate(run: SlotRun, needs: readonly DeploySlotNeed[], deploymentId: string, owner: string, again = false): Generator<Task, WindowOutcome, unknown> {
   // Sorted, so two deployments needing the same environments never hold one each and wait for the other.
   for (const need of [...needs].sort((a, b) => a.environment.localeCompare(b.environment))) {
     let waited = false;
@@ -24,6 +25,7 @@ export function* slotGate(run: SlotRun, needs: readonly DeploySlotNeed[], deploy
       const claim = (yield run.call(A.claimDeploySlot, { ...need, deploymentId, owner, at: run.now() } satisfies ClaimDeploySlotInput)) as ClaimDeploySlotResult;
       if (claim.granted) {
         if (waited) yield run.record({ step: { name: 'slot', outcome: 'succeeded', detail: `a slot of ${need.environment} freed at ${run.now()}` } });
+        else if (again) yield run.record({ step: { name: 'slot', outcome: 'succeeded', detail: `a slot of ${need.environment} claimed again at ${run.now()}` } });
         break;
       }
       if (!waited) {

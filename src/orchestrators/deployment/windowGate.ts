@@ -12,16 +12,22 @@ import { ActivityNames as A, SupersedeEventName, WindowOverrideEventName, type A
 import { judgeDeployWindow, type DeployCalendar } from '../../domain/schedule/deployWindow';
 import type { RolloutRun } from './rolloutRun';
 
-export type WindowOutcome = { ok: true } | { ok: false; phase: Extract<DeploymentPhase, 'rejected' | 'superseded' | 'failed'>; reason: string };
+export type WindowOutcome = { ok: true; overridden?: boolean } | { ok: false; phase: Extract<DeploymentPhase, 'rejected' | 'superseded' | 'failed'>; reason: string };
 
 /** What the gate needs of a run: a single app's or a release group's. */
 export type WindowRun = Pick<RolloutRun, 'context' | 'abort' | 'record' | 'notify' | 'nowMs'>;
 
-export function* windowGate(run: WindowRun, calendars: readonly DeployCalendar[], override: WindowOverride | undefined): Generator<Task, WindowOutcome, unknown> {
+/** The events a waiting deployment listens for; a caller that waits for the window more than once passes one pair for every wait. */
+export interface WindowEvents {
+  superseding: Task;
+  overriding: Task;
+}
+
+export function* windowGate(run: WindowRun, calendars: readonly DeployCalendar[], override: WindowOverride | undefined, events?: WindowEvents): Generator<Task, WindowOutcome, unknown> {
   const { context } = run;
   if (override) return yield* overridden(run, calendars, override);
-  const superseding = context.df.waitForExternalEvent(SupersedeEventName);
-  const overriding = context.df.waitForExternalEvent(WindowOverrideEventName);
+  const superseding = events?.superseding ?? context.df.waitForExternalEvent(SupersedeEventName);
+  const overriding = events?.overriding ?? context.df.waitForExternalEvent(WindowOverrideEventName);
   let waited = false;
   for (;;) {
     const verdict = judgeDeployWindow(calendars, context.df.currentUtcDateTime);
@@ -61,7 +67,7 @@ function* overridden(run: WindowRun, calendars: readonly DeployCalendar[], overr
   const what = verdict.kind === 'open' ? 'inside the window anyway' : verdict.reason;
   const detail = `overridden${override.by ? ` by ${override.by}` : ''}: ${override.reason} (${what})`;
   yield context.df.Task.all([run.record({ step: { name: 'window', outcome: 'succeeded', detail }, ...(phase ? { phase } : {}) }), run.notify('window-overridden', detail)]);
-  return { ok: true };
+  return { ok: true, overridden: true };
 }
 
 function abortedBy(run: WindowRun): string {
