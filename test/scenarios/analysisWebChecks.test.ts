@@ -7,11 +7,10 @@
  * revision's own `/stats` in the same measurement and rolls back a release worse than it.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '../../devhost/localStack/localStack';
+import { startSilentServer, type SilentServer } from '../support/silentServer';
 import { QUIET_TIMERS, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
 function app(name: string, check: Record<string, unknown>): Record<string, unknown> {
@@ -29,15 +28,12 @@ function app(name: string, check: Record<string, unknown>): Record<string, unkno
 describe('web analysis checks', () => {
   let stack: LocalStack;
   let dir: string;
-  let silent: http.Server;
-  const sockets = new Set<Socket>();
+  let silent: SilentServer | undefined;
 
   beforeAll(async () => {
     // Accepts connections and never answers.
-    silent = http.createServer(() => undefined);
-    silent.on('connection', (socket: Socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/metrics`;
+    silent = await startSilentServer();
+    const silentUrl = `${silent.base}/metrics`;
     dir = mkdtempSync(path.join(tmpdir(), 'hm-webchecks-'));
     const configPath = path.join(dir, 'apps.json');
     writeFileSync(
@@ -55,8 +51,7 @@ describe('web analysis checks', () => {
 
   afterAll(async () => {
     await stack?.stop();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent?.close(resolve));
+    await silent?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,11 +7,10 @@
  * is stopped at its `timeoutSeconds` and counted as an error. Each deployment ends in bounded time.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '../../devhost/localStack/localStack';
+import { startSilentServer, type SilentServer } from '../support/silentServer';
 import { QUIET_TIMERS, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
 function app(name: string, extra: Record<string, unknown>): Record<string, unknown> {
@@ -33,16 +32,12 @@ function durationMs(step: { startedAt: string; endedAt: string }): number {
 describe('hooks and checks that never answer', () => {
   let stack: LocalStack;
   let dir: string;
-  let silent: http.Server;
-  const sockets = new Set<Socket>();
-  const posts: string[] = [];
+  let silent: SilentServer | undefined;
 
   beforeAll(async () => {
     // Reads each request and never answers it.
-    silent = http.createServer((req) => posts.push(req.url ?? '/'));
-    silent.on('connection', (socket: Socket) => sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    silent = await startSilentServer();
+    const base = silent.base;
     dir = mkdtempSync(path.join(tmpdir(), 'hm-timeouts-'));
     const configPath = path.join(dir, 'apps.json');
     writeFileSync(
@@ -69,8 +64,7 @@ describe('hooks and checks that never answer', () => {
 
   afterAll(async () => {
     await stack?.stop();
-    for (const socket of sockets) socket.destroy();
-    await new Promise((resolve) => silent?.close(resolve));
+    await silent?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -81,7 +75,7 @@ describe('hooks and checks that never answer', () => {
     expect(ended.phase).toBe('rolled-back');
     expect(stepOutcomes(ended)).toMatchObject({ 'pre-traffic': 'failed', rollback: 'succeeded' });
     expect(ended.reason).toMatch(/^pre-traffic hook gate failed: POST 127\.0\.0\.1:\d+ no answer within 1 s \(2 of 2 tries\)$/);
-    expect(posts.filter((p) => p === '/gate')).toHaveLength(2);
+    expect(silent?.paths.filter((p) => p === '/gate')).toHaveLength(2);
     // Two tries of 1 s and one back-off, not any longer deadline.
     expect(durationMs(ended.steps.find((s: any) => s.step === 'pre-traffic'))).toBeLessThan(10_000);
     expect(traffic.flatMap((c) => c.traffic).filter((t) => t.revisionName === ended.newRevision && (t.weight ?? 0) > 0)).toEqual([]);
