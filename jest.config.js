@@ -23,6 +23,7 @@ const UNIT = [
   'devhost/signInStandIn',
   'telemetry/**',
   'sweep/sweepPolicies',
+  'tooling/**',
 ].map((p) => `<rootDir>/dist/test/${p}${p.endsWith('**') ? '/*.test.js' : '.test.js'}`);
 
 const common = {
@@ -35,6 +36,8 @@ const common = {
 /** @type {import('jest').Config} */
 module.exports = {
   testTimeout: 60000,
+  // `--shard` splits by recorded suite time, not by count (scripts/stack-sequencer.js).
+  testSequencer: '<rootDir>/scripts/stack-sequencer.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: UNIT },
     {
