@@ -10,6 +10,12 @@
  * Throughput = database size / seconds. The runner's figure is for its dump phase (pg_dump + SHA-256
  * + upload, the record's dumpMs) and, separately, end to end (process wall time, including the
  * read-back verification and row counts). Prints one JSON object as the last line.
+ *
+ * CPU, to tell a slow runner from a busy machine: each command's own CPU seconds (user + sys of it
+ * and its children, from `/usr/bin/time -v`: the runner's include its pg_dump) and the whole
+ * machine's busy cores while it ran (/proc/stat, so the PostgreSQL backend serving the dump and
+ * Azurite receiving the upload count too). A command whose machine-wide figure is at the core
+ * count had no idle core left to go faster on.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -34,6 +40,8 @@ function flag(name: string, fallback: number): number {
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 }
+
+const round2 = (n: number | undefined): number | undefined => (n === undefined ? undefined : Math.round(n * 100) / 100);
 
 const log = (message: string): void => {
   process.stderr.write(`[bench:backup] ${message}\n`);
@@ -73,9 +81,27 @@ async function generate(pg: TestPostgres, db: string, sizeMb: number): Promise<n
 interface Measured {
   wallMs: number;
   peakRssBytes?: number;
+  /** The command's own user + sys seconds, its children included (when /usr/bin/time ran it). */
+  cpuSeconds?: number;
+  /** Busy cores of the whole machine on average while the command ran (/proc/stat; Linux only). */
+  machineBusyCores?: number;
   code: number | null;
   stderr: string;
 }
+
+/** The machine's busy and total jiffies since boot, all cores (the first line of /proc/stat). */
+function machineJiffies(): { busy: number; total: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    const total = fields.reduce((a, b) => a + b, 0);
+    // idle and iowait are not busy.
+    return { busy: total - fields[3] - fields[4], total };
+  } catch {
+    return undefined;
+  }
+}
+
+const cores = (): number => (readFileSync('/proc/cpuinfo', 'utf8').match(/^processor\s*:/gm) ?? []).length || 1;
 
 /** Runs a command, measuring wall time and (for `measureRss`) peak RSS. */
 function run(file: string, args: string[], env: Record<string, string>, options: { measureRss?: boolean; stdoutToNull?: boolean } = {}): Promise<Measured> {
@@ -83,6 +109,7 @@ function run(file: string, args: string[], env: Record<string, string>, options:
   const [cmd, argv] = useTime ? ['/usr/bin/time', ['-v', file, ...args]] : [file, args];
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const machineBefore = machineJiffies();
     const child = spawn(cmd, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', options.stdoutToNull ? 'ignore' : 'pipe', 'pipe'] });
     let stderr = '';
     let polledPeakKb = 0;
@@ -104,7 +131,19 @@ function run(file: string, args: string[], env: Record<string, string>, options:
       const wallMs = Number(process.hrtime.bigint() - started) / 1e6;
       const timeKb = /Maximum resident set size \(kbytes\): (\d+)/.exec(stderr);
       const peakKb = timeKb ? Number(timeKb[1]) : polledPeakKb;
-      resolve({ wallMs, code, stderr, peakRssBytes: options.measureRss ? peakKb * 1024 : undefined });
+      const user = /User time \(seconds\): ([\d.]+)/.exec(stderr);
+      const sys = /System time \(seconds\): ([\d.]+)/.exec(stderr);
+      const machineAfter = machineJiffies();
+      // Jiffies over all cores; their total over the interval is wall time × cores.
+      const machineBusyCores = machineBefore && machineAfter ? ((machineAfter.busy - machineBefore.busy) / (machineAfter.total - machineBefore.total)) * cores() : undefined;
+      resolve({
+        wallMs,
+        code,
+        stderr,
+        peakRssBytes: options.measureRss ? peakKb * 1024 : undefined,
+        ...(user && sys ? { cpuSeconds: Number(user[1]) + Number(sys[1]) } : {}),
+        ...(machineBusyCores !== undefined ? { machineBusyCores } : {}),
+      });
     });
   });
 }
@@ -131,7 +170,8 @@ async function main(): Promise<void> {
       const pgEnv = { PATH: process.env.PATH ?? '', PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: db };
       // Warm the cache once so neither measurement pays for cold reads alone.
       await run('pg_dump', ['-Fc', '--no-password'], pgEnv, { stdoutToNull: true });
-      const plain = await run('pg_dump', ['-Fc', '--no-password'], pgEnv, { stdoutToNull: true });
+      // measureRss: run under /usr/bin/time, for its CPU seconds.
+      const plain = await run('pg_dump', ['-Fc', '--no-password'], pgEnv, { stdoutToNull: true, measureRss: true });
       if (plain.code !== 0) throw new Error(`plain pg_dump failed: ${plain.stderr}`);
       log(`${db}: plain pg_dump -Fc > /dev/null: ${(plain.wallMs / 1000).toFixed(2)} s`);
 
@@ -166,7 +206,17 @@ async function main(): Promise<void> {
         throughputRatioDumpPhase: Number((plain.wallMs / dumpMs).toFixed(3)),
         throughputRatioEndToEnd: Number((plain.wallMs / runner.wallMs).toFixed(3)),
         runnerPeakRssMb: Number(((runner.peakRssBytes ?? 0) / MB).toFixed(1)),
+        cpu: {
+          cores: cores(),
+          plainPgDumpCpuSeconds: round2(plain.cpuSeconds),
+          runnerCpuSeconds: round2(runner.cpuSeconds),
+          plainMachineBusyCores: round2(plain.machineBusyCores),
+          runnerMachineBusyCores: round2(runner.machineBusyCores),
+          plainMachineCpuSeconds: round2(plain.machineBusyCores === undefined ? undefined : (plain.machineBusyCores * plain.wallMs) / 1000),
+          runnerMachineCpuSeconds: round2(runner.machineBusyCores === undefined ? undefined : (runner.machineBusyCores * runner.wallMs) / 1000),
+        },
       };
+      log(`${db}: CPU: plain pg_dump ${round2(plain.cpuSeconds)} s own, ${round2(plain.machineBusyCores)} cores busy machine-wide; runner ${round2(runner.cpuSeconds)} s own (pg_dump included), ${round2(runner.machineBusyCores)} cores busy`);
     }
     const small = results.small as { runnerPeakRssMb: number };
     const big = results.big as { runnerPeakRssMb: number; throughputRatioDumpPhase: number };

@@ -7,7 +7,7 @@
  *    memory bounded by the upload buffers). The blob's block list is committed only if pg_dump
  *    exits 0: its stdout is piped with `end: false` and ended by hand after a clean exit, or
  *    destroyed with an error otherwise, which makes the upload reject without committing;
- * 4. count rows per table in the snapshot; record Verifying;
+ * 4. meanwhile, count rows per table in the snapshot; once both are done, record Verifying;
  * 5. download the blob through `pg_restore --list` and a second hasher: the listing must succeed
  *    and the size and checksum must match the upload;
  * 6. set blob metadata + index tags, record Complete.
@@ -211,6 +211,12 @@ async function dumpToBlob(spec: BackupJobSpec, blobName: string, connection: PgC
     stderr.attach(child.stderr);
     const exited = exitOf(child);
     const hasher = new HashingCounter();
+    // The rows are counted in the same snapshot while pg_dump runs, not after it: pg_dump keeps one
+    // core busy compressing, and the counts' scans take the other (bench:backup, 1 GB: the runner's
+    // end to end past the dump went from 4.9 s to 3.1–3.7 s). The transaction stays open until both are done,
+    // as pg_dump needs while it imports the snapshot. A failure is reported after the dump's.
+    const counting = countRowsPerTable(client);
+    counting.catch(() => undefined);
     const onAbort = (): void => {
       child.kill('SIGTERM');
     };
@@ -248,7 +254,7 @@ async function dumpToBlob(spec: BackupJobSpec, blobName: string, connection: PgC
     const exit = await exited;
     if (exit.code !== 0) throw new BackupFailure(describeExit('pg_dump', exit), stderr.value);
     const dumpMs = Date.now() - started;
-    const tableRowCounts = await countRowsPerTable(client);
+    const tableRowCounts = await counting;
     await client.query('COMMIT');
     return { sizeBytes: hasher.bytes, sha256: hasher.digest(), dumpMs, pgDumpVersion, tableRowCounts, stderr: stderr.value };
   } catch (error) {

@@ -6,10 +6,12 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
+import { Client } from 'pg';
 import { buffer } from 'node:stream/consumers';
 import { parseConnectionString } from '../../src/backup/pgConnection';
 import { restoreArchive } from '../../src/backup/restoreArchive';
 import { backupBlobName } from '../../src/domain/backup';
+import { eventually } from '../scenarios/scenarioKit';
 import { createDatabase, killedMidStreamBinDir, runnerEnv, runRunner, SEED_SQL, startBackupKit, tableContents, type BackupKit } from './backupTestKit';
 
 let kit: BackupKit;
@@ -64,6 +66,51 @@ describe('backup runner', () => {
     const outcome = await restoreArchive(kit.blobs, record!.blobName!, record!.sha256, { connection: parseConnectionString(kit.role.connectionString('shop_restored')) });
     expect(outcome.checksumMatches).toBe(true);
     expect(await tableContents(kit.role.connectionString('shop_restored'))).toEqual(await tableContents(kit.role.connectionString('shop')));
+  });
+
+  it('rows committed while the dump runs are neither in the archive nor in the counts (one snapshot for both)', async () => {
+    await createDatabase(kit, 'busy', `CREATE TABLE first (id int PRIMARY KEY); CREATE TABLE second (id int PRIMARY KEY);
+      INSERT INTO first SELECT generate_series(1, 100); INSERT INTO second SELECT generate_series(1, 100);`);
+    kit.keyVault.setSecret('busy-db', kit.role.connectionString('busy'));
+    // Another session holds `first`, so pg_dump (and the count of `first`) wait for it after the
+    // runner has taken its snapshot; meanwhile rows are committed to both tables.
+    const holder = new Client({ connectionString: kit.adminConnectionString('busy') });
+    const writer = new Client({ connectionString: kit.adminConnectionString('busy') });
+    await holder.connect();
+    await writer.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE first IN ACCESS EXCLUSIVE MODE');
+      const backupId = '20250115T040000Z-cccccc';
+      const running = runRunner(runnerEnv(kit, { database: 'busy', backupId, secret: 'busy-db' }));
+      await eventually('pg_dump waiting for the lock', async () => {
+        // pg_dump takes a share lock on every table it dumps first: it waits on `first`.
+        const waiting = await writer.query(`SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE 'LOCK TABLE %first IN ACCESS SHARE MODE'`);
+        return waiting.rowCount ? true : undefined;
+      });
+      await writer.query('INSERT INTO second SELECT generate_series(101, 150)');
+      await holder.query('INSERT INTO first SELECT generate_series(101, 120)');
+      await holder.query('COMMIT');
+      const run = await running;
+      expect(run.code).toBe(0);
+      const record = await kit.records.get('busy', backupId);
+      expect(record?.tableRowCounts).toEqual({ 'public.first': 100, 'public.second': 100 });
+
+      await createDatabase(kit, 'busy_restored');
+      await restoreArchive(kit.blobs, record!.blobName!, record!.sha256, { connection: parseConnectionString(kit.role.connectionString('busy_restored')) });
+      const restored = new Client({ connectionString: kit.adminConnectionString('busy_restored') });
+      await restored.connect();
+      try {
+        const counts = await restored.query<{ first: string; second: string }>('SELECT (SELECT count(*) FROM first)::text AS first, (SELECT count(*) FROM second)::text AS second');
+        expect(counts.rows[0]).toEqual({ first: '100', second: '100' });
+      } finally {
+        await restored.end();
+      }
+    } finally {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+      await writer.end();
+    }
   });
 
   it('an archive of several upload blocks is verified over every byte', async () => {
