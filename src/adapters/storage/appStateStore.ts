@@ -6,7 +6,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { AppQueueState } from '../../domain/deployment/deploymentQueue';
 import { updateJsonEntity } from './optimisticUpdate';
-import { TableNames, type TableProvider } from './tables';
+import { TableNames, tableStatusOf, type TableProvider } from './tables';
 
 /** The stored state is the domain's queue state (src/domain/deployment/deploymentQueue.ts). */
 export type AppDeploymentState = AppQueueState;
@@ -28,7 +28,7 @@ export class AppStateStore {
       const entity = await table.getEntity<AppStateEntity>(PARTITION, app);
       return JSON.parse(entity.state) as AppDeploymentState;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return { app, queued: [] };
+      if (tableStatusOf(error) === 404) return { app, queued: [] };
       throw error;
     }
   }
@@ -59,7 +59,7 @@ export class AppStateStore {
     try {
       await table.deleteEntity(PARTITION, app);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+      if (tableStatusOf(error) !== 404) throw error;
     }
   }
 

@@ -14,7 +14,7 @@ import type { TableClient } from '@azure/data-tables';
 import type { TableProvider } from './tables';
 import { GroupCommitWriter } from './groupCommit';
 import { updateJsonEntity } from './optimisticUpdate';
-import { deleteWhere, newestFirstKey } from './tables';
+import { deleteWhere, newestFirstKey, tableStatusOf } from './tables';
 
 export const HealthTableNames = {
   history: 'HarbormasterHealthHistory',
@@ -131,7 +131,7 @@ export class HealthHistoryStore {
       try {
         await table.deleteEntity(partition, app);
       } catch (error) {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        if (tableStatusOf(error) !== 404) throw error;
       }
     }
   }
@@ -147,7 +147,7 @@ export class HealthHistoryStore {
       const entity = await table.getEntity<JsonEntity>(STATE, app);
       return JSON.parse(entity.json) as S;
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      if (tableStatusOf(error) === 404) return undefined;
       throw error;
     }
   }
@@ -167,7 +167,7 @@ export class HealthHistoryStore {
     try {
       return JSON.parse((await table.getEntity<JsonEntity>(SILENCES, app)).json) as Silence[];
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode === 404) return [];
+      if (tableStatusOf(error) === 404) return [];
       throw error;
     }
   }
