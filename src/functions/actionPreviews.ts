@@ -20,6 +20,7 @@ import type { PlanRollbackResult } from '../domain/deployment';
 import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import type { MigrationRollbackPolicy, Release } from '../domain/rollout';
 import { compileRollout, describeStep, skipReasonOf } from '../domain/rollout';
+import { planGroupRollback } from './groupDeployments';
 import { registerApiRoute } from './http/apiRoute';
 import { json, problem } from './http/problem';
 import { parseQuery } from './http/queryParameters';
@@ -69,13 +70,9 @@ async function previewGroupRollback(services: Services, group: ReleaseGroup, app
   if (request.revision) return problem(409, 'Member of a release group', `${app} releases with group ${group.name}: roll back the group, naming a release (tag or digest) rather than one member's revision`, 'revision');
   const state = await services.appState.get(groupQueueKey(group.name));
   if (state.running) return json(200, { app, group: group.name, action: 'abort', running: await runningSummary(services, state.running), pausesAutomaticDeploys: true });
-  const members = [];
-  for (const member of [...group.apps].reverse()) {
-    const plan = await services.deploymentActivities.planRollback({ app: member, request: { release: request.release, force: request.force } });
-    if (!plan.ok) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', `${member}: ${plan.reason}`, plan.field);
-    const policy = services.config.apps.apps.find((a) => a.name === member)?.migration?.rollback;
-    members.push({ app: member, ...planSummary(plan, policy) });
-  }
+  const planned = await planGroupRollback(services, group, request);
+  if (!planned.ok) return planned.response;
+  const members = planned.plans.map(({ member, plan }) => ({ app: member, ...planSummary(plan, services.config.apps.apps.find((a) => a.name === member)?.migration?.rollback) }));
   const own = members.find((m) => m.app === app)!;
   const { app: _app, ...ownPlan } = own;
   return json(200, { app, group: group.name, action: 'rollback', ...ownPlan, members, pausesAutomaticDeploys: true });

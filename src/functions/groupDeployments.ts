@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { getServices, type Services } from '../composition/services';
 import type { ReleaseGroup } from '../config';
 import type { Caller } from '../domain/access';
-import { AbortEventName, pauseAutomatic, resumeAutomatic, type AbortEvent } from '../domain/deployment';
+import { AbortEventName, pauseAutomatic, resumeAutomatic, type AbortEvent, type PlanRollbackResult } from '../domain/deployment';
 import { groupQueueKey } from '../domain/deployment/groupDeployment';
 import { createLauncher } from './deploymentLauncherFactory';
 import { durableStarter, type OrchestrationStarter } from './durableStarter';
@@ -66,13 +66,9 @@ export async function rollbackGroup(
     await starter.raiseEvent(state.running.deploymentId, AbortEventName, { reason: rollback.reason, by: rollback.by } satisfies AbortEvent);
     return json(202, { group: group.name, aborted: state.running.deploymentId, paused: true, statusUrl: `/api/deployments/${state.running.deploymentId}`, resumeUrl });
   }
-  const members = [...group.apps].reverse();
-  const plans = [];
-  for (const member of members) {
-    const plan = await services.deploymentActivities.planRollback({ app: member, request: { release: rollback.release, force: rollback.force } });
-    if (!plan.ok) return problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', `${member}: ${plan.reason}`, plan.field);
-    plans.push({ member, plan });
-  }
+  const planned = await planGroupRollback(services, group, rollback);
+  if (!planned.ok) return planned.response;
+  const { plans } = planned;
   const launcher = createLauncher(services);
   // The group's queue is held while the members roll back: a push or deploy meanwhile waits its turn.
   const held = await launcher.groupLauncher.holdForRollback(group, rollback.reason);
@@ -91,6 +87,24 @@ export async function rollbackGroup(
   // Members whose rollback could not start (one of theirs ran) release the hold when that one ends.
   await launcher.groupLauncher.memberFinished(group, starter);
   return json(202, { group: group.name, kind: 'rollback', rollbacks, paused: true, resumeUrl });
+}
+
+/**
+ * Every member's rollback target, in the order the rollbacks start (reverse member order), or the
+ * refusal of the first member without a safe one. The rollback and its preview both plan here.
+ */
+export async function planGroupRollback(
+  services: Services,
+  group: ReleaseGroup,
+  request: { release?: string; force?: boolean },
+): Promise<{ ok: true; plans: Array<{ member: string; plan: Extract<PlanRollbackResult, { ok: true }> }> } | { ok: false; response: HttpResponseInit }> {
+  const plans = [];
+  for (const member of [...group.apps].reverse()) {
+    const plan = await services.deploymentActivities.planRollback({ app: member, request: { release: request.release, force: request.force } });
+    if (!plan.ok) return { ok: false, response: problem(plan.status, plan.status === 404 ? 'Unknown rollback target' : 'No safe rollback', `${member}: ${plan.reason}`, plan.field) };
+    plans.push({ member, plan });
+  }
+  return { ok: true, plans };
 }
 
 /** `POST /api/groups/{group}/resume`: the group's and its members' automatic deploys. */
