@@ -1,9 +1,11 @@
 /**
  * A throwaway certificate authority and a server certificate it signs, so SDK clients can verify the
  * simulator's TLS the normal way (trusting the CA via NODE_EXTRA_CA_CERTS or `tlsOptions.ca`), never by
- * turning verification off. Keys come from node's native RSA generator (fast); node-forge builds the X.509.
+ * turning verification off. node-forge builds the X.509; the keys and the RSA signatures come from
+ * node's native crypto, since forge's JavaScript RSA takes ~100 ms a signature and the simulated
+ * ingress signs a certificate for every host name it is asked for.
  */
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { constants, generateKeyPairSync, privateEncrypt, randomBytes } from 'node:crypto';
 import forge from 'node-forge';
 
 export interface CertificateAuthority {
@@ -39,6 +41,23 @@ function newKeyPair(): { privateKeyPem: string; publicKeyPem: string } {
   return { privateKeyPem: privateKey, publicKeyPem: publicKey };
 }
 
+/** The DER prefix of a PKCS#1 DigestInfo for SHA-256 (RFC 8017, 9.2 note 1). */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
+
+/**
+ * Signs `cert` with `privateKeyPem` as RSASSA-PKCS1-v1_5 over SHA-256: forge hashes the TBS
+ * certificate and hands the digest to this signer, which pads and signs it natively.
+ */
+function signNatively(cert: forge.pki.Certificate, privateKeyPem: string): void {
+  const signer = {
+    sign(md: forge.md.MessageDigest): string {
+      const digest = Buffer.from(md.digest().getBytes(), 'binary');
+      return privateEncrypt({ key: privateKeyPem, padding: constants.RSA_PKCS1_PADDING }, Buffer.concat([SHA256_DIGEST_INFO, digest])).toString('binary');
+    },
+  };
+  cert.sign(signer as unknown as forge.pki.rsa.PrivateKey, forge.md.sha256.create());
+}
+
 function serialNumber(): string {
   // Positive (leading bit clear) 16-byte serial.
   const bytes = randomBytes(16);
@@ -65,14 +84,26 @@ export function createCertificateAuthority(commonName = 'Harbormaster local simu
     { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
     { name: 'subjectKeyIdentifier' },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(keys.privateKeyPem), forge.md.sha256.create());
+  signNatively(cert, keys.privateKeyPem);
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
 
 const IP_PATTERN = /^(\d{1,3}(\.\d{1,3}){3}|[0-9a-f:]*:[0-9a-f:]*)$/i;
 
+/**
+ * One key pair for every server certificate a CA issues in this process: RSA key generation
+ * takes ~150 ms, and these certificates exist only to let clients verify the simulators.
+ */
+const serverKeysByCa = new Map<string, { privateKeyPem: string; publicKeyPem: string }>();
+
+function serverKeysOf(ca: CertificateAuthority): { privateKeyPem: string; publicKeyPem: string } {
+  let keys = serverKeysByCa.get(ca.certPem);
+  if (!keys) serverKeysByCa.set(ca.certPem, (keys = newKeyPair()));
+  return keys;
+}
+
 export function issueServerCertificate(ca: CertificateAuthority, names: readonly string[]): ServerCertificate {
-  const keys = newKeyPair();
+  const keys = serverKeysOf(ca);
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = forge.pki.publicKeyFromPem(keys.publicKeyPem);
@@ -87,6 +118,6 @@ export function issueServerCertificate(ca: CertificateAuthority, names: readonly
     { name: 'extKeyUsage', serverAuth: true },
     { name: 'subjectAltName', altNames },
   ]);
-  cert.sign(forge.pki.privateKeyFromPem(ca.keyPem), forge.md.sha256.create());
+  signNatively(cert, ca.keyPem);
   return { certPem: forge.pki.certificateToPem(cert), keyPem: keys.privateKeyPem };
 }
