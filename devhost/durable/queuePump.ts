@@ -1,7 +1,10 @@
 /**
  * Polls one storage queue and hands each message to a handler. Polls again at once while
  * messages keep coming or when nudged (a message was just sent from this process), and backs
- * off while the queue is empty, so local latency stays low without hammering Azurite.
+ * off while the queue is empty, so local latency stays low without hammering Azurite. Every
+ * message this process sends (timers included) nudges the pump, so the back-off only delays what
+ * another process sent or what comes back after a visibility timeout: up to a second, where each
+ * idle poll costs a storage request on both sides.
  */
 export interface QueuePumpOptions<M> {
   name: string;
@@ -41,7 +44,7 @@ export class QueuePump<M> {
 
   private async run(): Promise<void> {
     const minDelay = this.options.minDelayMs ?? 5;
-    const maxDelay = this.options.maxDelayMs ?? 200;
+    const maxDelay = this.options.maxDelayMs ?? 1000;
     let delay = minDelay;
     while (!this.stopped) {
       this.nudged = false;
