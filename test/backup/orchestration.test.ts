@@ -23,6 +23,7 @@ import { startDevhost, type RunningDevhost } from '../../devhost/host';
 import { CONTAINER, createDatabase, REPO_ROOT, SEED_SQL, sql, startBackupKit, type BackupKit } from './backupTestKit';
 import { fastLro } from '../simulators/simHelpers';
 import { hashApiKey } from '../../src/domain/access';
+import { eventually as pollUntil } from '../support/eventually';
 
 const SUB = '00000000-0000-0000-0000-00000000b0c0';
 const RG = 'rg-backup';
@@ -67,14 +68,11 @@ async function api(method: string, route: string): Promise<{ status: number; bod
   return { status: res.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
 }
 
-async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; durable log tail:\n${durableLog.slice(-15).join('\n')}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
+/** The shared `eventually`, naming the durable log's tail when time runs out. */
+async function eventually<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 90_000): Promise<T> {
+  return pollUntil(what, check, timeoutMs).catch((error: Error) => {
+    throw new Error(`${error.message}; durable log tail:\n${durableLog.slice(-15).join('\n')}`);
+  });
 }
 
 async function orchestrationOutput(instanceId: string): Promise<Record<string, unknown>> {

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { FIXTURE_APPS, waitFor } from './devhostTestSupport';
+import { FIXTURE_APPS } from './devhostTestSupport';
+import { eventually } from '../support/eventually';
 
 const CLI = path.resolve(__dirname, '..', '..', 'devhost', 'cli.js');
 const MASTER_KEY = 'cli-master-key-5566';
@@ -64,7 +65,7 @@ it('serves the app with settings from local.settings.json and stops cleanly on S
   );
   const run = runCli(['--port', '0', '--entry', path.join(FIXTURE_APPS, 'httpTimerApp', 'index.js')], workDir);
   running.push(run);
-  const baseUrl = await waitFor(() => /devhost ready on (http:\/\/localhost:\d+)/.exec(run.stdout())?.[1], 'the ready line', 45_000);
+  const baseUrl = await eventually('the ready line', () => /devhost ready on (http:\/\/localhost:\d+)/.exec(run.stdout())?.[1], 45_000, 20);
   expect(run.stdout()).toMatch(/hello: \[GET\] http:\/\/127\.0\.0\.1:\d+\/api\/hello\/\{name\?\} \(anonymous\)/);
   expect(run.stdout()).toContain('settings from local.settings.json');
 
@@ -73,7 +74,7 @@ it('serves the app with settings from local.settings.json and stops cleanly on S
   expect((await fetch(`${local}/api/ops/reindex`, { method: 'POST', headers: { 'x-functions-key': 'wrong' } })).status).toBe(401);
   expect((await fetch(`${local}/api/ops/reindex`, { method: 'POST', headers: { 'x-functions-key': MASTER_KEY } })).status).toBe(200);
   // One JSON line per invocation on stdout.
-  await waitFor(() => run.stdout().split('\n').some((l) => l.includes('"msg":"invocation"') && l.includes('"function":"adminOperation"')), 'the invocation line');
+  await eventually('the invocation line', () => run.stdout().split('\n').some((l) => l.includes('"msg":"invocation"') && l.includes('"function":"adminOperation"')), 20_000, 20);
 
   run.child.kill('SIGTERM');
   expect(await run.exited).toBe(0);

@@ -11,7 +11,8 @@ import { ControllableClock } from '../../devhost/clock';
 import type { DevhostExtension, HostContext } from '../../devhost/extension';
 import type { CoreBinding, RegisteredFunction } from '../../devhost/functionsCore';
 import { startDevhost, type RunningDevhost } from '../../devhost/host';
-import { FIXTURE_APPS, LogCapture, waitFor } from './devhostTestSupport';
+import { FIXTURE_APPS, LogCapture } from './devhostTestSupport';
+import { eventually } from '../support/eventually';
 import { claimStorage } from '../support/sharedServices';
 
 const FUNCTION_KEY = 'fn-key-1234567890';
@@ -196,7 +197,7 @@ describe('HTTP routing', () => {
     const text = await res.text();
     expect(JSON.parse(text)).toMatchObject({ status: 500, title: 'Internal Server Error' });
     expect(text).not.toContain('hunter2');
-    const failure = await waitFor(() => logs.invocations('boom').find((l) => l.outcome === 'failure'), 'the failure line');
+    const failure = await eventually('the failure line', () => logs.invocations('boom').find((l) => l.outcome === 'failure'), 20_000, 20);
     expect(failure).toMatchObject({ level: 'error', triggerType: 'httpTrigger' });
     expect(logs.userLines('boom')).toEqual([expect.objectContaining({ level: 'warn', msg: 'about to fail' })]);
   });
@@ -241,7 +242,7 @@ describe('keys', () => {
 
 describe('timers', () => {
   it('ran the runOnStartup timer once at start, not past due', async () => {
-    const runs = await waitFor(() => timerRuns('onStartup', 'startup').length > 0 && timerRuns('onStartup', 'startup'), 'the startup run');
+    const runs = await eventually('the startup run', () => timerRuns('onStartup', 'startup').length > 0 && timerRuns('onStartup', 'startup'), 20_000, 20);
     expect(runs).toHaveLength(1);
     expect(runs[0]).toMatchObject({ isPastDue: false, schedule: { adjustForDST: true } });
     expect(runs[0].scheduleStatus.last).toBe('0001-01-01T00:00:00.000Z');
@@ -254,11 +255,11 @@ describe('timers', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(timerRuns('tick', 'tick')).toHaveLength(before);
     clock.advanceBy(1_000);
-    const runs = await waitFor(() => timerRuns('tick', 'tick').length > before && timerRuns('tick', 'tick'), 'the scheduled tick');
+    const runs = await eventually('the scheduled tick', () => timerRuns('tick', 'tick').length > before && timerRuns('tick', 'tick'), 20_000, 20);
     const run = runs[runs.length - 1];
     expect(run.isPastDue).toBe(false);
     expect(run.scheduleStatus.next).toBe(dueAt.toISOString());
-    const line = await waitFor(() => logs.invocations('tick').at(-1), 'the invocation line');
+    const line = await eventually('the invocation line', () => logs.invocations('tick').at(-1), 20_000, 20);
     expect(line).toMatchObject({ level: 'info', triggerType: 'timerTrigger', outcome: 'success' });
     expect(typeof line.invocationId).toBe('string');
     expect(typeof line.durationMs).toBe('number');
@@ -267,7 +268,7 @@ describe('timers', () => {
   it('runs once, past due, after the clock jumps over several occurrences', async () => {
     const before = timerRuns('tick', 'tick').length;
     clock.advanceBy(untilNextFiveMinutes() + 17 * 60_000);
-    const runs = await waitFor(() => timerRuns('tick', 'tick').length > before && timerRuns('tick', 'tick'), 'the late tick');
+    const runs = await eventually('the late tick', () => timerRuns('tick', 'tick').length > before && timerRuns('tick', 'tick'), 20_000, 20);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(timerRuns('tick', 'tick')).toHaveLength(before + 1);
     expect(runs[runs.length - 1].isPastDue).toBe(true);
@@ -293,7 +294,7 @@ describe('admin endpoint', () => {
       body: JSON.stringify({ input: '' }),
     });
     expect(res.status).toBe(202);
-    await waitFor(() => logs.invocations('tick').length > before, 'the admin-fired tick');
+    await eventually('the admin-fired tick', () => logs.invocations('tick').length > before, 20_000, 20);
   });
 
   it('refuses without the master key', async () => {

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import type * as ClockModule from '../../devhost/clock';
 import type * as HostModule from '../../devhost/host';
-import { FIXTURE_APPS, LogCapture, waitFor } from './devhostTestSupport';
+import { FIXTURE_APPS, LogCapture } from './devhostTestSupport';
+import { eventually } from '../support/eventually';
 
 /** Starts a host whose modules (devhost, @azure/functions, the app) are a fresh registry, as in a new process. */
 async function startAt(at: Date, dataDir: string, logs: LogCapture): Promise<HostModule.RunningDevhost> {
@@ -56,7 +57,7 @@ it('records the next occurrence, and a restart after it runs the timer once, pas
   const secondLogs = new LogCapture();
   const second = await startAt(new Date('2030-03-01T10:13:00Z'), dataDir, secondLogs);
   try {
-    const runs = await waitFor(() => ticks(secondLogs).length > 0 && ticks(secondLogs), 'the past-due run');
+    const runs = await eventually('the past-due run', () => ticks(secondLogs).length > 0 && ticks(secondLogs), 20_000, 20);
     expect(runs).toHaveLength(1);
     expect(runs[0].isPastDue).toBe(true);
     expect(runs[0].scheduleStatus.next).toBe('2030-03-01T10:05:00.000Z');
@@ -74,7 +75,7 @@ it('does not report past due when the host restarts before the next occurrence',
   const logs = new LogCapture();
   const second = await startAt(new Date('2030-03-01T10:03:00Z'), dataDir, logs);
   try {
-    await waitFor(() => logs.userLines('onStartup').length > 0, 'the startup timer');
+    await eventually('the startup timer', () => logs.userLines('onStartup').length > 0, 20_000, 20);
     expect(ticks(logs)).toHaveLength(0);
   } finally {
     await second.stop();

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../devhost/localStack/localStack';
 import { parseBehaviour } from '../../simulators/imageCatalog';
+import { eventually } from '../support/eventually';
 import { claimDatabase, claimStorage } from '../support/sharedServices';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -51,21 +52,7 @@ export async function startScenarioStack(configFile: string, options: Partial<Lo
   }
 }
 
-/** Polls `check` until it returns a value, or fails with the last thing seen. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000, intervalMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
-  }
-}
+export { eventually };
 
 /** Waits until the app's newest deployment reaches a terminal phase and returns it. */
 export async function waitForDeploymentOf(stack: LocalStack, app: string, digest: string, timeoutMs = 90_000): Promise<any> {

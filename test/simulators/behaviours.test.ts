@@ -3,7 +3,8 @@
  * reported over ARM follow the process (starting, running, crash loop); scale to zero cold-starts.
  */
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
-import { appModel, armClient, getText, ingressAgent, metricsClient, RG, SUB, waitFor, waitForRevision } from './simHelpers';
+import { appModel, armClient, getText, ingressAgent, metricsClient, RG, SUB, waitForRevision } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -41,7 +42,7 @@ test('healthy, degraded and unhealthy answer /health in the seeds\' formats', as
 
 test('flapping alternates between healthy and unhealthy', async () => {
   const seen = new Set<number>();
-  await waitFor('both answers', async () => {
+  await eventually('both answers', async () => {
     seen.add((await health('flapping')).status);
     return seen.has(200) && seen.has(503) ? true : undefined;
   }, 20_000, 250);
@@ -111,7 +112,7 @@ test('CPU and memory percentages come from each replica process over the revisio
     return result.metrics[0].timeseries;
   };
 
-  const memory = await waitFor('a memory sample of the running replica', async () => {
+  const memory = await eventually('a memory sample of the running replica', async () => {
     const series = await latest('MemoryPercentage', "podName eq '*'", 'Average');
     return series.length === 1 && (series[0].data?.[0]?.average ?? 0) > 0 ? series[0] : undefined;
   });

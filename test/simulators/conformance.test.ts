@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { ContainerApp } from '@azure/arm-appcontainers';
 import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
-import { waitFor } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -81,7 +81,7 @@ async function seed(sub: string, rg: string, name: string, body: Json): Promise<
   const scale = (model.template?.scale ?? {}) as { minReplicas?: number };
   model.template = { ...model.template, scale: { ...model.template?.scale, minReplicas: Math.min(scale.minReplicas ?? 1, 1) || 1 } };
   await c.containerApps.createOrUpdate(rg, name, model, { updateIntervalInMs: 50 });
-  await waitFor('latest revision ready', async () => ((await c.containerApps.get(rg, name)).latestReadyRevisionName ? true : undefined));
+  await eventually('latest revision ready', async () => ((await c.containerApps.get(rg, name)).latestReadyRevisionName ? true : undefined));
 }
 
 test('ContainerApps_CreateOrUpdate: 201 + Azure-AsyncOperation, polled to Succeeded; shape of the 200/201 examples', async () => {
@@ -98,7 +98,7 @@ test('ContainerApps_CreateOrUpdate: 201 + Azure-AsyncOperation, polled to Succee
   // Not simulated: Azure rewrites a `custom` scale rule of type http into an `http` rule.
   const rewritten = ['$.properties.template.scale.rules[].http'];
   expect(shapeDifferences(ex.responses['201'].body, captured[0].body, rewritten)).toEqual([]);
-  await waitFor('ready', async () => ((await client(p.subscriptionId as string).containerApps.get(p.resourceGroupName as string, p.containerAppName as string)).latestReadyRevisionName ? true : undefined));
+  await eventually('ready', async () => ((await client(p.subscriptionId as string).containerApps.get(p.resourceGroupName as string, p.containerAppName as string)).latestReadyRevisionName ? true : undefined));
   const final: Captured[] = [];
   await client(p.subscriptionId as string).containerApps.get(p.resourceGroupName as string, p.containerAppName as string, capture(final));
   expect(shapeDifferences(ex.responses['200'].body, final[0].body, rewritten)).toEqual([]);
@@ -126,7 +126,7 @@ test('ContainerApps_Update (PATCH): 202 + Azure-AsyncOperation, final shape of t
   expect(captured[0].status).toBe(202);
   expect(lower(captured[0].headers)).toEqual(expect.arrayContaining(Object.keys(ex.responses['202'].headers ?? {}).map((h) => h.toLowerCase())));
   expect(result.provisioningState).toBe('Succeeded');
-  await waitFor('ready', async () => ((await client(sub).containerApps.get(p.resourceGroupName as string, p.containerAppName as string)).latestReadyRevisionName ? true : undefined));
+  await eventually('ready', async () => ((await client(sub).containerApps.get(p.resourceGroupName as string, p.containerAppName as string)).latestReadyRevisionName ? true : undefined));
   const final: Captured[] = [];
   await client(sub).containerApps.get(p.resourceGroupName as string, p.containerAppName as string, capture(final));
   // Not simulated: Azure rewrites a `custom` scale rule of type http (what the example PATCH sends) into an `http` rule.

@@ -4,7 +4,8 @@
  * with the real MetricsClient.
  */
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
-import { appModel, armClient, getText, ingressAgent, metricsClient, RG, SUB, waitFor, waitForRevision } from './simHelpers';
+import { appModel, armClient, getText, ingressAgent, metricsClient, RG, SUB, waitForRevision } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -82,7 +83,7 @@ test('Multiple mode: a new revision starts at 0 %, answers on its FQDN, takes tr
       { dims: { revisionName: 'shop--v1', statusCodeCategory: '5xx' }, total: 1 },
     ]));
     expect(series).toHaveLength(3);
-    const memory = await waitFor('memory samples', async () => {
+    const memory = await eventually('memory samples', async () => {
       const [r] = await metricsClient(sim).queryResources([appResourceId], ['WorkingSetBytes'], 'Microsoft.App/containerapps', { interval: 'PT1H', aggregation: 'Maximum' });
       // The SDK names metrics by localizedValue ("Memory Working Set Bytes"), so getMetricByName('WorkingSetBytes') finds nothing; match the id.
       const max = r.metrics.find((m) => m.id?.endsWith('/WorkingSetBytes'))?.timeseries[0]?.data?.find((d) => d.maximum)?.maximum;

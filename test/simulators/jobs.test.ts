@@ -12,6 +12,7 @@ import { startSimulator, type RunningSimulator } from '../../simulators/server';
 import type { TestPostgres } from '../support/postgres';
 import { claimDatabase } from '../support/sharedServices';
 import { fastLro } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 const SUBSCRIPTION = '00000000-0000-0000-0000-000000000001';
 const RG = 'rg-jobs';
@@ -40,13 +41,10 @@ function jobEnvelope(overrides: { replicaTimeout?: number; image?: string; comma
 }
 
 async function waitForTerminal(job: string, execution: string): Promise<JobExecution> {
-  const deadline = Date.now() + 45_000;
-  for (;;) {
+  return eventually(`execution ${execution} to end`, async () => {
     const current = await client.jobExecution(RG, job, execution);
-    if (current.status && !['Running', 'Processing'].includes(current.status)) return current;
-    if (Date.now() > deadline) throw new Error(`execution ${execution} still ${current.status}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+    return current.status && !['Running', 'Processing'].includes(current.status) ? current : undefined;
+  }, 45_000, 100);
 }
 
 /** The admin logs route, over HTTPS trusting the simulator's CA. */

@@ -11,6 +11,7 @@ import { ContainerAppsAPIClient } from '@azure/arm-appcontainers';
 import { createJobsModule } from '../../simulators/arm/jobs';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
 import { fastLro } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'samples', 'arm');
 
@@ -71,13 +72,10 @@ function jobPath(p: Record<string, any>, suffix = ''): string {
 }
 
 async function pollLocation(location: string): Promise<{ status: number; json: any }> {
-  const deadline = Date.now() + 30_000;
-  for (;;) {
+  return eventually('the operation to finish', async () => {
     const response = await call('GET', location);
-    if (response.status !== 202) return response;
-    if (Date.now() > deadline) throw new Error('operation did not finish');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+    return response.status === 202 ? undefined : response;
+  }, 30_000, 20);
 }
 
 const create = example('Job_CreateorUpdate.json');

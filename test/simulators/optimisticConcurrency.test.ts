@@ -7,7 +7,8 @@ import type { ContainerApp } from '@azure/arm-appcontainers';
 import { RestError } from '@azure/core-rest-pipeline';
 import { ArmContainerAppsGateway } from '../../src/adapters/containerApps/armContainerAppsGateway';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
-import { appModel, armClient, RG, SUB, waitFor } from './simHelpers';
+import { appModel, armClient, RG, SUB } from './simHelpers';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(120_000);
 
@@ -42,7 +43,7 @@ function gateway(): ArmContainerAppsGateway {
 async function raceOperatorChange(name: string, gatewayCall: () => Promise<unknown>, operatorChange: ContainerApp): Promise<void> {
   const rule = sim.faults.add({ match: { operation: 'ContainerApps_Update', pathRegex: `/containerApps/${name}$` }, response: { delayMs: 1_500 }, times: 1 });
   const call = gatewayCall();
-  await waitFor('the gateway PATCH to be held', () => Promise.resolve(rule.hits > 0 ? true : undefined), 20_000, 20);
+  await eventually('the gateway PATCH to be held', () => Promise.resolve(rule.hits > 0 ? true : undefined), 20_000, 20);
   await armClient(sim).containerApps.update(RG, name, operatorChange, poll);
   await call;
 }

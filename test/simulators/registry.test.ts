@@ -17,6 +17,7 @@ import { request } from 'undici';
 import { InMemoryImageCatalog } from '../../simulators/imageCatalog';
 import { createRegistryModule, type RegistryModule } from '../../simulators/registry/registryModule';
 import { startSimulator, type RunningSimulator } from '../../simulators/server';
+import { eventually } from '../support/eventually';
 
 const execFileAsync = promisify(execFile);
 let sim: RunningSimulator;
@@ -72,16 +73,6 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
       })
       .on('error', reject);
   });
-}
-
-async function until<T>(what: string, check: () => T | undefined): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 beforeAll(async () => {
@@ -210,7 +201,7 @@ describe('push notifications', () => {
       await admin('/_sim/registry/webhooks', { serviceUri: receiver.url, customHeaders: { Authorization: 'Basic c2VjcmV0', 'X-Source': 'acr' }, actions: ['push'], scope: 'hooked/app:*' });
       await admin('/_sim/registry/push', { repository: 'other/app', tag: '1' });
       const pushed = await admin('/_sim/registry/push', { repository: 'hooked/app', tag: 'v7' });
-      const hit = await until('webhook', () => receiver.received[0]);
+      const hit = await eventually('webhook', () => receiver.received[0], 20_000, 50);
       await registry.admin.notifier.idle();
       expect(receiver.received).toHaveLength(1);
       expect(hit.headers.authorization).toBe('Basic c2VjcmV0');
@@ -232,7 +223,7 @@ describe('push notifications', () => {
     try {
       await admin('/_sim/registry/webhooks', { registry: 'failingreg', serviceUri: receiver.url });
       await admin('/_sim/registry/push', { registry: 'failingreg', repository: 'x/y', tag: '1' });
-      await until('webhook', () => receiver.received[0]);
+      await eventually('webhook', () => receiver.received[0], 20_000, 50);
       await registry.admin.notifier.idle();
       expect(receiver.received).toHaveLength(1);
     } finally {
@@ -252,7 +243,7 @@ describe('push notifications', () => {
       expect(added.status).toBe(201);
       expect(receiver.received[0].headers['aeg-event-type']).toBe('SubscriptionValidation');
       const pushed = await admin('/_sim/registry/push', { registry: 'eventreg1', repository: 'shop/api', tag: '5' });
-      await until('delivery', () => (receiver.received.length >= 4 ? true : undefined));
+      await eventually('delivery', () => receiver.received.length >= 4, 20_000, 50);
       await registry.admin.notifier.idle();
       const notifications = receiver.received.slice(1);
       expect(notifications).toHaveLength(3);
@@ -284,7 +275,7 @@ describe('push notifications', () => {
       const added = await admin('/_sim/registry/eventgrid', { registry: 'eventreg3', endpoint: receiver.url, schema: 'CloudEventSchemaV1_0', duplicate: true });
       expect(added.status).toBe(201);
       await admin('/_sim/registry/push', { registry: 'eventreg3', repository: 'shop/api', tag: '6' });
-      await until('deliveries', () => (receiver.received.length >= 3 ? true : undefined));
+      await eventually('deliveries', () => receiver.received.length >= 3, 20_000, 50);
       const [first, second] = receiver.received.slice(1).map((r) => (JSON.parse(r.body) as Array<Record<string, unknown>>)[0]);
       expect(first).toMatchObject({ type: 'Microsoft.ContainerRegistry.ImagePushed', specversion: '1.0', subject: 'shop/api:6' });
       expect(second.id).toBe(first.id);

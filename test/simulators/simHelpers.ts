@@ -4,6 +4,7 @@ import { MetricsClient } from '@azure/monitor-query-metrics';
 import { request } from 'undici';
 import { createHttpAgent } from '../../src/adapters/http/httpAgent';
 import type { RunningAzureSimulator } from '../../simulators';
+import { eventually } from '../support/eventually';
 
 export const SUB = '8efdecc5-919e-44eb-b179-915dca89ebf9';
 export const RG = 'rg-test';
@@ -87,23 +88,9 @@ export function appModel(image: string, opts: { suffix?: string; mode?: 'Single'
   };
 }
 
-export async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 150): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 export async function waitForRevision(client: ContainerAppsAPIClient, app: string, revision: string, ok: (r: Revision) => boolean, timeoutMs = 30_000): Promise<Revision> {
-  return waitFor(`revision ${revision}`, async () => {
+  return eventually(`revision ${revision}`, async () => {
     const r = await client.containerAppsRevisions.getRevision(RG, app, revision);
     return ok(r) ? r : undefined;
   }, timeoutMs);

@@ -26,7 +26,8 @@ import { createHealthSweepHandlers, type HealthSweepHandlers } from '../../src/f
 import type { RunningAzurite } from '../../devhost/azurite';
 import { claimStorage } from '../support/sharedServices';
 import { startAzureSimulator, type RunningAzureSimulator } from '../../simulators';
-import { appModel, armClient, getText, RG, SUB, waitFor, waitForRevision } from '../simulators/simHelpers';
+import { appModel, armClient, getText, RG, SUB, waitForRevision } from '../simulators/simHelpers';
+import { eventually } from '../support/eventually';
 
 jest.setTimeout(180_000);
 
@@ -138,7 +139,7 @@ beforeAll(async () => {
   // The tiny app's working set (a real process) is sampled against its 0.01Gi limit: wait until a
   // sample is above 85 % of it (a process just started may not be there yet).
   const tinyLimitBytes = 0.01 * 1024 ** 3;
-  await waitFor('a memory sample above 85 % of the limit', async () =>
+  await eventually('a memory sample above 85 % of the limit', async () =>
     sim.metrics.query('WorkingSetBytes', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.App/containerApps/fat`, 0, Date.now() + 1).some((sample) => sample.value > 0.85 * tinyLimitBytes) ? true : undefined,
   );
 });
@@ -195,7 +196,7 @@ test('first sweep: a verdict per app with the reason of every signal, and alerts
   expect(outcome(report, 'good').notified).toBeUndefined();
   // Critical to both channels; a warning only to the channel that takes warnings.
   const expected = ['sick health.worse critical -> chat', 'sick health.worse critical -> oncall', 'fat health.worse warning -> chat'];
-  await waitFor('notifications', async () => (expected.every((e) => events().includes(e)) ? true : undefined));
+  await eventually('notifications', async () => (expected.every((e) => events().includes(e)) ? true : undefined));
   expect(events()).not.toContain('fat health.worse warning -> oncall');
 });
 
@@ -207,7 +208,7 @@ test('no alert per sweep; self-healing restarts once per window; the failure run
   // Two unhealthy sweeps in a row: the active revision is restarted, recorded and alerted.
   expect(outcome(second, 'sick').selfHeal).toMatchObject({ revision: 'sick--v1', outcome: 'restarted' });
   expect(sim.requests.filter((r) => r.method === 'POST' && /\/sick\/revisions\/sick--v1\/restart$/i.test(r.path))).toHaveLength(1);
-  await waitFor('self-heal alert', async () => (received.some((r) => r.event === 'health.self-heal') ? true : undefined));
+  await eventually('self-heal alert', async () => (received.some((r) => r.event === 'health.self-heal') ? true : undefined));
 
   skippedMs += 10_000;
   const third = await sweep.sweepAll();
@@ -261,7 +262,7 @@ test('a silence mutes alerts but not checks; recovery sends resolved to the chan
   }
   const recovered = await sweep.sweepAll();
   expect(outcome(recovered, 'fat')).toMatchObject({ verdict: 'healthy', notified: 'resolved' });
-  await waitFor('resolved', async () => (received.some((r) => r.app === 'fat') ? true : undefined));
+  await eventually('resolved', async () => (received.some((r) => r.app === 'fat') ? true : undefined));
   // The spell was a warning: PagerDuty-like `oncall` (critical only) never heard of it and is not told it ended.
   expect(received.filter((r) => r.app === 'fat')).toEqual([{ event: 'health.resolved', app: 'fat', severity: 'warning', channel: 'chat', resolved: true }]);
 });
@@ -344,7 +345,7 @@ test('the sweepApp activity sweeps one app now, judged, recorded and alerted lik
   expect(good.history[0]).toMatchObject({ verdict: after.verdict, deploymentRunning: false });
   expect(signal(good.history[0], 'endpoint')).toMatchObject({ status: 'warning', reason: expect.stringMatching(/HTTP 503/) });
   expect(good.current).toMatchObject({ verdict: after.verdict });
-  await waitFor('the alert of the one-app sweep', async () => (received.some((r) => r.app === 'good' && r.event === 'health.worse') ? true : undefined));
+  await eventually('the alert of the one-app sweep', async () => (received.some((r) => r.app === 'good' && r.event === 'health.worse') ? true : undefined));
 
   // Only that app was read and recorded.
   const armPaths = sim.requests.slice(since).map((r) => r.path).filter((p) => /\/containerApps\//i.test(p));

@@ -2,7 +2,8 @@
  * Each orchestrator action through the real durable-functions library on devhost's engine,
  * with the task hub on Azurite and time skipped with a controllable clock.
  */
-import { startDurableKit, eventually, type DurableKit } from './durableTestKit';
+import { eventually } from '../../support/eventually';
+import { startDurableKit, type DurableKit } from './durableTestKit';
 
 let kit: DurableKit;
 
@@ -39,11 +40,11 @@ test('callActivityWithRetry retries with backoff until the activity succeeds', a
   const id = await kit.client().startNew('retrying', { input: { key: 'retry-ok', failures: 2, attempts: 5 } });
   // First retry after 1 s, the second after 2 s (coefficient 2): skip time as each timer appears.
   for (let i = 0; i < 2; i++) {
-    await eventually(async () => {
+    await eventually(`retry timer ${i + 1}`, async () => {
       const s = await kit.client().getStatus(id, { showHistory: true });
       const timers = (s.history as Array<{ EventType: string }>).filter((e) => e.EventType === 'TimerCreated').length;
       return timers > i ? true : undefined;
-    });
+    }, 20_000, 50);
     kit.clock.advanceBy(5_000);
   }
   const done = await kit.durable.waitForInstance(id, { timeoutMs: 30_000 });
@@ -76,7 +77,7 @@ test('an activity that throws becomes TaskFailed; caught, or failing the instanc
 
 test('createTimer waits on the clock: nothing happens until time is skipped', async () => {
   const id = await kit.client().startNew('timer');
-  await eventually(async () => ((await kit.client().getStatus(id)).runtimeStatus === 'Running' ? true : undefined));
+  await eventually('the instance running', async () => (await kit.client().getStatus(id)).runtimeStatus === 'Running', 20_000, 50);
   await new Promise((r) => setTimeout(r, 500));
   expect((await kit.client().getStatus(id)).runtimeStatus).toBe('Running');
   kit.clock.advanceBy(60 * 60 * 1000);
@@ -87,10 +88,10 @@ test('createTimer waits on the clock: nothing happens until time is skipped', as
 test('waitForExternalEvent + Task.any + setCustomStatus: the event wins the race', async () => {
   const client = kit.client();
   const id = await client.startNew('approval');
-  await eventually(async () => {
+  await eventually('waiting for approve', async () => {
     const s = await client.getStatus(id);
     return (s.customStatus as { waitingFor?: string } | null)?.waitingFor === 'approve' ? true : undefined;
-  });
+  }, 20_000, 50);
   await client.raiseEvent(id, 'approve', 'alice');
   await kit.durable.waitForInstance(id, { timeoutMs: 20_000 });
   const status = await client.getStatus(id);
@@ -101,7 +102,7 @@ test('waitForExternalEvent + Task.any + setCustomStatus: the event wins the race
 test('Task.any: the timer wins when no event comes', async () => {
   const client = kit.client();
   const id = await client.startNew('approval');
-  await eventually(async () => ((await client.getStatus(id)).customStatus ? true : undefined));
+  await eventually('a custom status', async () => Boolean((await client.getStatus(id)).customStatus), 20_000, 50);
   kit.clock.advanceBy(25 * 60 * 60 * 1000);
   await kit.durable.waitForInstance(id, { timeoutMs: 20_000 });
   expect((await client.getStatus(id)).output).toEqual({ approved: false });
@@ -127,9 +128,9 @@ test('continueAsNew starts a fresh history with the new input', async () => {
 test('terminate, suspend and resume through the client', async () => {
   const client = kit.client();
   const a = await client.startNew('waitsForEvent');
-  await eventually(async () => ((await client.getStatus(a)).runtimeStatus === 'Running' ? true : undefined));
+  await eventually('a running', async () => (await client.getStatus(a)).runtimeStatus === 'Running', 20_000, 50);
   await client.suspend(a, 'hold on');
-  await eventually(async () => ((await client.getStatus(a)).runtimeStatus === 'Suspended' ? true : undefined));
+  await eventually('a suspended', async () => (await client.getStatus(a)).runtimeStatus === 'Suspended', 20_000, 50);
   await client.raiseEvent(a, 'go', 'later');
   await new Promise((r) => setTimeout(r, 1500));
   expect((await client.getStatus(a)).runtimeStatus).toBe('Suspended');
@@ -138,7 +139,7 @@ test('terminate, suspend and resume through the client', async () => {
   expect((await client.getStatus(a)).output).toBe('later');
 
   const b = await client.startNew('waitsForEvent');
-  await eventually(async () => ((await client.getStatus(b)).runtimeStatus === 'Running' ? true : undefined));
+  await eventually('b running', async () => (await client.getStatus(b)).runtimeStatus === 'Running', 20_000, 50);
   await client.terminate(b, 'no longer needed');
   const terminated = await kit.durable.waitForInstance(b, { timeoutMs: 20_000 });
   expect(terminated.runtimeStatus).toBe('Terminated');

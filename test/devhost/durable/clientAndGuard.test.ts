@@ -3,7 +3,8 @@
  * through the library's DurableClient; the determinism guard fails an instance whose code
  * changed under it.
  */
-import { startDurableKit, eventually, type DurableKit } from './durableTestKit';
+import { eventually } from '../../support/eventually';
+import { startDurableKit, type DurableKit } from './durableTestKit';
 
 let kit: DurableKit;
 
@@ -58,10 +59,10 @@ test('starting an instance id that is still running is a conflict', async () => 
 test('the determinism guard fails an instance whose replay asks for a different step', async () => {
   const client = kit.client();
   const id = await client.startNew('changesItsMind');
-  await eventually(async () => {
+  await eventually('the first activity completed', async () => {
     const s = await client.getStatus(id, { showHistory: true });
-    return (s.history as Array<{ EventType: string }>).some((e) => e.EventType === 'TaskCompleted') ? true : undefined;
-  });
+    return (s.history as Array<{ EventType: string }>).some((e) => e.EventType === 'TaskCompleted');
+  }, 20_000, 50);
   (globalThis as unknown as { __durableDeterminismSwitch: { changed: boolean } }).__durableDeterminismSwitch.changed = true;
   await client.raiseEvent(id, 'continue', null);
   const done = await kit.durable.waitForInstance(id, { timeoutMs: 20_000 });

@@ -12,7 +12,8 @@ import type { RunningAzurite } from '../../../devhost/azurite';
 import { claimStorage } from '../../support/sharedServices';
 import { TaskHubStore } from '../../../devhost/durable/taskHubStore';
 import { EventType } from '../../../devhost/durable/history';
-import { eventually, freshHubName } from './durableTestKit';
+import { eventually } from '../../support/eventually';
+import { freshHubName } from './durableTestKit';
 
 const ENTRY = path.resolve(__dirname, '../../fixtures/apps/durableCrash/index.js');
 const CHILD = path.resolve(__dirname, 'crashChild.js');
@@ -81,7 +82,7 @@ test('SIGKILL mid-orchestration: restart completes it; recorded completions neve
   };
   await start('steps', 'crash-steps');
   await start('sleeper', 'crash-timer', 3000);
-  await eventually(async () => (lines(logFile, 'crash-steps').length >= 3 ? true : undefined));
+  await eventually('three steps logged', () => lines(logFile, 'crash-steps').length >= 3, 20_000, 50);
   await kill(first.child);
 
   // What the task hub recorded as completed before the kill.
@@ -101,15 +102,15 @@ test('SIGKILL mid-orchestration: restart completes it; recorded completions neve
   expect(lines(logFile, 'crash-timer')).toHaveLength(0);
 
   const second = await startChild(hubName, logFile);
-  const steps = await eventually(async () => {
+  const steps = await eventually('crash-steps completed', async () => {
     const s = await status(second.baseUrl, 'crash-steps');
     return s?.runtimeStatus === 'Completed' ? s : undefined;
-  }, 60_000);
+  }, 60_000, 50);
   expect(steps.output).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
-  const timerDone = await eventually(async () => {
+  const timerDone = await eventually('crash-timer completed', async () => {
     const s = await status(second.baseUrl, 'crash-timer');
     return s?.runtimeStatus === 'Completed' ? s : undefined;
-  }, 60_000);
+  }, 60_000, 50);
   expect(timerDone.output).toBe(99);
   await kill(second.child);
 
