@@ -31,6 +31,8 @@ const common = {
   roots: ['<rootDir>/dist/test'],
   // devhost provides `@azure/functions-core`; jest resolves modules itself, so name it here too.
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/dist/devhost/functionsCoreModule.js' },
+  // The suites are tsc's output already: no Babel pass over every file jest loads.
+  transform: {},
 };
 
 /** @type {import('jest').Config} */
