@@ -4,7 +4,7 @@
  * the orchestrator on the same input a stack scenario's push would give it.
  */
 import path from 'node:path';
-import { loadAppsConfig, type AppsConfig } from '../../../src/config';
+import { loadAppsConfig, parseAppsConfig, type AppsConfig, type AppsConfigInput } from '../../../src/config';
 import { inputBase, scheduleFields } from '../../../src/activities/deployment/deploymentInput';
 import { scheduleConfigOf } from '../../../src/activities/deployment/toDeployCalendars';
 import { toDeploySpec } from '../../../src/activities/deployment/toDeploySpec';
@@ -14,7 +14,14 @@ import type { GroupDeploymentInput } from '../../../src/domain/deployment/groupD
 const FIXTURES = path.resolve(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'config');
 const loaded = new Map<string, AppsConfig>();
 
-export function fixtureConfig(file: string): AppsConfig {
+/** A configuration written in the test (validated and defaulted as the app's loader does). */
+export function configOf(document: AppsConfigInput): AppsConfig {
+  return parseAppsConfig(document, 'replay test configuration');
+}
+
+/** A fixture file by name, or a configuration already parsed. */
+export function fixtureConfig(file: string | AppsConfig): AppsConfig {
+  if (typeof file !== 'string') return file;
   let config = loaded.get(file);
   if (!config) {
     config = loadAppsConfig(path.join(FIXTURES, file));
@@ -57,7 +64,7 @@ function requestFor(config: AppsConfig, appName: string, options: PushOptions): 
 }
 
 /** The input of a push of `app` in the fixture `file`. */
-export function appDeployment(file: string, appName: string, options: PushOptions = {}): DeploymentInput {
+export function appDeployment(file: string | AppsConfig, appName: string, options: PushOptions = {}): DeploymentInput {
   const config = fixtureConfig(file);
   const request = requestFor(config, appName, options);
   const app = config.apps.find((a) => a.name === appName)!;
@@ -65,7 +72,7 @@ export function appDeployment(file: string, appName: string, options: PushOption
 }
 
 /** The input of a push to release group `group` in the fixture `file`. */
-export function groupDeployment(file: string, groupName: string, options: PushOptions = {}): GroupDeploymentInput {
+export function groupDeployment(file: string | AppsConfig, groupName: string, options: PushOptions = {}): GroupDeploymentInput {
   const config = fixtureConfig(file);
   const group = (config.groups ?? []).find((g) => g.name === groupName);
   if (!group) throw new Error(`no group ${groupName} in the fixture configuration`);
@@ -75,7 +82,7 @@ export function groupDeployment(file: string, groupName: string, options: PushOp
 }
 
 /** The input of a manual rollback of `app`: the deployment input of its target and the request. */
-export function manualRollback(file: string, appName: string, request: RollbackInput['request'], options: PushOptions = {}): RollbackInput {
+export function manualRollback(file: string | AppsConfig, appName: string, request: RollbackInput['request'], options: PushOptions = {}): RollbackInput {
   const { window: _window, override: _override, slots: _slots, ...base } = appDeployment(file, appName, { deploymentId: `${appName}-rollback-20260302-abc123`, ...options });
   return { ...base, request };
 }

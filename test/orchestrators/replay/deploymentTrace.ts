@@ -54,3 +54,12 @@ export function newRevisionOf(trace: ReplayTrace, app?: string): string | undefi
 export function settledVerdicts(trace: ReplayTrace): string[] {
   return trace.inputsOf(A.settleRelease).map((s) => `${s.revisionName}:${s.verdict}`);
 }
+
+/** Each analysis run's last verdict, as `<where> <check> <verdict>` (where: `20 %`, `bake`, `background`), in the order first recorded. */
+export function analysisVerdicts(trace: ReplayTrace): string[] {
+  const runs = new Map<string, string>();
+  for (const { analysis } of records(trace)) {
+    for (const run of analysis ?? []) runs.set(`${run.stepIndex} ${run.at} ${run.check}`, `${run.at} ${run.check} ${run.verdict}`);
+  }
+  return [...runs.values()];
+}
