@@ -20,6 +20,11 @@ export const HEALTHY: RevisionObservation = {
   endpoint: { status: 200, body: '{"status":"ok"}', latencyMs: 4 },
 };
 
+/** What `probeRevision` reads of a healthy revision: its health path too when its ingress is external, else the platform only. */
+export function healthyProbe(probe: { health: { ingress: string } }): RevisionObservation {
+  return probe.health.ingress === 'external' ? HEALTHY : { platform: HEALTHY.platform };
+}
+
 /** A revision that runs but whose health path answers 503. */
 export const UNHEALTHY: RevisionObservation = {
   platform: { exists: true, provisioningState: 'Provisioned', runningState: 'Running', healthState: 'Healthy', replicas: 1, active: true },
@@ -61,7 +66,7 @@ export function healthyWorld(overrides: ActivityScript = {}, options: WorldOptio
     [A.startDownMigration]: (input) => ({ ok: true, executionName: `${input.jobName}-down1` }),
     [A.deployRevision]: deployed,
     [A.findDeployedRevision]: () => ({ exists: false }),
-    [A.probeRevision]: () => HEALTHY,
+    [A.probeRevision]: healthyProbe,
     [A.routeTraffic]: () => ({ ok: true }),
     [A.activateRevision]: () => undefined,
     [A.deactivateRevision]: () => ({ deactivated: true }),
