@@ -42,7 +42,8 @@ interface OrchestratorStateLike {
   customStatus?: unknown;
 }
 
-export async function runEpisode(host: HostContext, request: EpisodeRequest): Promise<EpisodeResult> {
+/** `host`: only its invocation contexts are used (the replay tests call episodes without a running host). */
+export async function runEpisode(host: Pick<HostContext, 'createInvocationContext'>, request: EpisodeRequest): Promise<EpisodeResult> {
   const context = host.createInvocationContext(request.fn, { triggerMetadata: { instanceId: request.instanceId } });
   const trigger = {
     history: request.history,
