@@ -3,8 +3,10 @@
  * `npm start` runs, on the shipped configuration: the README demo followed on the page. What is
  * asserted is what a person sees: the app list, a deployment's steps appearing while it runs, the
  * rolled-back release and why, a rollback confirmation naming its target and the migration that
- * stays applied. Every page is scanned with axe-core (no serious or critical violations) and
- * screenshotted into test-artifacts/dashboard/.
+ * stays applied, and the rollback never putting traffic back on the release that just failed
+ * (asserted through the API as well: this suite is the README demo's end-to-end run). Every page
+ * is scanned with axe-core (no serious or critical violations) and screenshotted into
+ * test-artifacts/dashboard/.
  */
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -87,11 +89,19 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
 
     const seen: string[][] = [];
     const phase = page.getByText(/^phase: /);
+    // While it bakes, the status API shows the step and the analysis: check, window, latest value.
+    let baking: any;
     for (const deadline = Date.now() + 120_000; Date.now() < deadline; ) {
       seen.push(await timelineOf(page));
+      if (!baking) {
+        const app = (await stack.api('GET', '/status')).body.apps.find((a: any) => a.app === 'sound-forge');
+        if (app?.analysis?.[0]?.latest) baking = app;
+      }
       if ((await phase.textContent()) === 'phase: succeeded') break;
       await page.waitForTimeout(250);
     }
+    expect(baking?.runningStep).toMatch(/^bake for 60 s/);
+    expect(baking.analysis[0]).toMatchObject({ check: 'error-rate', at: 'bake', verdict: 'running', latest: { outcome: 'successful', value: 0, window: { start: expect.any(String), end: expect.any(String) } } });
     const final = await timelineOf(page);
     expect(await phase.textContent()).toBe('phase: succeeded');
     expect(final).toEqual(expect.arrayContaining(['verify:succeeded', 'backup:succeeded', 'migration:succeeded', 'deploy:succeeded', 'health-wait:succeeded', 'promote:succeeded']));
@@ -101,8 +111,15 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect(await page.evaluate(() => (globalThis as unknown as { stayed?: boolean }).stayed)).toBe(true);
     await screenshot(page, 'deployment');
     await expectAccessible(page);
-    await waitForDeploymentOf(stack, 'sound-forge', good.digest);
+    const promoted = await waitForDeploymentOf(stack, 'sound-forge', good.digest);
     await waitUntilIdle(stack, 'sound-forge', 60_000);
+    // The promotion swept the app at once (the scheduled sweep is off here): its health is of the new revision.
+    const swept = await eventually('the sweep after the promotion', async () => {
+      const { body } = await stack.api('GET', '/apps/sound-forge/health?limit=1');
+      return body.history[0] && body.history[0].at >= promoted.createdAt ? body : undefined;
+    }, 30_000);
+    expect(swept.current).toMatchObject({ verdict: 'healthy' });
+    expect(swept.history[0]).toMatchObject({ deploymentRunning: false });
   }, 180_000);
 
   it('shows the rolled-back release in the ledger with the rule that fired', async () => {
@@ -111,6 +128,7 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
     expect(failed.phase).toBe('rolled-back');
     await waitUntilIdle(stack, 'sound-forge', 60_000);
     const { body } = await stack.api('GET', '/apps/sound-forge/releases');
+    expect(body.serving.digest).toBe(good.digest);
     const release = body.releases.find((r: any) => r.digest === bad.digest);
     // Two health sweeps, so the app page has a health history to chart.
     await stack.devhost.fire('healthSweep');
@@ -192,10 +210,25 @@ describe('the dashboard on the shipped configuration (npm start)', () => {
       const found = body.deployments.find((d: any) => d.kind === 'rollback');
       return found && (found.phase === 'succeeded' || found.phase === 'failed') ? found : undefined;
     }, 120_000);
-    expect(rollback.phase).toBe('succeeded');
+    expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
+    expect(Object.fromEntries((rollback.steps as any[]).map((s) => [s.step, s.outcome]))).toMatchObject({ plan: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
+    // 4.2.0 ran a migration that stays applied: the record names it and the backup to restore.
+    expect(rollback.reason).toMatch(/4\.2\.0.*stays applied.*pre-migration backup/);
     await waitUntilIdle(stack, 'sound-forge', 60_000);
+    // Never back onto the release that just failed, nor on the one rolled away from (the README's demo).
     const { body: serving } = await stack.api('GET', '/apps/sound-forge/releases');
     expect(serving.serving.revisionName).toBe(preview.to.revisionName);
+    expect(serving.serving.digest).not.toBe(bad.digest);
+    expect(serving.serving.digest).not.toBe(good.digest);
+    expect(serving.releases.find((r: any) => r.digest === good.digest).verdict).toBe('rolled-back');
+    expect(serving.releases.find((r: any) => r.revisionName === serving.serving.revisionName).verdict).toMatch(/baseline|verified|superseded|retired/);
+    const { body: app } = await stack.api('GET', '/apps/sound-forge');
+    expect(app).toMatchObject({ servingDigest: serving.serving.digest, deployedDigest: serving.serving.digest, paused: { reason: 'manual rollback' } });
+    // Through the API too, the release rolled away from is refused by hand unless forced with a reason.
+    const refused = await stack.api('POST', '/apps/sound-forge/rollback', { release: '4.3.0' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/failed.*force/);
+    expect((await stack.api('POST', '/apps/sound-forge/rollback', { release: '4.3.0', force: true })).body).toMatchObject({ status: 400, field: 'reason' });
 
     // Paused by the rollback; resumed from the page.
     const resume = page.getByRole('button', { name: 'Resume automatic deploys…' });

@@ -2,17 +2,18 @@
  * The shipped configuration (config/apps.json, as `npm start` seeds it) under bad releases.
  * Every one of its seven apps, whatever its strategy and revision mode, ends a crash-looping
  * push serving the release it had before, with the bad release marked failed in the ledger;
- * and the README's demo of a manual rollback after a failed push never puts traffic back on
- * the release that failed; and sound-forge's analysis (a one-minute bake reading its 5xx rate
+ * and sound-forge's analysis (a one-minute bake reading its 5xx rate
  * on the simulated users' traffic, as `npm start` sends it) rolls back a release that passed its
- * health checks but fails a fifth of its requests.
+ * health checks but fails a fifth of its requests. The README's demo of a manual rollback after
+ * a failed push (never back onto the release that failed) runs on the same configuration in
+ * test/dashboard/dashboardDemo.test.ts, on the page and through the API.
  */
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ControllableClock } from '../../devhost/clock';
 import { startLocalStack, type LocalStack } from '../../devhost/localStack/localStack';
-import { ENTRY, QUIET_TIMERS, REPO_ROOT, eventually, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+import { ENTRY, QUIET_TIMERS, REPO_ROOT, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 const SHIPPED = path.join(REPO_ROOT, 'config', 'apps.json');
 
@@ -112,71 +113,7 @@ describe('the shipped config/apps.json under bad releases', () => {
     }
   }, 600_000);
 
-  it("never rolls back by hand onto the release that just failed (the README's demo)", async () => {
-    const good = stack.push('sound-forge', '4.2.0');
-    // While it bakes, the status shows the step and the analysis: check, window, latest value.
-    const baking = await eventually('sound-forge baking with a measurement in the status', async () => {
-      const { body } = await stack.api('GET', '/status');
-      const app = body.apps.find((a: any) => a.app === 'sound-forge');
-      return app?.analysis?.[0]?.latest ? app : undefined;
-    }, 180_000, 500);
-    expect(baking.runningStep).toMatch(/^bake for 60 s/);
-    expect(baking.analysis[0]).toMatchObject({ check: 'error-rate', at: 'bake', verdict: 'running', latest: { outcome: 'successful', value: 0, window: { start: expect.any(String), end: expect.any(String) } } });
-    const promoted = await waitForDeploymentOf(stack, 'sound-forge', good.digest, 180_000);
-    expect(promoted.phase).toBe('succeeded');
-    await waitUntilIdle(stack, 'sound-forge', 120_000);
-    // The promotion swept the app at once (the scheduled sweep is off here): its health is of the new revision.
-    const swept = await eventually('the sweep after the promotion', async () => {
-      const { body } = await stack.api('GET', '/apps/sound-forge/health?limit=1');
-      return body.history[0] && body.history[0].at >= promoted.createdAt ? body : undefined;
-    }, 30_000);
-    expect(swept.current).toMatchObject({ verdict: 'healthy' });
-    expect(swept.history[0]).toMatchObject({ deploymentRunning: false });
-    const bad = stack.push('sound-forge', '4.3.0', 'unhealthy');
-    const failed = await waitForDeploymentOf(stack, 'sound-forge', bad.digest, 180_000);
-    expect(failed.phase).toBe('rolled-back');
-    await waitUntilIdle(stack, 'sound-forge', 120_000);
-    expect((await servingOf(stack, 'sound-forge')).digest).toBe(good.digest);
-
-    const rolled = await stack.api('POST', '/apps/sound-forge/rollback', {});
-    expect(rolled.status).toBe(202);
-    expect(rolled.body).toMatchObject({ kind: 'rollback', paused: true });
-    const releases = await releasesOf(stack, 'sound-forge');
-    const failedRelease = releases.find((r) => r.digest === bad.digest);
-    expect(rolled.body.to).not.toBe(failedRelease.revisionName);
-
-    const rollback = await eventually('the rollback finished', async () => {
-      const { body } = await stack.api('GET', `/deployments/${rolled.body.deploymentId}`);
-      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
-    }, 120_000);
-    expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
-    await waitUntilIdle(stack, 'sound-forge', 60_000);
-    expect(stepOutcomes(rollback)).toMatchObject({ plan: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
-    // 4.2.0 ran a migration that stays applied: the record names it and the backup to restore.
-    expect(rollback.reason).toMatch(/4\.2\.0.*stays applied.*pre-migration backup/);
-
-    const serving = await servingOf(stack, 'sound-forge');
-    expect(serving.digest).not.toBe(bad.digest);
-    expect(serving.digest).not.toBe(good.digest);
-    const after = await releasesOf(stack, 'sound-forge');
-    expect(after.find((r) => r.digest === good.digest).verdict).toBe('rolled-back');
-    expect(after.find((r) => r.revisionName === serving.revisionName).verdict).toMatch(/baseline|verified|superseded|retired/);
-    const { body: app } = await stack.api('GET', '/apps/sound-forge');
-    expect(app.servingDigest).toBe(serving.digest);
-    expect(app.deployedDigest).toBe(serving.digest);
-    expect(app.paused).toMatchObject({ reason: 'manual rollback' });
-
-    // The release rolled away from is refused by hand unless forced with a reason.
-    const refused = await stack.api('POST', '/apps/sound-forge/rollback', { release: '4.3.0' });
-    expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/failed.*force/);
-    const unforced = await stack.api('POST', '/apps/sound-forge/rollback', { release: '4.3.0', force: true });
-    expect(unforced.body).toMatchObject({ status: 400, field: 'reason' });
-  }, 600_000);
-
   it("rolls back during the bake a release that passed its health checks but fails a fifth of its requests (the README's demo)", async () => {
-    const resumed = await stack.api('POST', '/apps/sound-forge/resume');
-    expect(resumed.status).toBe(200);
     const before = await servingOf(stack, 'sound-forge');
     const bad = stack.push('sound-forge', '4.4.0', 'errors-after-traffic');
     const ended = await waitForDeploymentOf(stack, 'sound-forge', bad.digest, 240_000);
