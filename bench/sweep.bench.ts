@@ -172,7 +172,8 @@ async function main(): Promise<void> {
   const credential = new LocalDevCredential();
   const ca = fs.readFileSync(fakes.caCertPath, 'utf8');
   const sdk = { endpoint: fakes.url, retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 }, tlsOptions: { ca: [ca] } };
-  const agent = createHttpAgent({ connectTo: `*.${DOMAIN}=127.0.0.1:${fakes.healthPort}`, caCertPath: fakes.caCertPath });
+  // As the product's services wire the probes (src/composition/services.ts).
+  const agent = createHttpAgent({ connectTo: `*.${DOMAIN}=127.0.0.1:${fakes.healthPort}`, caCertPath: fakes.caCertPath, singleConnectionPerOrigin: true });
   const tables = new TableProvider({ connectionString: azurite.connectionString });
   const appState = new AppStateStore(tables);
   const history = new HealthHistoryStore(tables);
