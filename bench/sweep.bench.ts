@@ -20,7 +20,11 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import readline from 'node:readline';
 import { startAzurite } from '../devhost/azurite';
-import { LocalDevCredential, issueServerCertificate, startSimulator, type SimModule, type SimRequest, type SimResponse } from '../simulators';
+// Only types from the simulators here: the fakes' child process loads them (runFakes). This process
+// is the one measured, so it loads what the product loads: its own credential (with @azure/identity,
+// as services.ts does), not the simulators (about as much RSS, ~8 MB, but not the product's).
+import type { SimModule, SimRequest, SimResponse } from '../simulators';
+import { LocalDevCredential } from '../src/adapters/azure/credential';
 import { ArmContainerAppsGateway } from '../src/adapters/containerApps/armContainerAppsGateway';
 import { createHealthEndpointProbe } from '../src/adapters/health/healthEndpointProbe';
 import { createHttpAgent } from '../src/adapters/http/httpAgent';
@@ -124,6 +128,7 @@ function armAndMonitorModule(): SimModule {
 }
 
 async function runFakes(): Promise<void> {
+  const { issueServerCertificate, startSimulator } = await import('../simulators');
   const sim = await startSimulator({ modules: [armAndMonitorModule()] });
   const cert = issueServerCertificate(sim.ca, [`*.${DOMAIN}`]);
   const health = https.createServer({ key: cert.keyPem, cert: cert.certPem }, (req, res) => {
@@ -172,7 +177,8 @@ async function main(): Promise<void> {
   const credential = new LocalDevCredential();
   const ca = fs.readFileSync(fakes.caCertPath, 'utf8');
   const sdk = { endpoint: fakes.url, retryOptions: { maxRetries: 2, retryDelayInMs: 200, maxRetryDelayInMs: 2_000 }, tlsOptions: { ca: [ca] } };
-  const agent = createHttpAgent({ connectTo: `*.${DOMAIN}=127.0.0.1:${fakes.healthPort}`, caCertPath: fakes.caCertPath });
+  // As the product's services wire the probes (src/composition/services.ts).
+  const agent = createHttpAgent({ connectTo: `*.${DOMAIN}=127.0.0.1:${fakes.healthPort}`, caCertPath: fakes.caCertPath, singleConnectionPerOrigin: true });
   const tables = new TableProvider({ connectionString: azurite.connectionString });
   const appState = new AppStateStore(tables);
   const history = new HealthHistoryStore(tables);

@@ -76,6 +76,9 @@ export function createServices(config: HarbormasterConfig): Services {
   const local = settings.localStack;
   const azureOptions = createAzureClientOptions({ armEndpoint: local.armEndpoint, caCertPath: local.caCertPath, pollIntervalMs: local.pollIntervalMs });
   const http = createHttpAgent({ connectTo: local.connectTo, caCertPath: local.caCertPath });
+  // Health probes reach each origin once per sweep (or one at a time in a health-wait): no pools.
+  const probeHttp = createHttpAgent({ connectTo: local.connectTo, caCertPath: local.caCertPath, singleConnectionPerOrigin: true });
+  const probe = createHealthEndpointProbe(probeHttp);
 
   const tables = new TableProvider(storage.table);
   const deployments = new DeploymentStore(tables);
@@ -108,7 +111,7 @@ export function createServices(config: HarbormasterConfig): Services {
     containerApps,
     metrics,
     metricsFacts,
-    probe: createHealthEndpointProbe(http),
+    probe,
     runningDeployment: async (name) => (await appState.get(name)).running,
     runningDeployments: () => appState.listRunning(),
     readBackupAges: createBackupAgeReader({ index: new BackupIndex(tables), databases: apps.databases, now: () => new Date() }),
@@ -135,7 +138,7 @@ export function createServices(config: HarbormasterConfig): Services {
     ledger,
     deploySlots,
     deploymentActivities: {
-      ...createDeploymentActivities({ containerApps, jobs, registry, probe: createHealthEndpointProbe(http), deployments, ledger, notify }),
+      ...createDeploymentActivities({ containerApps, jobs, registry, probe, deployments, ledger, notify }),
       ...createReleaseActivities({ apps: apps.apps, containerApps, jobs, ledger, notify }),
       ...createAnalysisActivities({ providerFor: createAnalysisProviders({ metrics, metricsFacts, http, jobs, logs }), now: () => new Date() }),
       ...createHookActivities({ jobs, http, readSecret, now: () => new Date() }),

@@ -44,6 +44,8 @@ let azurite: RunningAzurite;
 let receiver: http.Server;
 let received: Received[] = [];
 let agent: ReturnType<typeof createHttpAgent>;
+/** The probes' own dispatcher, one connection per origin, as src/composition/services.ts wires them. */
+let probeAgent: ReturnType<typeof createHttpAgent>;
 let sweep: HealthSweep;
 let handlers: HealthSweepHandlers;
 let appState: AppStateStore;
@@ -109,6 +111,7 @@ beforeAll(async () => {
   });
   const sdk = { endpoint: sim.url, retryOptions: { maxRetries: 0, retryDelayInMs: 10, maxRetryDelayInMs: 10 }, tlsOptions: { ca: [sim.caCertPem] } };
   agent = createHttpAgent({ connectTo: sim.ingress.connectToRule(), caCertPath: sim.caCertPath });
+  probeAgent = createHttpAgent({ connectTo: sim.ingress.connectToRule(), caCertPath: sim.caCertPath, singleConnectionPerOrigin: true });
   tables = new TableProvider({ connectionString: azurite.connectionString });
   appState = new AppStateStore(tables);
   const secrets: Record<string, string> = { 'oncall-url': `${hookBase}/oncall`, 'chat-url': `${hookBase}/chat` };
@@ -119,7 +122,7 @@ beforeAll(async () => {
     containerApps: new ArmContainerAppsGateway(sim.credential, { sdk }),
     metrics: new MonitorMetricsReader(sim.credential, { endpoint: sim.url, tlsOptions: { ca: sim.caCertPem }, retryOptions: sdk.retryOptions }),
     metricsFacts: new ArmMetricsFacts(sim.credential, { sdk }),
-    probe: createHealthEndpointProbe(agent),
+    probe: createHealthEndpointProbe(probeAgent),
     runningDeployment: async (name) => {
       perAppRunningReads++;
       return (await appState.get(name)).running;
@@ -146,6 +149,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await agent?.close();
+  await probeAgent?.close();
   receiver?.closeAllConnections();
   await new Promise((r) => receiver?.close(r));
   await Promise.all([sim?.stop(), azurite?.stop()]);

@@ -3,7 +3,7 @@
  *
  * One sweep, in three phases so that no slow thing holds up the others:
  *   1. per app, at most `concurrency` at a time: the running deployment (our own state), then ARM
- *      (app and revisions, each call with its own timeout) and the metrics facts (region, memory
+ *      (app and revisions, read together under one timeout) and the metrics facts (region, memory
  *      limits; cached). As soon as an app's ARM read is back its health endpoint probe starts, in a
  *      separate, wider pool: probes go to the apps themselves, not to Azure's throttled APIs, and a
  *      hanging endpoint costs one probe timeout, not a slot of the Azure pool.
@@ -123,11 +123,15 @@ export interface HealthSweep {
   clearSilences(app: string, id?: string): Promise<Silence[] | undefined>;
 }
 
+/**
+ * What phase 1 keeps of an app until it is judged: only what judging needs, not the app's view and
+ * revisions (an app can have a hundred inactive revisions, and every app's read waits for the
+ * slowest before Monitor is read).
+ */
 interface PlatformRead {
-  view?: AppView;
-  revisions?: RevisionView[];
   platform?: PlatformJudgement | SignalReadError;
-  judged: RevisionView[];
+  /** The revision self-healing would restart: the serving one if established, else the first established one. */
+  restartTarget?: string;
   limits: RevisionLimit[];
   region?: string;
   deployment?: { deploymentId: string; digest: string };
@@ -154,19 +158,21 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
       if (deployment && deployment.deploymentId === afterDeploymentId) deployment = undefined;
     } catch (error) {
       // Without knowing whether a rollout runs, judging could raise a false alarm: skip the app.
-      return { judged: [], limits: [], error: `could not read the deployment state: ${errorText(error)}` };
+      return { limits: [], error: `could not read the deployment state: ${errorText(error)}` };
     }
     const ref = app.containerApp;
     const signal = (): AbortSignal => AbortSignal.timeout(armTimeoutMs);
+    // The app and its revisions are read at the same moment, so one deadline serves both.
+    const appAndRevisions = signal();
     // The region and the memory limits come with the app and its revisions: no reads of their own
     // (the facts port only when the app's view lacks its location).
     const regionOf = (view?: AppView): Promise<string | undefined> => (view?.region ? Promise.resolve(view.region) : deps.metricsFacts.getRegion(ref, { abortSignal: signal() }).catch(() => undefined));
     let view: AppView;
     let revisions: RevisionView[];
     try {
-      [view, revisions] = await Promise.all([deps.containerApps.getApp(ref, { abortSignal: signal() }), deps.containerApps.listRevisions(ref, { abortSignal: signal() })]);
+      [view, revisions] = await Promise.all([deps.containerApps.getApp(ref, { abortSignal: appAndRevisions }), deps.containerApps.listRevisions(ref, { abortSignal: appAndRevisions })]);
     } catch (error) {
-      return { deployment, judged: [], limits: [], region: await regionOf(), platform: { error: armErrorText(error, armTimeoutMs) } };
+      return { deployment, limits: [], region: await regionOf(), platform: { error: armErrorText(error, armTimeoutMs) } };
     }
     const regionPromise = regionOf(view);
     const split = splitRevisions(revisions, deployment?.digest);
@@ -176,7 +182,10 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     // Internal ingress is not reachable from Harbormaster in Azure; an app scaled to zero is not woken by a sweep.
     const probeable = app.health.ingress !== 'none' && view.ingress === 'external' && view.fqdn !== undefined && !(platform?.idle === true);
     const endpoint = probeable ? probes.run(() => readEndpoint(app, view.fqdn as string)) : undefined;
-    return { view, revisions, platform, judged: split.established, limits, region: await regionPromise, deployment, endpoint };
+    // Self-healing restarts what serves, the same revision status and rollback call serving.
+    const serving = servingRevision(view);
+    const restartTarget = split.established.find((r) => r.name === serving)?.name ?? split.established[0]?.name;
+    return { platform, ...(restartTarget ? { restartTarget } : {}), limits, region: await regionPromise, deployment, endpoint };
   }
 
   async function readEndpoint(app: ManagedApp, fqdn: string): Promise<HealthObservation> {
@@ -241,9 +250,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     }
 
     const unhealthySweepsInARow = verdict.verdict === 'unhealthy' && !deploymentRunning ? (previous?.unhealthySweepsInARow ?? 0) + 1 : 0;
-    // Self-healing restarts what serves, the same revision status and rollback call serving.
-    const serving = read.view ? servingRevision(read.view) : undefined;
-    const restartTarget = read.judged.find((r) => r.name === serving)?.name ?? read.judged[0]?.name;
+    const restartTarget = read.restartTarget;
     const heal = decideSelfHeal({
       policy: app.selfHeal,
       unhealthySweepsInARow,
