@@ -1,6 +1,6 @@
 // jest's test sequencer with shards balanced by time (jest.config.js `testSequencer`). jest's own
 // `--shard` cuts the suites, sorted by a hash of their paths, into equal counts, and the stack
-// suites last from 2 s to 160 s: the two shards `npm test` runs side by side ended 534 s and 827 s.
+// suites last from 2 s to 150 s: split that way, the two shards `npm test` then ran ended 534 s and 827 s.
 // Here each suite goes, longest first, to the shard with the least time so far (the durations of
 // the last full run, scripts/stack-suite-seconds.json, refreshed by scripts/suite-seconds.mjs; a
 // suite not yet listed counts as the median). Deterministic: every shard computes the same split.

@@ -64,7 +64,7 @@ describe('job and log-query analysis checks', () => {
     const measured = ended.analysis[0].measurements[0];
     expect(measured.outcome).toBe('failed');
     // Three times the work; the figures the record keeps are over the 1.5 × the condition allows
-    // (by how much depends on the machine's load: 1.7 was seen with both stack shards running).
+    // (by how much depends on the machine's load: 1.7 was seen with the stack shards running side by side).
     expect(measured.value / measured.stable).toBeGreaterThan(1.5);
     expect(ended.reason).toMatch(/^analysis failed \(50 %\): p95-vs-stable: 1 of 1 measurements failed .*\(stable [\d.]+\), query for latency-app--\S+ and latency-app--\S+ does not meet successCondition "value <= stable \* 1.5"/);
     await waitUntilIdle(stack, 'latency-app');

@@ -1,5 +1,5 @@
 /**
- * `npm test` runs the stack suites as two shards side by side, split by the sequencer in
+ * `npm test` runs the stack suites as three shards side by side, split by the sequencer in
  * scripts/stack-sequencer.js by recorded suite time: every suite runs exactly once, and the
  * shards' times differ by at most the longest suite (what longest-first assignment guarantees).
  */
