@@ -71,7 +71,9 @@ export async function seedLocalAzure(sim: RunningAzureSimulator, config: AppsCon
   const client = (subscriptionId: string): ContainerAppsAPIClient => {
     let c = clients.get(subscriptionId);
     if (!c) {
-      c = new ContainerAppsAPIClient(sim.credential, subscriptionId, { endpoint: sim.url, tlsOptions: sim.tlsOptions, retryOptions: { maxRetries: 0 } });
+      // The SDK's retries of a reset connection (every call here is an idempotent PUT): the model
+      // checker seeds each run on a simulator whose kept-alive sockets may close between runs.
+      c = new ContainerAppsAPIClient(sim.credential, subscriptionId, { endpoint: sim.url, tlsOptions: sim.tlsOptions, retryOptions: { maxRetries: 3, retryDelayInMs: 100 } });
       clients.set(subscriptionId, c);
     }
     return c;
