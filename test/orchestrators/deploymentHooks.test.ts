@@ -4,38 +4,15 @@
  * is told and never rolls back; on-rollback hooks run after traffic is restored, with the reason.
  * The hooks' wire behaviour (signatures, Retry-After, the job's requests) is the activities'.
  */
-import type { AppsConfigInput } from '../../src/config';
 import { ActivityNames as A, OrchestratorNames } from '../../src/domain/deployment';
+import { hookSuiteApps } from '../fixtures/hookSuiteApps';
 import { appDeployment, configOf } from './replay/deploymentInputs';
 import { finalRecord, newRevisionOf, settledVerdicts, stepOutcomes, weightsGivenTo } from './replay/deploymentTrace';
 import { healthyWorld, stableRevisionOf } from './replay/healthyWorld';
 import { replayOrchestration } from './replay/replayHarness';
 
-type AppInput = AppsConfigInput['apps'][number];
-
-function app(name: string, hooks: AppInput['hooks']): AppInput {
-  return {
-    name,
-    containerApp: { subscriptionId: '11111111-2222-4333-8444-999999999999', resourceGroup: 'hooks-rg', name },
-    image: { registry: 'hooks.azurecr.io', repository: `hk/${name}`, tagPolicy: { kind: 'glob', pattern: 'main-*' } },
-    health: { path: '/health', intervalSeconds: 1, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 2, deadlineSeconds: 60 },
-    strategy: { kind: 'blue-green', keepPreviousMinutes: 0 },
-    hooks,
-    notify: [],
-  };
-}
-
-// The hook suite's configuration (test/scenarios/hookPaths.test.ts), with its receiver's address made up.
-const HOOKS = configOf({
-  apps: [
-    app('smoke-app', [
-      { kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-app-smoke', command: ['smoke-test'], timeoutSeconds: 60 },
-      { kind: 'http', name: 'tell-qa', phase: 'post-promotion', url: 'http://hooks.example.test/promoted', secretName: 'hook-signing-key', timeoutSeconds: 2, retries: 1 },
-      { kind: 'http', name: 'page', phase: 'on-rollback', url: 'http://hooks.example.test/rolled-back', secretName: 'hook-signing-key', timeoutSeconds: 2, retries: 1 },
-    ]),
-    app('gate-app', [{ kind: 'http', name: 'gate', phase: 'pre-traffic', url: 'http://hooks.example.test/gate?target={{revisionFqdn}}', timeoutSeconds: 2, retries: 2 }]),
-  ],
-});
+// The hook suite's configuration, with its receiver's address made up.
+const HOOKS = configOf({ apps: hookSuiteApps('http://hooks.example.test') });
 
 const hookCalls = (trace: Parameters<typeof stepOutcomes>[0], hook: string) => trace.inputsOf(A.callHook).filter((c) => c.hook.name === hook);
 

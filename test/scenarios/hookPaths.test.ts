@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+import { hookSuiteApps } from '../fixtures/hookSuiteApps';
 
 const SIGNING_KEY = 'hook-signing-key-for-tests';
 
@@ -24,19 +25,6 @@ interface Delivery {
   headers: http.IncomingHttpHeaders;
   raw: string;
   body: any;
-}
-
-function app(name: string, hooks: unknown[], extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    name,
-    containerApp: { subscriptionId: '11111111-2222-4333-8444-999999999999', resourceGroup: 'hooks-rg', name },
-    image: { registry: 'hooks.azurecr.io', repository: `hk/${name}`, tagPolicy: { kind: 'glob', pattern: 'main-*' } },
-    health: { path: '/health', intervalSeconds: 1, timeoutSeconds: 2, successThreshold: 2, failureThreshold: 2, deadlineSeconds: 60 },
-    strategy: { kind: 'blue-green', keepPreviousMinutes: 0 },
-    hooks,
-    notify: [],
-    ...extra,
-  };
 }
 
 describe('hooks', () => {
@@ -65,19 +53,7 @@ describe('hooks', () => {
     const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
     dir = mkdtempSync(path.join(tmpdir(), 'hm-hooks-'));
     const configPath = path.join(dir, 'apps.json');
-    writeFileSync(
-      configPath,
-      JSON.stringify({
-        apps: [
-          app('smoke-app', [
-            { kind: 'job', name: 'smoke', phase: 'pre-traffic', jobName: 'smoke-app-smoke', command: ['smoke-test'], timeoutSeconds: 60 },
-            { kind: 'http', name: 'tell-qa', phase: 'post-promotion', url: `${base}/promoted`, secretName: 'hook-signing-key', timeoutSeconds: 2, retries: 1 },
-            { kind: 'http', name: 'page', phase: 'on-rollback', url: `${base}/rolled-back`, secretName: 'hook-signing-key', timeoutSeconds: 2, retries: 1 },
-          ]),
-          app('gate-app', [{ kind: 'http', name: 'gate', phase: 'pre-traffic', url: `${base}/gate?target={{revisionFqdn}}`, timeoutSeconds: 2, retries: 2 }]),
-        ],
-      }),
-    );
+    writeFileSync(configPath, JSON.stringify({ apps: hookSuiteApps(base) }));
     stack = await startScenarioStack('unused', { configPath, settings: QUIET_TIMERS, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['smoke-app'] } });
     stack.simulator.keyVault.setSecret('hook-signing-key', SIGNING_KEY);
   }, 180_000);
