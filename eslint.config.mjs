@@ -13,7 +13,9 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
-    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    // The two tsconfigs named, not `projectService`: every linted file is in one of them, and building
+    // the two programs up front lints the tree in 30 s where the project service took 53 s.
+    languageOptions: { parserOptions: { project: ['./tsconfig.json', './dashboard/tsconfig.json'], tsconfigRootDir: import.meta.dirname } },
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
