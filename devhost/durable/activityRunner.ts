@@ -5,7 +5,8 @@
  * or that this process already ran) is dropped without running.
  */
 import type { HostContext } from '../extension';
-import { EventType, completedScheduleIds, newEvent, parseJsonText, toJsonText } from './history';
+import { activityCompleted, activityFailed } from './completionEvents';
+import { EventType, completedScheduleIds, newEvent, parseJsonText } from './history';
 import { controlMessage, isTerminal } from './instanceState';
 import type { OrchestrationEngine } from './orchestrationEngine';
 import type { ReceivedMessage, TaskHubStore, WorkItemMessage } from './taskHubStore';
@@ -51,14 +52,9 @@ export class ActivityRunner {
         this.executions += 1;
         try {
           const result = await this.host.invoke(fn, parseJsonText(item.input), { triggerMetadata: { instanceId: item.instanceId } });
-          completion = newEvent(EventType.TaskCompleted, now(), { TaskScheduledId: item.eventId, Result: toJsonText(result) ?? 'null' });
+          completion = activityCompleted(item.eventId, now(), result);
         } catch (err) {
-          const message = err instanceof Error ? err.message : String(err);
-          completion = newEvent(EventType.TaskFailed, now(), {
-            TaskScheduledId: item.eventId,
-            Reason: `Activity function '${item.name}' failed: ${message}`,
-            Details: err instanceof Error && err.stack ? err.stack : message,
-          });
+          completion = activityFailed(item.eventId, now(), item.name, err);
         }
       }
       await this.store.sendControl(controlMessage(item.instanceId, completion, item.executionId));

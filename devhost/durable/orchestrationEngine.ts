@@ -9,6 +9,7 @@
 import type { HostContext } from '../extension';
 import type { TimerHandle } from '../clock';
 import type { RegisteredFunction } from '../functionsCore';
+import { subOrchestrationEnded } from './completionEvents';
 import { EventType, newEvent, openSchedulingEvents, parseJsonText, toJsonText, type HistoryEvent, type RuntimeStatus } from './history';
 import { runEpisode, type EpisodeResult } from './episodeRunner';
 import { findNonDeterminism } from './determinismGuard';
@@ -244,14 +245,12 @@ export class OrchestrationEngine {
     const parent = child.parent;
     if (!parent) return;
     const now = this.host.clock.now();
-    const event =
-      child.runtimeStatus === 'Completed'
-        ? newEvent(EventType.SubOrchestrationInstanceCompleted, now, { TaskScheduledId: parent.TaskScheduledId, Result: child.output ?? 'null' })
-        : newEvent(EventType.SubOrchestrationInstanceFailed, now, {
-            TaskScheduledId: parent.TaskScheduledId,
-            Reason: `Sub-orchestration '${child.name}' (${child.instanceId}) ${child.runtimeStatus === 'Terminated' ? 'was terminated' : 'failed'}: ${String(parseJsonText(child.output) ?? '')}`,
-            Details: '',
-          });
+    const event = subOrchestrationEnded(
+      parent.TaskScheduledId,
+      now,
+      { name: child.name, instanceId: child.instanceId, terminated: child.runtimeStatus === 'Terminated' },
+      child.runtimeStatus === 'Completed' ? { completed: true, outputJson: child.output } : { completed: false, error: String(parseJsonText(child.output) ?? '') },
+    );
     await this.store.sendControl(controlMessage(parent.InstanceId, event, parent.ExecutionId));
     this.events.controlSent();
   }

@@ -1,10 +1,11 @@
 /**
  * The activity boundary of a replay: a test says what each activity answers, as a function of
  * its input. Returning a value completes the activity (TaskCompleted); throwing fails it
- * (TaskFailed), worded as the Durable extension words an activity's failure, so the
+ * (TaskFailed), worded as devhost words an activity's failure (devhost/durable/completionEvents.ts), so the
  * orchestrator's retries and its `activityFailureMessage` see what they see in Azure.
  */
-import { EventType, newEvent, toJsonText, type HistoryEvent } from '../../../devhost/durable/history';
+import { activityCompleted, activityFailed } from '../../../devhost/durable/completionEvents';
+import type { HistoryEvent } from '../../../devhost/durable/history';
 
 /** One call of an activity, as the script sees it. */
 export interface ActivityCall {
@@ -28,16 +29,9 @@ export function answerActivity(script: ActivityScript, call: ActivityCall, sched
   const answer = script[call.name];
   if (!answer) throw new Error(`the replay script has no answer for activity "${call.name}" (input ${JSON.stringify(call.input)})`);
   try {
-    const result = answer(call.input, call);
-    const json = toJsonText(result) ?? 'null';
-    return { event: newEvent(EventType.TaskCompleted, call.at, { TaskScheduledId: scheduledId, Result: json }), result: JSON.parse(json) as unknown };
+    const event = activityCompleted(scheduledId, call.at, answer(call.input, call));
+    return { event, result: JSON.parse(event.Result ?? 'null') as unknown };
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
-    const event = newEvent(EventType.TaskFailed, call.at, {
-      TaskScheduledId: scheduledId,
-      Reason: `Activity function '${call.name}' failed: ${message}`,
-      Details: err instanceof Error && err.stack ? err.stack : message,
-    });
-    return { event, failure: message };
+    return { event: activityFailed(scheduledId, call.at, call.name, err), failure: err instanceof Error ? err.message : String(err) };
   }
 }

@@ -15,6 +15,7 @@
  */
 import { Invoker } from '../../../devhost/invoker';
 import { planNewWork, type NewWork } from '../../../devhost/durable/actionScheduler';
+import { subOrchestrationEnded } from '../../../devhost/durable/completionEvents';
 import { findNonDeterminism } from '../../../devhost/durable/determinismGuard';
 import { runEpisode, type EpisodeResult } from '../../../devhost/durable/episodeRunner';
 import { EventType, newEvent, parseJsonText, toJsonText, type HistoryEvent, type ParentInstance } from '../../../devhost/durable/history';
@@ -104,7 +105,8 @@ class ReplayRun {
     const fn = this.functions.get(name);
     if (!fn) throw new Error(`no orchestration registered as "${name}"`);
     let history: HistoryEvent[] = [];
-    let inbox: HistoryEvent[] = [newEvent(EventType.ExecutionStarted, this.now(), { Name: name, Input: toJsonText(input), ParentInstance: parent })];
+    const started = (executionInput: unknown): HistoryEvent => newEvent(EventType.ExecutionStarted, this.now(), { Name: name, Input: toJsonText(executionInput), ParentInstance: parent });
+    let inbox: HistoryEvent[] = [started(input)];
     let timers: Array<{ eventId: number; fireAt: Date }> = [];
     for (;;) {
       if (++this.episodes > (this.options.maxEpisodes ?? DEFAULT_MAX_EPISODES)) throw new Error(`more than ${this.options.maxEpisodes ?? DEFAULT_MAX_EPISODES} episodes: does ${instanceId} ever end?`);
@@ -131,7 +133,7 @@ class ReplayRun {
         this.trace.add({ kind: 'continuedAsNew', instanceId, input, at: this.now().toISOString() });
         history = [];
         timers = [];
-        inbox = [newEvent(EventType.ExecutionStarted, this.now(), { Name: name, Input: toJsonText(input), ParentInstance: parent })];
+        inbox = [started(input)];
         continue;
       }
 
@@ -167,11 +169,12 @@ class ReplayRun {
     const input = parseJsonText(inputJson);
     const outcome = await this.runInstance(name, childId, input, { InstanceId: parentId, ExecutionId: 'replay', TaskScheduledId: eventId });
     this.trace.add({ kind: 'subOrchestration', instanceId: childId, parentId, name, input, status: outcome.status, output: outcome.output, error: outcome.error, at, endedAt: this.now().toISOString() });
-    if (outcome.status === 'completed') {
-      return newEvent(EventType.SubOrchestrationInstanceCompleted, this.now(), { TaskScheduledId: eventId, Result: toJsonText(outcome.output) ?? 'null' });
-    }
-    // Worded as devhost's engine words it (the extension's wording differs in detail, not in kind).
-    return newEvent(EventType.SubOrchestrationInstanceFailed, this.now(), { TaskScheduledId: eventId, Reason: `Sub-orchestration '${name}' (${childId}) failed: ${outcome.error ?? ''}`, Details: '' });
+    return subOrchestrationEnded(
+      eventId,
+      this.now(),
+      { name, instanceId: childId },
+      outcome.status === 'completed' ? { completed: true, outputJson: toJsonText(outcome.output) } : { completed: false, error: outcome.error ?? '' },
+    );
   }
 
   /**
