@@ -156,10 +156,15 @@ function registerActivity(name: ActivityName): void {
   });
 }
 
-export function registerBackups(): void {
-  const config = getConfig();
+/** The backup orchestrations alone: what the replay tests register too (they read no configuration). */
+export function registerBackupOrchestrations(): void {
   df.app.orchestration(BackupOrchestratorNames.backup, backupOrchestrator);
   df.app.orchestration(BackupOrchestratorNames.drill, backupDrillOrchestrator);
+}
+
+export function registerBackups(): void {
+  const config = getConfig();
+  registerBackupOrchestrations();
   for (const name of Object.keys(BackupActivityNames) as ActivityName[]) registerActivity(name);
 
   const client = [df.input.durableClient()];

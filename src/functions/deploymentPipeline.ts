@@ -64,11 +64,16 @@ export async function finishDeployment(input: unknown, context: InvocationContex
   return result;
 }
 
-export function registerDeploymentPipeline(): void {
+/** The deployment orchestrations alone: what the replay tests register too (they read no configuration). */
+export function registerDeploymentOrchestrations(): void {
   df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
   df.app.orchestration(OrchestratorNames.groupDeployment, groupDeploymentOrchestrator);
   df.app.orchestration(OrchestratorNames.rollback, rollbackOrchestrator);
   df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
+}
+
+export function registerDeploymentPipeline(): void {
+  registerDeploymentOrchestrations();
   const names: ActivityName[] = [
     'recordDeployment',
     'verifyImage',

@@ -1,23 +1,15 @@
 /**
  * The real orchestrators, registered the way the app registers them: `df.app.orchestration`
  * through the `@azure/functions-core` seam devhost provides (jest maps the module name to it,
- * see jest.config.js). So the callback a replay calls is the one the Functions worker would
- * call: the `durable-functions` Orchestrator wrapped around the product's generator.
- *
- * The names and handlers are those of src/functions/deploymentPipeline.ts and backups.ts. Those
- * registration functions are not called here because they also register activities and timers
- * that read the app's configuration and build its services, which a replay never touches.
+ * see jest.config.js), by the app's own registration functions. So the callback a replay calls is
+ * the one the Functions worker would call: the `durable-functions` Orchestrator wrapped around the
+ * product's generator. Only the orchestrations: the app's activities and timers read its
+ * configuration and build its services, which a replay never touches.
  */
-import * as df from 'durable-functions';
 import type { RegisteredFunction } from '../../../devhost/functionsCore';
 import { setRegistrationSink } from '../../../devhost/functionsCoreModule';
-import { BackupOrchestratorNames } from '../../../src/domain/backup';
-import { OrchestratorNames } from '../../../src/domain/deployment';
-import { backupOrchestrator } from '../../../src/orchestrators/backupOrchestrator';
-import { deploymentOrchestrator } from '../../../src/orchestrators/deployment/deploymentOrchestrator';
-import { groupDeploymentOrchestrator } from '../../../src/orchestrators/deployment/groupDeploymentOrchestrator';
-import { rollbackOrchestrator } from '../../../src/orchestrators/deployment/rollbackOrchestrator';
-import { healthWaitOrchestrator } from '../../../src/orchestrators/healthWaitOrchestrator';
+import { registerBackupOrchestrations } from '../../../src/functions/backups';
+import { registerDeploymentOrchestrations } from '../../../src/functions/deploymentPipeline';
 
 let registered: ReadonlyMap<string, RegisteredFunction> | undefined;
 
@@ -27,11 +19,8 @@ export function registeredOrchestrations(): ReadonlyMap<string, RegisteredFuncti
   const functions = new Map<string, RegisteredFunction>();
   setRegistrationSink({ registerFunction: (fn) => functions.set(fn.name, fn), registerHook: () => undefined });
   try {
-    df.app.orchestration(OrchestratorNames.deployment, deploymentOrchestrator);
-    df.app.orchestration(OrchestratorNames.groupDeployment, groupDeploymentOrchestrator);
-    df.app.orchestration(OrchestratorNames.rollback, rollbackOrchestrator);
-    df.app.orchestration(OrchestratorNames.healthWait, healthWaitOrchestrator);
-    df.app.orchestration(BackupOrchestratorNames.backup, backupOrchestrator);
+    registerDeploymentOrchestrations();
+    registerBackupOrchestrations();
   } finally {
     setRegistrationSink(undefined);
   }
