@@ -185,7 +185,7 @@ export function createHealthSweep(deps: HealthSweepDependencies): HealthSweep {
     // Self-healing restarts what serves, the same revision status and rollback call serving.
     const serving = servingRevision(view);
     const restartTarget = split.established.find((r) => r.name === serving)?.name ?? split.established[0]?.name;
-    return { platform, ...(restartTarget ? { restartTarget } : {}), limits, region: await regionPromise, deployment, endpoint };
+    return { platform, restartTarget, limits, region: await regionPromise, deployment, endpoint };
   }
 
   async function readEndpoint(app: ManagedApp, fqdn: string): Promise<HealthObservation> {

@@ -27,7 +27,7 @@ export function healthyProbe(probe: { health: { ingress: string } }): RevisionOb
 
 /** A revision that runs but whose health path answers 503. */
 export const UNHEALTHY: RevisionObservation = {
-  platform: { exists: true, provisioningState: 'Provisioned', runningState: 'Running', healthState: 'Healthy', replicas: 1, active: true },
+  platform: HEALTHY.platform,
   endpoint: { status: 503, body: '{"status":"unhealthy"}', latencyMs: 4 },
 };
 
