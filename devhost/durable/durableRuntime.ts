@@ -75,7 +75,7 @@ export class DurableRuntime {
           .run(() => this.engine.processBatch(instanceId, messages))
           .finally(() => {
             this.heldControl -= messages.length;
-            this.controlPump.nudge();
+            this.controlPump.capacityFreed();
           }),
       (instanceId, err) => options.log(`instance ${instanceId}: episode failed, its messages will be redelivered: ${err instanceof Error ? err.stack ?? err.message : String(err)}`),
     );
@@ -137,7 +137,7 @@ export class DurableRuntime {
       .catch((err: unknown) => this.options.log(`activity ${message.body.name} (${message.body.instanceId}): ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         this.runningActivities.delete(run);
-        this.workPump.nudge();
+        this.workPump.capacityFreed();
       });
     this.runningActivities.add(run);
   }
