@@ -39,7 +39,7 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
     yield run.notify('rollback-started', `${input.request.reason}: ${describePlan(plan)}`);
 
     const moved = plan.mode === 'Single' ? yield* restoreTemplate(run, input, plan) : yield* switchTraffic(run, input, plan);
-    if (plan.from) yield* settle(run, plan.from.revisionName, 'rolled-back', input.request.reason, ['pending', 'verified', 'baseline', 'superseded']);
+    if (plan.from) yield* settleLeftBehind(run, plan.from, input.request.reason);
     const schema = yield* migrationsAfterRollback(run, plan);
     servingDigest = moved.digest;
     servingTag = moved.tag;
@@ -67,6 +67,15 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
   if (phase === 'succeeded') yield* sweepNow(run);
   return { deploymentId: input.deploymentId, phase, reason };
 };
+
+function servesImageOf(serves: { revisionName: string; digest?: string }, release: Release): boolean {
+  return serves.revisionName === release.revisionName || (serves.digest !== undefined && serves.digest === release.digest);
+}
+
+/** The release the person rolled away from is `rolled-back`, unless someone settled it otherwise. */
+function* settleLeftBehind(run: RolloutRun, from: Release, reason: string): Generator<Task, void, unknown> {
+  yield* settle(run, from.revisionName, 'rolled-back', reason, ['pending', 'verified', 'baseline', 'superseded']);
+}
 
 class Refused extends Error {
   /** `serves`: a release other than the target that serves at the end (single-revision walk). */
@@ -132,7 +141,14 @@ function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackP
   });
   if (!walk.serves) throw new Refused('traffic', walk.detail);
   const serves = { digest: walk.serves.digest, tag: walk.serves.tag };
-  if (!walk.firstPassed) throw new Refused('health-wait', `${target.revisionName} failed on live traffic and is marked failed; ${walk.serves.restoredAs} serves ${walk.serves.revisionName}'s image instead: ${walk.detail}`, serves);
+  if (!walk.firstPassed) {
+    // The rollback failed, but traffic left the release it was asked to leave all the same: that one
+    // is settled `rolled-back` as after a rollback that succeeded. Left `verified`, it would be the
+    // newest safe release, and the next un-targeted rollback would go straight back to it. Not when
+    // the walk came back to its image (as a new revision, or through an older row with the same digest).
+    if (plan.from && !servesImageOf(walk.serves, plan.from)) yield* settleLeftBehind(run, plan.from, input.request.reason);
+    throw new Refused('health-wait', `${target.revisionName} failed on live traffic and is marked failed; ${walk.serves.restoredAs} serves ${walk.serves.revisionName}'s image instead: ${walk.detail}`, serves);
+  }
   yield run.step('traffic', 'succeeded', `${walk.serves.restoredAs} runs ${target.revisionName}'s image`);
   yield run.step('health-wait', 'succeeded', `${walk.detail} (judged on live traffic)`);
   return { text: `${walk.serves.restoredAs} serves ${target.revisionName}'s image (single-revision mode; health judged on live traffic)`, ...serves };
