@@ -6,7 +6,7 @@
 // - `stack`: every other suite (Azurite, PostgreSQL, simulators, devhost, child processes): one at a
 //   time within a jest run, sharing one Azurite and one PostgreSQL started once for that run
 //   (test/support/sharedServices.ts); each suite claims its own storage account and database there.
-//   `npm test` runs the project as two shards side by side (scripts/test.mjs).
+//   `npm test` runs the project as three shards side by side (scripts/test.mjs).
 // A new suite is a stack suite unless it is listed in UNIT.
 const UNIT = [
   'domain/**',

@@ -27,7 +27,8 @@ function run(name, args, { stream }) {
 // The stack suites in three shards, each a serial jest run with its own Azurite and PostgreSQL: a
 // stack suite keeps a core busy about a third of its time (it waits on timers, child processes and
 // the stack's answers), so three side by side fill the 2 cores where two left a third of them idle.
-const STACK_SHARDS = 3;
+// HARBORMASTER_STACK_SHARDS overrides it (a machine with more cores takes more).
+const STACK_SHARDS = Number(process.env.HARBORMASTER_STACK_SHARDS) || 3;
 const results = await Promise.all([
   run('lint', [eslintBin, '.'], { stream: false }),
   run('unit tests', ['--enable-source-maps', jestBin, '--selectProjects', 'unit'], { stream: false }),
