@@ -4,7 +4,7 @@
  * traffic moves, then all traffic goes to it through the gate. A target that fails its check
  * never gets traffic; in single-revision mode a failing target is given up for the next safe one.
  */
-import { ActivityNames as A, OrchestratorNames } from '../../src/domain/deployment';
+import { ActivityNames as A, OrchestratorNames, ROLLOUT_VERSION } from '../../src/domain/deployment';
 import type { Release } from '../../src/domain/rollout';
 import { digestFor, manualRollback } from './replay/deploymentInputs';
 import { finalRecord, settledVerdicts, stepOutcomes, trafficRequests } from './replay/deploymentTrace';
@@ -90,17 +90,18 @@ describe('manual rollback (replayed)', () => {
   });
 
   // The walk after the forced target failed ends on an older release: with another image than the one
-  // the person rolled away from, that one is left behind and settled `rolled-back` (as after a rollback
-  // that succeeded; left `verified` it would be the newest safe release, and the next un-targeted
-  // rollback would go straight back to it); with the same image, nothing was rolled away from.
+  // the person rolled away from, that one is settled `rolled-back` as after a rollback that succeeded;
+  // with the same image, nothing was rolled away from. A rollback started before rollout version 4
+  // replays as it ran.
   it.each([
-    { servedBefore: 'main-3', leftBehind: ['rolled-back'], what: 'the release rolled away from is rolled-back' },
-    { servedBefore: 'main-1', leftBehind: [], what: 'the release that served the same image is left alone' },
-  ])('single-revision mode: a forced target that fails on live traffic is marked failed, the release before it serves again, and $what', async ({ servedBefore, leftBehind }) => {
+    { servedBefore: 'main-3', version: ROLLOUT_VERSION, leftBehind: ['rolled-back'], what: 'the release rolled away from is rolled-back' },
+    { servedBefore: 'main-1', version: ROLLOUT_VERSION, leftBehind: [], what: 'the release that served the same image is left alone' },
+    { servedBefore: 'main-3', version: undefined, leftBehind: [], what: 'a rollback started before version 4 leaves it as it was' },
+  ])('single-revision mode: a forced target that fails on live traffic is marked failed, the release before it serves again, and $what', async ({ servedBefore, version, leftBehind }) => {
     const from = release('single-app', 'rb-current', servedBefore, 'verified');
     const target = release('single-app', 'hm-main2', 'main-2', 'failed');
     const before = release('single-app', 'initial', 'main-1', 'baseline');
-    const input = manualRollback('scenarios.rollback.json', 'single-app', { release: 'main-2', force: true, reason: 'it worked yesterday', by: OPERATOR });
+    const input = { ...manualRollback('scenarios.rollback.json', 'single-app', { release: 'main-2', force: true, reason: 'it worked yesterday', by: OPERATOR }), rolloutVersion: version };
     let plans = 0;
     const run = await replayOrchestration({
       name: OrchestratorNames.rollback,

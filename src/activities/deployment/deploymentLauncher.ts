@@ -10,6 +10,7 @@ import type { DeploymentStore } from '../../adapters/storage/deploymentStore';
 import {
   AbortEventName,
   OrchestratorNames,
+  ROLLOUT_VERSION,
   type WindowOverride,
   TERMINAL_PHASES,
   clearStaleRunning,
@@ -130,6 +131,7 @@ export class DeploymentLauncher {
         image: imageOf(request),
         source: 'rollback',
         requestedAt: request.receivedAt,
+        rolloutVersion: ROLLOUT_VERSION,
         request: rollback,
       };
       return starter.start(OrchestratorNames.rollback, request.deploymentId, input);

@@ -97,12 +97,13 @@ export interface DeploymentInput {
 }
 
 /**
- * What deployments started now run: 2 goes back when the deploy activity failed after its
- * revision was created (see deployStep); 3 judges the deploy window again when a slot is
- * granted, and gives the slot back to wait for the window if it closed meanwhile (see
- * admissionGate).
+ * What deployments and manual rollbacks started now run: 2 goes back when the deploy activity
+ * failed after its revision was created (see deployStep); 3 judges the deploy window again when a
+ * slot is granted, and gives the slot back to wait for the window if it closed meanwhile (see
+ * admissionGate); 4 settles `rolled-back` the release a failed single-revision manual rollback
+ * left behind (see rollbackOrchestrator).
  */
-export const ROLLOUT_VERSION = 3;
+export const ROLLOUT_VERSION = 4;
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
 export interface RollbackInput extends DeploymentInput {

@@ -68,6 +68,9 @@ export const rollbackOrchestrator: OrchestrationHandler = function* (context: Or
   return { deploymentId: input.deploymentId, phase, reason };
 };
 
+/** The rollout version from which a failed single-revision walk settles the release it left behind. */
+export const SETTLE_LEFT_BEHIND_AFTER_FAILED_WALK = 4;
+
 function servesImageOf(serves: { revisionName: string; digest?: string }, release: Release): boolean {
   return serves.revisionName === release.revisionName || (serves.digest !== undefined && serves.digest === release.digest);
 }
@@ -146,7 +149,9 @@ function* restoreTemplate(run: RolloutRun, input: RollbackInput, plan: RollbackP
     // is settled `rolled-back` as after a rollback that succeeded. Left `verified`, it would be the
     // newest safe release, and the next un-targeted rollback would go straight back to it. Not when
     // the walk came back to its image (as a new revision, or through an older row with the same digest).
-    if (plan.from && !servesImageOf(walk.serves, plan.from)) yield* settleLeftBehind(run, plan.from, input.request.reason);
+    // Rollbacks started before version 4 replay as they ran.
+    const leftBehind = plan.from && !servesImageOf(walk.serves, plan.from) ? plan.from : undefined;
+    if (leftBehind && (input.rolloutVersion ?? 1) >= SETTLE_LEFT_BEHIND_AFTER_FAILED_WALK) yield* settleLeftBehind(run, leftBehind, input.request.reason);
     throw new Refused('health-wait', `${target.revisionName} failed on live traffic and is marked failed; ${walk.serves.restoredAs} serves ${walk.serves.revisionName}'s image instead: ${walk.detail}`, serves);
   }
   yield run.step('traffic', 'succeeded', `${walk.serves.restoredAs} runs ${target.revisionName}'s image`);
