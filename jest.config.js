@@ -21,6 +21,7 @@ const UNIT = [
   'devhost/routeTemplate',
   'devhost/timerSchedule',
   'devhost/signInStandIn',
+  'devhost/queuePump',
   'telemetry/**',
   'sweep/sweepPolicies',
   'tooling/**',
