@@ -25,6 +25,7 @@ describe('analysis paths', () => {
   beforeAll(async () => {
     stack = await startScenarioStack('scenarios.analysis.json', {
       settings: QUIET_TIMERS,
+      withPostgres: false,
       // Users only for the app deployed here; the others (the replay tests' apps) get health probes and nothing else.
       userTraffic: { requestsPerSecond: 10, apps: ['canary-app'] },
     });
