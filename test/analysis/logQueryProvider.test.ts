@@ -2,7 +2,8 @@
  * The log-query provider with the real `@azure/monitor-query-logs` client against the simulated
  * Log Analytics: p95 of a revision's request durations over the window, the stable revision's in
  * the same window for a comparison, an empty answer as no data, a query the service refuses as an
- * error naming why, and the window ending `ingestionDelaySeconds` before the measurement.
+ * error naming why, a query endpoint that never answers as an error at the check's timeout, and the
+ * window ending `ingestionDelaySeconds` before the measurement.
  */
 import { createAnalysisActivities } from '../../src/activities/analysis/createAnalysisActivities';
 import { createAnalysisProviders } from '../../src/activities/analysis/analysisProviders';
@@ -83,6 +84,19 @@ describe('log-query: one number from KQL over Log Analytics', () => {
     const reading = (await measure(input(check('AppRequests | join kind=inner (AppTraces) on OperationId')))) as { kind: string; reason: string };
     expect(reading.kind).toBe('error');
     expect(reading.reason).toMatch(/^log-query could not be read: RestError/);
+  });
+
+  it('a query endpoint that never answers is an error reading at the check\'s timeoutSeconds, never a stuck measurement', async () => {
+    // The logs client drops its abort signal: the provider races the check's own deadline.
+    const silentWorkspace = '0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d';
+    sim.faults.add({ match: { operation: 'Query_Execute', pathRegex: silentWorkspace }, response: { delayMs: 5_000 } });
+    try {
+      const started = Date.now();
+      expect(await measure(input(check(P95, undefined, { workspaceId: silentWorkspace, timeoutSeconds: 1 })))).toMatchObject({ kind: 'error', reason: 'no answer within 1 s' });
+      expect(Date.now() - started).toBeLessThan(3_000);
+    } finally {
+      sim.faults.clear();
+    }
   });
 
   describe('minRequests: a count column read beside the value', () => {

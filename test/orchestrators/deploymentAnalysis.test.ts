@@ -2,7 +2,8 @@
  * Analysis at canary steps and in the bake, replayed: the measurements are scripted readings
  * (what the metrics provider would return), the orchestrator takes them on durable timers and
  * judges them with the domain's rules. A failed run rolls back before the revision gets more
- * traffic; an inconclusive one asks a person or fails, as the app says.
+ * traffic; an inconclusive one asks a person or fails, as the app says. A background check is
+ * measured beside the canary's steps and aborts it the moment it fails.
  */
 import { ActivityNames as A, ApprovalEventName, OrchestratorNames } from '../../src/domain/deployment';
 import { appDeployment } from './replay/deploymentInputs';
@@ -11,6 +12,8 @@ import { healthyWorld, stableRevisionOf } from './replay/healthyWorld';
 import { replayOrchestration } from './replay/replayHarness';
 
 const FIXTURE = 'scenarios.analysis.json';
+/** The provider suite's apps: `background-app` has a check measured throughout its canary. */
+const PROVIDERS = 'scenarios.analysisProviders.json';
 /** A fifth of the canary's requests fail; the stable revision's none. */
 const FAILING_FIFTH = { kind: 'value', value: 0.2, stable: 0, detail: '12 of 60 requests 5xx; stable 0 of 240 requests 5xx' };
 
@@ -97,5 +100,40 @@ describe('deployment analysis (replayed)', () => {
     expect(finalRecord(run.trace).reason).toMatch(/^analysis inconclusive \(20 %\): error-rate: 1 of 1 measurements inconclusive .*\(analysis\.inconclusive: fail\)/);
     expect(weightsGivenTo(run.trace, newRevisionOf(run.trace)!)).toEqual([20]);
     expect(run.trace.ran(A.notifyDeployment, (n) => n.event === 'awaiting-approval')).toBe(false);
+  });
+
+  it('a background check is measured every interval for the whole canary, beside its steps, and passes a healthy release', async () => {
+    const input = appDeployment(PROVIDERS, 'background-app');
+    const run = await replayOrchestration({ name: OrchestratorNames.deployment, input, activities: healthyWorld() });
+    const revision = newRevisionOf(run.trace)!;
+    expect(run.output).toMatchObject({ phase: 'succeeded' });
+    expect(weightsGivenTo(run.trace, revision)).toEqual([20, 50, 100]);
+    expect(analysisVerdicts(run.trace)).toEqual(['background errors-throughout successful']);
+    // Every 2 s from the first weight until promotion (two steps of 8 s), none after; each of the new revision.
+    const routed = run.trace.activities(A.routeTraffic).map((r) => Date.parse(r.at));
+    const [firstWeight, promoted] = [routed[0], routed.at(-1)!];
+    const measured = run.trace.activities(A.measureAnalysis);
+    expect(measured.map((m) => Date.parse(m.at))).toEqual(Array.from({ length: (promoted - firstWeight) / 2_000 }, (_, i) => firstWeight + 2_000 * (i + 1)));
+    expect(measured).toHaveLength(8);
+    expect(new Set(measured.map((m) => m.input.revisionName))).toEqual(new Set([revision]));
+  });
+
+  it('a failing background check aborts the canary during its first step, before the next weight, and rolls back', async () => {
+    const input = appDeployment(PROVIDERS, 'background-app');
+    const run = await replayOrchestration({
+      name: OrchestratorNames.deployment,
+      input,
+      activities: healthyWorld({ [A.measureAnalysis]: (m) => (m.measurementId.endsWith('-2') ? FAILING_FIFTH : { kind: 'value', value: 0 }) }),
+    });
+    const revision = newRevisionOf(run.trace)!;
+    expect(run.output).toMatchObject({ phase: 'rolled-back' });
+    expect(stepOutcomes(run.trace)).toMatchObject({ 'health-wait': 'succeeded', promote: 'failed', rollback: 'succeeded' });
+    expect(finalRecord(run.trace).reason).toMatch(/^background analysis failed: errors-throughout: 1 of 2 measurements failed .*does not meet successCondition "value <= 0.05"/);
+    expect(analysisVerdicts(run.trace)).toEqual(['background errors-throughout failed']);
+    // The second measurement failed 4 s into the first step's 8 s: no next weight, no further measurement.
+    expect(weightsGivenTo(run.trace, revision)).toEqual([20]);
+    expect(run.trace.activities(A.measureAnalysis)).toHaveLength(2);
+    expect(trafficRequests(run.trace).at(-1)).toEqual([{ revisionName: stableRevisionOf('background-app'), weight: 100 }]);
+    expect(settledVerdicts(run.trace)).toEqual([`${revision}:failed`]);
   });
 });

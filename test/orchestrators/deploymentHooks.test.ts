@@ -1,8 +1,9 @@
 /**
- * Hooks as rollout steps, replayed: a pre-traffic hook (a job run watched on durable timers, or
- * one HTTP call) runs at 0 % and a failure rolls back before any traffic; a post-promotion hook
- * is told and never rolls back; on-rollback hooks run after traffic is restored, with the reason.
- * The hooks' wire behaviour (signatures, Retry-After, the job's requests) is the activities'.
+ * Hooks as rollout steps, replayed: a pre-traffic hook (a job run watched on durable timers and
+ * stopped at its timeout, or one HTTP call) runs at 0 % and a failure rolls back before any
+ * traffic; a post-promotion hook is told and never rolls back; on-rollback hooks run after traffic
+ * is restored, with the reason. The hooks' wire behaviour (signatures, Retry-After, the job's
+ * requests) is the activities' (test/hooks/httpHook, test/scenarios/hookPaths).
  */
 import { ActivityNames as A, OrchestratorNames } from '../../src/domain/deployment';
 import { hookSuiteApps } from '../fixtures/hookSuiteApps';
@@ -57,6 +58,26 @@ describe('deployment hooks (replayed)', () => {
     ]);
     const restored = run.trace.indexOf((e) => e.kind === 'activity' && e.name === A.routeTraffic);
     expect(run.trace.indexOf((e) => e.kind === 'activity' && e.name === A.callHook)).toBeGreaterThan(restored);
+  });
+
+  it('a pre-traffic smoke test still running at its timeoutSeconds is stopped, and the release rolls back before any traffic', async () => {
+    const input = appDeployment(HOOKS, 'smoke-app');
+    const run = await replayOrchestration({
+      name: OrchestratorNames.deployment,
+      input,
+      activities: healthyWorld({ [A.getMigrationStatus]: () => ({ status: 'Running' }) }),
+    });
+    const revision = newRevisionOf(run.trace)!;
+    expect(run.output).toMatchObject({ phase: 'rolled-back' });
+    expect(finalRecord(run.trace).reason).toBe('pre-traffic hook smoke failed: execution smoke-app-smoke-exec1 did not finish within 60 s; stopped (Stopped); logs: https://portal.example.test/smoke-app-smoke');
+    // Watched on durable timers up to the hook's 60 s, then stopped once: the deadline is the hook's, not the job's own.
+    const started = Date.parse(run.trace.activities(A.startHookJob)[0].at);
+    const stopped = run.trace.activities(A.stopMigration);
+    expect(stopped).toEqual([expect.objectContaining({ input: expect.objectContaining({ jobName: 'smoke-app-smoke', executionName: 'smoke-app-smoke-exec1' }) })]);
+    expect(Date.parse(stopped[0].at) - started).toBeGreaterThanOrEqual(60_000);
+    expect(Date.parse(stopped[0].at) - started).toBeLessThan(65_000);
+    expect(weightsGivenTo(run.trace, revision)).toEqual([]);
+    expect(settledVerdicts(run.trace)).toEqual([`${revision}:failed`]);
   });
 
   it('an HTTP pre-traffic hook that keeps failing rolls back with the hook\'s own account of its tries', async () => {

@@ -1,23 +1,27 @@
 /**
- * The `job` and `log-query` analysis providers on the whole stack.
+ * The `job` and `log-query` analysis providers, and a background check, on the whole stack.
  *
  * job: each measurement runs the app's smoke-test job with the new image (the simulated image's
  * `smoke-test` program sends real requests to the revision's FQDN); exit 0 passes, anything else
- * fails the check, with the execution and the link to its logs in the record.
+ * fails the check, with the execution and the link to its logs in the record. A run that never
+ * ends (`smoke-test --hang`) is stopped at the check's `timeoutSeconds` and counts as an error,
+ * in bounded time, instead of holding the rollout.
  *
  * log-query: `@azure/monitor-query-logs` asks the simulated Log Analytics for the p95 request
  * duration of the new revision and of the stable one in the same window (AppRequests rows are the
  * requests the ingress really served): a `slow` release (three times the stable's latency) fails
- * the comparison, a release nobody reaches (`no-traffic`) has no data and is inconclusive, and a
- * query endpoint that never answers times out, counts as an error and never holds the rollout.
+ * the comparison. No data and a query endpoint that never answers are the provider's readings
+ * (test/analysis/logQueryProvider); what the rollout does with them is a replay test
+ * (test/orchestrators/deploymentAnalysis).
  *
  * background: a check measured every interval for the whole canary, alongside its steps, aborts the
- * rollout the moment it fails, before the next weight.
+ * rollout the moment it fails, before the next weight. How often it measures a healthy release,
+ * and when, is a replay test (test/orchestrators/deploymentAnalysis).
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 
-describe('job and log-query analysis checks', () => {
+describe('job, log-query and background analysis checks', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
@@ -49,6 +53,23 @@ describe('job and log-query analysis checks', () => {
     await waitUntilIdle(stack, 'job-check-app');
   }, 240_000);
 
+  it('job: a smoke-test run that never ends is stopped at the check\'s timeoutSeconds, counts as an error and never holds the rollout', async () => {
+    const pushed = stack.push('hang-check-app', 'main-2');
+    const ended = await waitForDeploymentOf(stack, 'hang-check-app', pushed.digest, 120_000);
+    expect(ended.phase).toBe('rolled-back');
+    expect(ended.reason).toMatch(/^analysis inconclusive \(50 %\): smoke: 1 of 1 measurements inconclusive/);
+    const measured = ended.analysis[0].measurements[0];
+    expect(measured).toMatchObject({ check: 'smoke', outcome: 'error', reason: expect.stringMatching(/^execution (hang-check-smoke-\w+) did not finish within 2 s; stopped; logs: https:\/\/portal\.azure\.com\//) });
+    const execution = /execution (hang-check-smoke-\w+)/.exec(measured.reason)![1];
+    const run = stack.simulator.jobs.execution('providers-rg', 'hang-check-smoke', execution);
+    expect(run?.status).toBe('Stopped');
+    expect(run?.logs.map((l) => l.line)).toContain('smoke test: waiting for an answer that never comes (--hang)');
+    // The measurement's two seconds plus a poll, the step's wait and interval: far from the job's own replica timeout.
+    const promote = ended.steps.find((s: any) => s.step === 'promote');
+    expect(Date.parse(promote.endedAt) - Date.parse(promote.startedAt)).toBeLessThan(20_000);
+    await waitUntilIdle(stack, 'hang-check-app');
+  }, 240_000);
+
   it('log-query: p95 latency against the stable revision passes a release as fast as it, and rolls back a slow one with both figures', async () => {
     const good = stack.push('latency-app', 'main-2');
     const promoted = await waitForDeploymentOf(stack, 'latency-app', good.digest, 120_000);
@@ -70,42 +91,9 @@ describe('job and log-query analysis checks', () => {
     await waitUntilIdle(stack, 'latency-app');
   }, 240_000);
 
-  it('log-query: a release no user reaches has no data, which is inconclusive (here: fail), never a pass', async () => {
-    const pushed = stack.push('latency-app', 'main-4', 'no-traffic');
-    const ended = await waitForDeploymentOf(stack, 'latency-app', pushed.digest, 120_000);
-    expect(ended.phase).toBe('rolled-back');
-    expect(ended.analysis[0].measurements[0]).toMatchObject({ outcome: 'inconclusive', reason: expect.stringMatching(/^the query found nothing for latency-app--\S+ in the window/) });
-    expect(ended.reason).toMatch(/^analysis inconclusive \(50 %\): p95-vs-stable: 1 of 1 measurements inconclusive/);
-    await waitUntilIdle(stack, 'latency-app');
-  }, 240_000);
-
-  it('log-query: a query endpoint that never answers times out, counts as an error and never holds the rollout', async () => {
-    stack.simulator.faults.add({ match: { operation: 'Query_Execute', pathRegex: '0a0b0c0d-1e1f-4a2b-8c3d-4e5f6a7b8c9d' }, response: { delayMs: 15_000 } });
-    try {
-      const pushed = stack.push('silent-logs-app', 'main-2');
-      const ended = await waitForDeploymentOf(stack, 'silent-logs-app', pushed.digest, 120_000);
-      expect(ended.phase).toBe('rolled-back');
-      expect(ended.analysis[0].measurements[0]).toMatchObject({ outcome: 'error', reason: 'no answer within 2 s' });
-      const promote = ended.steps.find((s: any) => s.step === 'promote');
-      expect(Date.parse(promote.endedAt) - Date.parse(promote.startedAt)).toBeLessThan(20_000);
-    } finally {
-      stack.simulator.faults.clear();
-    }
-  }, 240_000);
-
-  it('background: a check measured throughout the canary passes a healthy release, and aborts a failing one during its first step, before the next weight', async () => {
-    const good = stack.push('background-app', 'main-2');
-    const promoted = await waitForDeploymentOf(stack, 'background-app', good.digest, 150_000);
-    expect(promoted.phase).toBe('succeeded');
-    const watched = (promoted.analysis as any[]).find((r) => r.at === 'background');
-    expect(watched).toMatchObject({ check: 'errors-throughout', verdict: 'successful' });
-    // Two 8 s waits at 2 s intervals, plus the health re-checks between them.
-    expect(watched.measurements.length).toBeGreaterThanOrEqual(6);
-    expect(watched.measurements.filter((m: any) => m.outcome === 'successful').length).toBeGreaterThanOrEqual(3);
-    await waitUntilIdle(stack, 'background-app');
-
+  it('background: a check measured throughout the canary aborts a failing release during its first step, before the next weight', async () => {
     const traffic = recordTrafficChanges(stack, 'background-app');
-    const bad = stack.push('background-app', 'main-3', 'errors-after-traffic');
+    const bad = stack.push('background-app', 'main-2', 'errors-after-traffic');
     const ended = await waitForDeploymentOf(stack, 'background-app', bad.digest, 150_000);
     expect(ended.phase).toBe('rolled-back');
     expect(ended.reason).toMatch(/^background analysis failed: errors-throughout: 1 of \d+ measurements failed .*does not meet successCondition "value <= 0.05"/);

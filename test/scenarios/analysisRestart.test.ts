@@ -25,7 +25,8 @@ describe('devhost killed during a bake and restarted', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(path.join(tmpdir(), 'hm-analysis-crash-'));
-    stack = await startScenarioStack('scenarios.analysisRestart.json', { settings: { ...QUIET_TIMERS }, withPostgres: false, userTraffic: { requestsPerSecond: 10 } });
+    // Users only for the app whose bake reads their traffic; the smoke test sends its own requests.
+    stack = await startScenarioStack('scenarios.analysisRestart.json', { settings: { ...QUIET_TIMERS }, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['restart-app'] } });
     await stack.devhost.stop();
   }, 120_000);
 

@@ -4,8 +4,10 @@
  * ingress: a release whose /health is green but whose requests fail is rolled back before any
  * user was routed to it. HTTP hooks are signed POSTs to a receiver of the test's own: the
  * post-promotion and on-rollback calls arrive with the event and a valid HMAC-SHA256 signature,
- * a 503 with Retry-After is tried again after the wait it asked for, and a pre-traffic hook that
- * keeps failing rolls the release back.
+ * and a pre-traffic gate answering 503 with Retry-After is tried again after the wait it asked for.
+ * The HTTP hook's other answers (one that keeps failing, one that never comes) are the activity's
+ * (test/hooks/httpHook); what the rollout does with a failed hook is a replay test
+ * (test/orchestrators/deploymentHooks).
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
+import { QUIET_TIMERS, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 import { hookSuiteApps } from '../fixtures/hookSuiteApps';
 
 const SIGNING_KEY = 'hook-signing-key-for-tests';
@@ -109,7 +111,7 @@ describe('hooks', () => {
     await waitUntilIdle(stack, 'smoke-app');
   }, 180_000);
 
-  it('an HTTP pre-traffic hook answering 503 with Retry-After is tried again after that wait; one that keeps failing rolls back', async () => {
+  it('an HTTP pre-traffic hook answering 503 with Retry-After is tried again after that wait, and the release goes through', async () => {
     answers.set('/gate', [{ status: 503, headers: { 'retry-after': '2' } }, { status: 204 }]);
     const good = stack.push('gate-app', 'main-2');
     const passed = await waitForDeploymentOf(stack, 'gate-app', good.digest, 120_000);
@@ -122,17 +124,6 @@ describe('hooks', () => {
     // No secret named: no signature. The URL named the revision's own FQDN.
     expect(tries[0].headers['x-harbormaster-signature-256']).toBeUndefined();
     expect(tries[0].body.revisionFqdn).toMatch(/^gate-app--/);
-    await waitUntilIdle(stack, 'gate-app');
-
-    answers.set('/gate', [{ status: 500 }]);
-    const bad = stack.push('gate-app', 'main-3');
-    const ended = await waitForDeploymentOf(stack, 'gate-app', bad.digest, 120_000);
-    expect(ended.phase).toBe('rolled-back');
-    expect(ended.reason).toBe(`pre-traffic hook gate failed: POST ${new URL(`http://${tries[0].headers.host}`).host} answered 500 (3 of 3 tries)`);
-    await eventually('the release marked failed', async () => {
-      const { body } = await stack.api('GET', '/apps/gate-app/releases');
-      return body.releases.find((r: any) => r.digest === bad.digest)?.verdict === 'failed' ? true : undefined;
-    });
     await waitUntilIdle(stack, 'gate-app');
   }, 180_000);
 });
