@@ -130,3 +130,20 @@ test('CPU and memory percentages come from each replica process over the revisio
   const replicas = await latest('Replicas', "revisionName eq '*'", 'Maximum');
   expect(replicas.map((s) => [s.metadatavalues, s.data?.[0]?.maximum])).toEqual([[[{ name: 'revisionName', value: 'gauge--small' }], 1]]);
 });
+
+test('no-traffic: the app\'s users are routed around the revision, which still answers on its own host name', async () => {
+  const client = armClient(sim);
+  await client.containerApps.createOrUpdate(RG, 'hush', appModel('hush:healthy', { suffix: 'base', mode: 'Multiple' }), fast);
+  await client.containerApps.createOrUpdate(
+    RG,
+    'hush',
+    appModel('hush:no-traffic', { suffix: 'quiet', mode: 'Multiple', traffic: [{ revisionName: 'hush--base', weight: 50 }, { revisionName: 'hush--quiet', weight: 50 }] }),
+    fast,
+  );
+  const servedBy = new Set<unknown>();
+  for (let i = 0; i < 20; i++) servedBy.add((await getText(agent, `https://hush.${domain}/`)).headers['x-revision']);
+  // Half the split is the quiet revision's, yet every user request reached the other one.
+  expect([...servedBy]).toEqual(['hush--base']);
+  expect((await getText(agent, `https://hush--quiet.${domain}/health`)).status).toBe(200);
+  expect(JSON.parse((await getText(agent, `https://hush--quiet.${domain}/stats`)).body)).toMatchObject({ revision: 'hush--quiet', requests: 0 });
+});
