@@ -4,10 +4,10 @@
  * the revision that served before, through the traffic gate, before anything is recorded, and the
  * revision that failed its checks is never given a share of traffic.
  */
-import { AbortEventName, ActivityNames as A, ApprovalEventName, OrchestratorNames } from '../../src/domain/deployment';
+import { AbortEventName, ActivityNames as A, ApprovalEventName, OrchestratorNames, type RevisionObservation } from '../../src/domain/deployment';
 import { appDeployment } from './replay/deploymentInputs';
 import { finalRecord, newRevisionOf, settledVerdicts, stepOutcomes, trafficRequests, weightsGivenTo } from './replay/deploymentTrace';
-import { HEALTHY, STABLE_DIGEST, UNHEALTHY, fail, healthyWorld, stableRevisionOf } from './replay/healthyWorld';
+import { HEALTHY, STABLE_DIGEST, UNHEALTHY, fail, healthyProbe, healthyWorld, stableRevisionOf } from './replay/healthyWorld';
 import { replayOrchestration } from './replay/replayHarness';
 import type { ReplayTrace } from './replay/replayTrace';
 
@@ -32,6 +32,17 @@ describe('deployment rollback paths (replayed)', () => {
     expect(settledVerdicts(run.trace)).toEqual([`${revision}:failed`]);
     // What serves at the end is the previous release.
     expect(run.trace.inputsOf(A.finishDeployment)).toEqual([expect.objectContaining({ phase: 'rolled-back', servingDigest: STABLE_DIGEST })]);
+  });
+
+  it('an app that says degraded is healthy passes its health gate on "degraded" answers, and is promoted', async () => {
+    // grocery-ai (internal ingress, scales to zero) reports degraded while a non-critical dependency is down.
+    const degraded: RevisionObservation = { platform: HEALTHY.platform, endpoint: { status: 200, body: '{"status":"degraded","checks":{"db":"pass","cache":"fail"}}', latencyMs: 4 } };
+    const input = appDeployment('scenarios.webai.json', 'grocery-ai');
+    const run = await replayOrchestration({ name: OrchestratorNames.deployment, input, activities: healthyWorld({ [A.probeRevision]: () => degraded }) });
+    expect(run.output).toMatchObject({ phase: 'succeeded' });
+    expect(stepOutcomes(run.trace)).toMatchObject({ 'health-wait': 'succeeded', promote: 'succeeded' });
+    expect(run.trace.inputsOf(A.recordDeployment).find((r) => r.step?.name === 'health-wait' && r.step.outcome === 'succeeded').step.detail).toMatch(/degraded/i);
+    expect(weightsGivenTo(run.trace, newRevisionOf(run.trace)!)).toEqual([100]);
   });
 
   it('an approval rejected by a person rolls back as rejected; the release is rolled back, not failed', async () => {
@@ -81,6 +92,23 @@ describe('deployment rollback paths (replayed)', () => {
     expect(stepOutcomes(run.trace)).toMatchObject({ approval: 'failed', rollback: 'succeeded' });
     expect(weightsGivenTo(run.trace, revision)).toEqual([]);
     expect(settledVerdicts(run.trace)).toEqual([`${revision}:rolled-back`]);
+  });
+
+  it('health that fails while the deployment waits for approval rolls it back without anyone: the revision never gets traffic', async () => {
+    const input = appDeployment('scenarios.rollback.json', 'gate-app');
+    const run = await replayOrchestration({
+      name: OrchestratorNames.deployment,
+      input,
+      // Healthy through its health wait; the re-checks while nobody has decided find it failing (503).
+      activities: healthyWorld({ [A.probeRevision]: (probe, call) => (call.instanceId.includes(':approval-health:') ? UNHEALTHY : healthyProbe(probe)) }),
+    });
+    const revision = newRevisionOf(run.trace)!;
+    expect(run.output).toMatchObject({ phase: 'rolled-back' });
+    expect(stepOutcomes(run.trace)).toMatchObject({ 'health-wait': 'succeeded', approval: 'failed', rollback: 'succeeded' });
+    expect(finalRecord(run.trace).reason).toMatch(/^health failed while waiting for approval: 2 consecutive failed checks: endpoint: HTTP 503/);
+    expect(weightsGivenTo(run.trace, revision)).toEqual([]);
+    expect(run.trace.inputsOf(A.routeTraffic)).toEqual([expect.objectContaining({ restoring: true, traffic: [{ revisionName: stableRevisionOf('gate-app'), weight: 100 }] })]);
+    expect(run.trace.inputsOf(A.notifyDeployment).map((n) => n.event)).toEqual(['started', 'awaiting-approval', 'rolled-back']);
   });
 
   it('a manual rollback during the approval wait aborts the deployment: its own compensation restores what served', async () => {

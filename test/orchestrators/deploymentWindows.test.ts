@@ -6,9 +6,10 @@
  * given back. The way back is never held by a window.
  */
 import { ActivityNames as A, OrchestratorNames, SupersedeEventName, WindowOverrideEventName } from '../../src/domain/deployment';
-import { appDeployment } from './replay/deploymentInputs';
-import { finalRecord, newRevisionOf, recordedSteps, stepOutcomes, weightsGivenTo } from './replay/deploymentTrace';
-import { UNHEALTHY, healthyWorld } from './replay/healthyWorld';
+import type { Release } from '../../src/domain/rollout';
+import { appDeployment, digestFor, manualRollback } from './replay/deploymentInputs';
+import { finalRecord, newRevisionOf, recordedSteps, stepOutcomes, trafficRequests, weightsGivenTo } from './replay/deploymentTrace';
+import { STABLE_DIGEST, UNHEALTHY, healthyWorld } from './replay/healthyWorld';
 import { replayOrchestration } from './replay/replayHarness';
 import type { ReplayTrace } from './replay/replayTrace';
 
@@ -94,6 +95,36 @@ describe('deploy windows and slots (replayed)', () => {
     // The window next opens on Monday; the rollback was done within seconds.
     expect(Date.parse(run.trace.activities(A.routeTraffic).at(-1)!.at) - thursday17Oslo.getTime()).toBeLessThan(60_000);
     expect(weightsGivenTo(run.trace, newRevisionOf(run.trace)!)).toEqual([]);
+  });
+
+  it('never holds the way back: a manual rollback outside the window moves traffic at once, with no window step', async () => {
+    const thursday17Oslo = new Date('2026-12-03T16:00:00Z');
+    const release = (revisionName: string, tag: string, digest: string, verdict: Release['verdict']): Release => ({
+      app: 'planner-web',
+      revisionName,
+      tag,
+      digest,
+      image: `planner.azurecr.io/planner/web@${digest}`,
+      verdict,
+      createdAt: '2026-12-03T15:00:00.000Z',
+      updatedAt: '2026-12-03T15:00:00.000Z',
+    });
+    const from = release('planner-web--hm-1-3-0', '1.3.0', digestFor('1.3.0'), 'verified');
+    const target = release('planner-web--stable', '1.0.0', STABLE_DIGEST, 'superseded');
+    const input = manualRollback(FIXTURE, 'planner-web', { reason: 'back to the baseline', by: OPERATOR });
+    const run = await replayOrchestration({
+      name: OrchestratorNames.rollback,
+      input,
+      instanceId: input.deploymentId,
+      start: thursday17Oslo,
+      activities: healthyWorld({ [A.planRollback]: () => ({ ok: true, mode: 'Multiple', from, target, crossedMigrations: [], forced: false, reactivate: false }) }),
+    });
+    expect(run.output).toMatchObject({ phase: 'succeeded' });
+    expect(stepOutcomes(run.trace)).not.toHaveProperty('window');
+    expect(run.trace.ran(A.notifyDeployment, (n) => n.event === 'waiting-for-window')).toBe(false);
+    // The window next opens on Monday; traffic was back within seconds.
+    expect(trafficRequests(run.trace)).toEqual([[{ revisionName: target.revisionName, weight: 100 }]]);
+    expect(Date.parse(run.trace.activities(A.routeTraffic)[0].at) - thursday17Oslo.getTime()).toBeLessThan(60_000);
   });
 
   it('a full environment queues the deployment: it claims a slot every 5 s and starts its work only once granted', async () => {

@@ -1,17 +1,19 @@
 /**
- * Deploy windows and freezes on the whole local stack, with devhost's controllable clock (the
- * orchestrations' time) starting on a Wednesday at 23:00 in Oslo: a push outside the window is
- * accepted and waits, visibly, until it opens; a newer push during the wait supersedes it; a
- * freeze refuses with its reason; a person's override deploys at once and is recorded; and the
- * way back (an automatic rollback, a manual one) is never held by a window.
+ * Deploy windows, freezes and deployment slots on the whole local stack, with devhost's
+ * controllable clock (the orchestrations' time) starting on a Wednesday at 23:00 in Oslo: a push
+ * outside the window is accepted and waits, visibly, until it opens; a newer push during the wait
+ * supersedes it; a freeze refuses with its reason; a person's override deploys at once and is
+ * recorded; a full Container Apps environment queues a deployment until a slot frees, and a slot
+ * granted after the window closed is given back. That the way back (an automatic rollback, a
+ * manual one) is never held by a window is a replay test (test/orchestrators/deploymentWindows).
  */
 import { ControllableClock } from '../../devhost/clock';
 import type { LocalStack } from '../../devhost/localStack/localStack';
-import { QUIET_TIMERS, deploymentsOf, recordTrafficChanges, eventually, pushWithoutWebhook, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
+import { QUIET_TIMERS, deploymentsOf, recordTrafficChanges, eventually, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
 
 const HOUR_MS = 3_600_000;
 
-describe('deploy windows and freezes', () => {
+describe('deploy windows, freezes and slots', () => {
   // Wednesday 2 December 2026, 23:00 in Oslo (UTC+1): planner-web's Mon–Thu 09:00–16:00 window (the shipped
   // grocery-planner-web's, with its canary 10/50/100 %) opens Thursday at 08:00 UTC.
   const clock = new ControllableClock(new Date('2026-12-02T22:00:00Z'));
@@ -30,7 +32,7 @@ describe('deploy windows and freezes', () => {
     return (body.revisions as any[]).map((r) => r.name);
   }
 
-  it('waits for the window with the opening time, lets a newer push supersede the waiting one, and deploys when the window opens', async () => {
+  it('waits for the window with the opening time, lets a newer push supersede the waiting one, and deploys the canary when the window opens', async () => {
     const before = await revisionsOf('planner-web');
     const first = stack.push('planner-web', '1.1.0');
     const waiting = await waitForPhase(stack, 'planner-web', first.digest, 'waiting-for-window');
@@ -52,8 +54,18 @@ describe('deploy windows and freezes', () => {
     clock.advanceBy(10 * HOUR_MS); // Thursday 09:00 Oslo
     const deployed = await waitForDeploymentOf(stack, 'planner-web', second.digest);
     expect(deployed.phase).toBe('succeeded');
-    // The canary's steps, in order, once the window opened.
-    expect(traffic.map((c) => c.traffic.find((t) => t.revisionName === deployed.newRevision)?.weight ?? 0).filter((w) => w > 0)).toEqual([10, 50, 100]);
+    // The canary's steps, in order, once the window opened: each split ARM received that gives the new revision any weight.
+    const previous = status.activeRevision as string;
+    const next = deployed.newRevision as string;
+    expect(traffic.map((c) => c.traffic.find((t) => t.revisionName === next)?.weight ?? 0).filter((w) => w > 0)).toEqual([10, 50, 100]);
+    // Before the first step the serving revision was pinned by name, so latestRevision never handed the new one traffic.
+    const firstStep = traffic.findIndex((c) => c.traffic.some((t) => t.revisionName === next));
+    expect(traffic.slice(0, firstStep).some((c) => c.traffic.length === 1 && c.traffic[0].revisionName === previous && c.traffic[0].weight === 100)).toBe(true);
+    expect(traffic.flatMap((c) => c.traffic).some((t) => t.latestRevision === true)).toBe(false);
+    // At 10 % the old revision kept the other 90 %.
+    expect(traffic.find((c) => c.traffic.some((t) => t.revisionName === next && t.weight === 10))?.traffic).toEqual(expect.arrayContaining([{ revisionName: previous, weight: 90 }]));
+    const { body: after } = await stack.api('GET', '/apps/planner-web');
+    expect(after.traffic).toEqual([{ revisionName: next, weight: 100 }]);
     const window = deployed.steps.find((s: any) => s.step === 'window');
     expect(window).toMatchObject({ outcome: 'succeeded' });
     expect(Date.parse(deployed.steps.find((s: any) => s.step === 'deploy').startedAt)).toBeGreaterThanOrEqual(Date.parse('2026-12-03T08:00:00Z'));
@@ -84,48 +96,7 @@ describe('deploy windows and freezes', () => {
     expect(missingReason).toMatchObject({ status: 400, body: { field: 'override.reason' } });
   }, 120_000);
 
-  it('never holds the way back: an automatic rollback and a manual one run outside the window', async () => {
-    clock.advanceBy(8 * HOUR_MS); // Thursday 17:00 Oslo: planner-web's window is closed until Monday 09:00
-    pushWithoutWebhook(stack, 'planner-web', '1.3.0', 'unhealthy');
-    // Overridden by hand, the bad release goes out at once, fails its health gate and is rolled back at once.
-    const override = await stack.api('POST', '/apps/planner-web/deploy', { tag: '1.3.0', override: { reason: 'hotfix' } });
-    expect(override.status).toBe(202);
-    const rolledBack = await eventually('the overridden deployment rolled back', async () => {
-      const { body } = await stack.api('GET', `/deployments/${override.body.deploymentId}`);
-      return ['rolled-back', 'failed', 'succeeded'].includes(body.phase) ? body : undefined;
-    }, 90_000);
-    expect(rolledBack.phase).toBe('rolled-back');
-    expect(stepOutcomes(rolledBack)).toMatchObject({ window: 'succeeded', 'health-wait': 'failed', rollback: 'succeeded' });
-    expect(rolledBack.steps.find((s: any) => s.step === 'window').detail).toMatch(/overridden by key:local-operator-key: hotfix \(outside the deploy window/);
-    await waitUntilIdle(stack, 'planner-web');
-
-    // A manual rollback outside the window goes at once too.
-    const rollback = await stack.api('POST', '/apps/planner-web/rollback', { reason: 'back to the baseline' });
-    expect(rollback.status).toBe(202);
-    const done = await eventually('the manual rollback', async () => {
-      const { body } = await stack.api('GET', `/deployments/${rollback.body.deploymentId}`);
-      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
-    }, 90_000);
-    expect(done).toMatchObject({ kind: 'rollback', phase: 'succeeded' });
-    expect(done.steps.some((s: any) => s.step === 'window')).toBe(false);
-  }, 180_000);
-
-  it('runs at most maxConcurrentDeployments deployments at once in a Container Apps environment: the next one waits for a slot', async () => {
-    // shared-a and shared-b run in one environment limited to one deployment at a time.
-    const first = stack.push('shared-a', '1.1.0', 'slow-start:3');
-    await waitForPhase(stack, 'shared-a', first.digest, 'health-waiting');
-    const second = stack.push('shared-b', '1.1.0');
-    const waiting = await waitForPhase(stack, 'shared-b', second.digest, 'queued');
-    expect(waiting.reason).toMatch(/^queued: environment shared-env runs its maximum of 1 deployment \(shared-a-/);
-    const [a, b] = await Promise.all([waitForDeploymentOf(stack, 'shared-a', first.digest), waitForDeploymentOf(stack, 'shared-b', second.digest)]);
-    expect([a.phase, b.phase]).toEqual(['succeeded', 'succeeded']);
-    expect(b.steps.find((s: any) => s.step === 'slot')).toMatchObject({ outcome: 'succeeded' });
-    // The second deployment started its work only once the first had finished.
-    const lastOfA = Math.max(...(a.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
-    expect(Date.parse(b.steps.find((s: any) => s.step === 'verify').startedAt)).toBeGreaterThanOrEqual(lastOfA);
-  }, 180_000);
-
-  it('judges the window again when a slot frees: a windowed app that waited for its environment past the window’s close gives the slot back and waits for the window', async () => {
+  it('runs at most maxConcurrentDeployments deployments at once in an environment, and judges the window again when a slot frees: one that waited past the window’s close gives the slot back', async () => {
     const advanceTo = (at: string): void => clock.advanceBy(Math.max(0, Date.parse(at) - clock.now().getTime()));
     // Friday 15:00 in Oslo: shared-windowed's Mon–Fri 09:00–16:00 window is open.
     advanceTo('2026-12-04T14:00:00Z');
@@ -142,13 +113,20 @@ describe('deploy windows and freezes', () => {
     advanceTo('2026-12-04T15:30:00Z');
     const approve = await stack.api('POST', `/deployments/${held.id}/approve`, { comment: 'go' });
     expect(approve.status).toBe(202);
-    expect((await waitForDeploymentOf(stack, 'shared-gated', holder.digest)).phase).toBe('succeeded');
+    const released = await waitForDeploymentOf(stack, 'shared-gated', holder.digest);
+    expect(released.phase).toBe('succeeded');
+    expect(released.steps.find((s: any) => s.step === 'approval' && s.outcome === 'succeeded').detail).toBe('approved by key:local-operator-key');
+    // Deciding again is refused: the deployment has ended.
+    expect((await stack.api('POST', `/deployments/${held.id}/approve`)).status).toBe(409);
 
     const waiting = await waitForPhase(stack, 'shared-windowed', windowed.digest, 'waiting-for-window');
     expect(waiting.opensAt).toBe('2026-12-07T08:00:00.000Z'); // Monday 09:00 in Oslo
-    // The slot it was granted, then gave back.
-    expect((waiting.steps as any[]).filter((s) => s.step === 'slot').map((s) => s.outcome)).toEqual(['succeeded', 'skipped']);
-    expect((waiting.steps as any[]).filter((s) => s.step === 'slot')[1].detail).toMatch(/^given back at 2026-12-04T15:3.*: the deploy window is no longer open \(outside the deploy window/);
+    // The slot it was granted once the holder had finished, then gave back.
+    const slots = (waiting.steps as any[]).filter((s) => s.step === 'slot');
+    expect(slots.map((s) => s.outcome)).toEqual(['succeeded', 'skipped']);
+    const lastOfHolder = Math.max(...(released.steps as any[]).map((s) => Date.parse(s.endedAt ?? s.startedAt)));
+    expect(Date.parse(slots[0].endedAt)).toBeGreaterThanOrEqual(lastOfHolder);
+    expect(slots[1].detail).toMatch(/^given back at 2026-12-04T15:3.*: the deploy window is no longer open \(outside the deploy window/);
     // Given back: another deployment in the environment is not held by one waiting for its window.
     const other = stack.push('shared-a', '1.2.0');
     expect((await waitForDeploymentOf(stack, 'shared-a', other.digest)).phase).toBe('succeeded');

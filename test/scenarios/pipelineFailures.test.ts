@@ -151,6 +151,7 @@ describe('pipeline failure cases', () => {
 
   it('never reconciles a digest the release ledger knows failed, even one the delivery log never heard of', async () => {
     // Deployed by hand (no webhook, so no delivery), failed, rolled back: only the ledger knows.
+    // (A rolled-back push the webhook brought is known to both; the ledger alone is the harder case.)
     const bad = pushWithoutWebhook(stack, 'reconcile-app', 'stable', 'unhealthy');
     const requested = await stack.api('POST', '/apps/reconcile-app/deploy', { digest: bad.digest });
     expect(requested.status).toBe(202);
@@ -164,22 +165,6 @@ describe('pipeline failure cases', () => {
     await stack.devhost.fire('reconcile');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     expect((await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === bad.digest)).toHaveLength(1);
-  });
-
-  it('does not redeploy, on the reconcile timer, an image that was rolled back', async () => {
-    const bad = stack.push('reconcile-app', 'stable', 'unhealthy');
-    const failed = await waitForDeploymentOf(stack, 'reconcile-app', bad.digest);
-    expect(failed.phase).toBe('rolled-back');
-
-    await stack.devhost.fire('reconcile');
-    // Give a wrongly started deployment time to be recorded before looking.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    const again = (await deploymentsOf(stack, 'reconcile-app')).filter((d) => d.image.digest === bad.digest);
-    expect(again).toHaveLength(1);
-    await eventually('no deployment running', async () => {
-      const { body } = await stack.api('GET', '/apps/reconcile-app');
-      return body.running === undefined ? true : undefined;
-    });
   });
 
   it('reconciles a glob app before its first deployment: the tag it runs is tracked, and a lost re-push of that tag is deployed', async () => {

@@ -1,7 +1,8 @@
 /**
  * One deployment at a time per app, newest wins; duplicate deliveries collapse; and what a
- * person does by hand: deploy a tag, roll back (a traffic switch that pauses automatic
- * deploys), resume.
+ * person does by hand: roll back (a traffic switch that pauses automatic deploys), resume. A
+ * deploy by hand runs end to end where the dashboard deploys a tag (test/dashboard/dashboardApproval)
+ * and where an override deploys through a freeze (test/scenarios/deployWindows).
  */
 import { Agent, request } from 'undici';
 import type { LocalStack } from '../../devhost/localStack/localStack';
@@ -12,7 +13,6 @@ import {
   deploymentsOf,
   eventually,
   postWebhook,
-  pushWithoutWebhook,
   startScenarioStack,
   stepOutcomes,
   waitForDeploymentOf,
@@ -24,7 +24,7 @@ describe('queueing, duplicates and manual control', () => {
   let stack: LocalStack;
 
   beforeAll(async () => {
-    stack = await startScenarioStack('scenarios.queue.json', { settings: { ...QUIET_TIMERS } });
+    stack = await startScenarioStack('scenarios.queue.json', { withPostgres: false, settings: { ...QUIET_TIMERS } });
   }, 120_000);
 
   afterAll(async () => {
@@ -100,62 +100,56 @@ describe('queueing, duplicates and manual control', () => {
     expect((await deploymentsOf(stack, 'dup-app')).filter((d) => d.image.digest === digest)).toHaveLength(1);
   });
 
-  it('deploys a tag by hand, rolls back by hand (pausing automatic deploys), and resumes', async () => {
-    const { body: before } = await stack.api('GET', '/apps/manual-app');
-    const image = pushWithoutWebhook(stack, 'manual-app', 'main-7');
-
-    const requested = await stack.api('POST', '/apps/manual-app/deploy', { tag: 'main-7' });
-    expect(requested.status).toBe(202);
-    expect(requested.body).toMatchObject({ decision: 'started', digest: image.digest });
-    const deployed = await waitForDeploymentOf(stack, 'manual-app', image.digest);
-    expect(deployed.phase).toBe('succeeded');
-    expect(deployed.source).toBe('manual');
-    expect(deployed.id).toBe(requested.body.deploymentId);
-    await waitUntilIdle(stack, 'manual-app');
+  it('rolls back by hand (a traffic switch that pauses automatic deploys), ignores pushes while paused, and resumes', async () => {
+    // After the pushes above, queue-app serves main-3; main-1 served before it.
+    await waitUntilIdle(stack, 'queue-app');
+    const { body: before } = await stack.api('GET', '/apps/queue-app');
+    const { body: releases } = await stack.api('GET', '/apps/queue-app/releases');
+    const previous = (releases.releases as any[]).find((r) => r.tag === 'main-1').revisionName as string;
 
     // Roll back by hand: a recorded deployment of kind rollback that checks the target first.
-    const rolled = await stack.api('POST', '/apps/manual-app/rollback', { reason: 'customers report 500s' });
+    const rolled = await stack.api('POST', '/apps/queue-app/rollback', { reason: 'customers report 500s' });
     expect(rolled.status).toBe(202);
-    expect(rolled.body).toMatchObject({ kind: 'rollback', from: deployed.newRevision, to: before.activeRevision, paused: true });
+    expect(rolled.body).toMatchObject({ kind: 'rollback', from: before.activeRevision, to: previous, paused: true });
     const rollback = await eventually('the rollback finished', async () => {
       const { body } = await stack.api('GET', `/deployments/${rolled.body.deploymentId}`);
       return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
     });
-    expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded', previousRevision: deployed.newRevision, newRevision: before.activeRevision });
+    expect(rollback).toMatchObject({ kind: 'rollback', phase: 'succeeded', previousRevision: before.activeRevision, newRevision: previous });
     expect(stepOutcomes(rollback)).toMatchObject({ plan: 'succeeded', 'health-wait': 'succeeded', traffic: 'succeeded' });
-    const { body: paused } = await waitUntilIdle(stack, 'manual-app').then(() => stack.api('GET', '/apps/manual-app'));
-    expect(paused.traffic).toEqual([{ revisionName: before.activeRevision, weight: 100 }]);
+    const { body: paused } = await waitUntilIdle(stack, 'queue-app').then(() => stack.api('GET', '/apps/queue-app'));
+    expect(paused.traffic).toEqual([{ revisionName: previous, weight: 100 }]);
     expect(paused.paused).toMatchObject({ reason: 'customers report 500s' });
     expect(paused.deployedDigest).toBe(paused.servingDigest);
-    const { body: ledger } = await stack.api('GET', '/apps/manual-app/releases');
-    expect(ledger.releases.find((r: any) => r.revisionName === deployed.newRevision)).toMatchObject({ verdict: 'rolled-back', reason: 'customers report 500s' });
+    const { body: ledger } = await stack.api('GET', '/apps/queue-app/releases');
+    expect(ledger.releases.find((r: any) => r.revisionName === before.activeRevision)).toMatchObject({ verdict: 'rolled-back', reason: 'customers report 500s' });
 
-    // The next push of the bad build is not shipped while paused.
-    const ignored = stack.push('manual-app', 'main-8');
+    // The next push is not shipped while paused.
+    const ignored = stack.push('queue-app', 'main-4');
     const [event] = await eventually('the paused push recorded', async () => {
       // A redelivery of the same event (Event Grid delivers at least once) is recorded as a duplicate.
-      const mine = (await eventsFor('manual-app', ignored.digest)).filter((e) => e.decision !== 'duplicate');
+      const mine = (await eventsFor('queue-app', ignored.digest)).filter((e) => e.decision !== 'duplicate');
       return mine.length > 0 ? mine : undefined;
     });
     expect(event.decision).toBe('ignored');
     expect(event.reason).toMatch(/paused/);
-    expect((await deploymentsOf(stack, 'manual-app')).some((d) => d.image.digest === ignored.digest)).toBe(false);
+    expect((await deploymentsOf(stack, 'queue-app')).some((d) => d.image.digest === ignored.digest)).toBe(false);
 
-    const resumed = await stack.api('POST', '/apps/manual-app/resume');
+    const resumed = await stack.api('POST', '/apps/queue-app/resume');
     expect(resumed.status).toBe(200);
-    const { body: afterResume } = await stack.api('GET', '/apps/manual-app');
+    const { body: afterResume } = await stack.api('GET', '/apps/queue-app');
     expect(afterResume.paused).toBe(false);
-    const next = stack.push('manual-app', 'main-9');
-    const redeployed = await waitForDeploymentOf(stack, 'manual-app', next.digest);
+    const next = stack.push('queue-app', 'main-5');
+    const redeployed = await waitForDeploymentOf(stack, 'queue-app', next.digest);
     expect(redeployed.phase).toBe('succeeded');
     // The push sends its ACR webhook and its Event Grid event; whichever arrives first starts it.
     expect(['acr', 'eventgrid']).toContain(redeployed.source);
   });
 
   it('answers manual requests with problems that name the field', async () => {
-    expect((await stack.api('POST', '/apps/manual-app/deploy', { tag: 'no such tag!' })).body).toMatchObject({ status: 400, field: 'tag' });
-    expect((await stack.api('POST', '/apps/manual-app/deploy', { tag: 'main-404' })).status).toBe(404);
+    expect((await stack.api('POST', '/apps/queue-app/deploy', { tag: 'no such tag!' })).body).toMatchObject({ status: 400, field: 'tag' });
+    expect((await stack.api('POST', '/apps/queue-app/deploy', { tag: 'main-404' })).status).toBe(404);
     expect((await stack.api('POST', '/apps/nobody/deploy', { tag: 'main-1' })).status).toBe(404);
-    expect((await stack.api('POST', '/apps/manual-app/rollback', { revision: 'not-a-revision' })).body).toMatchObject({ status: 404, field: 'revision' });
+    expect((await stack.api('POST', '/apps/queue-app/rollback', { revision: 'not-a-revision' })).body).toMatchObject({ status: 404, field: 'revision' });
   });
 });

@@ -3,9 +3,9 @@
  * release together (the worker promoted first). One push is one group deployment with one
  * verify, one backup and one migration; a member that fails takes every member back, in
  * reverse order, through the traffic gate; a manual rollback of a member rolls back the group.
- * The web app failing after the worker was promoted (its promotion refused by ARM) is a replay
- * test (test/orchestrators/groupDeployment), where it takes milliseconds instead of a minute of
- * the promote activity's retries.
+ * The worker never becoming ready, and the web app failing after the worker was promoted (its
+ * promotion refused by ARM), are replay tests (test/orchestrators/groupDeployment), where the
+ * latter takes milliseconds instead of a minute of the promote activity's retries.
  */
 import { Agent, request } from 'undici';
 import type { LocalStack } from '../../devhost/localStack/localStack';
@@ -105,9 +105,11 @@ describe('release groups (media-web + media-worker)', () => {
     baseline = { 'media-web': digest, 'media-worker': digest };
   }, 180_000);
 
-  it('rolls both back when the worker never becomes ready: the web app never gets traffic', async () => {
+  it('rolls the worker back too when the web app fails its health gate, in reverse order; while it runs, a member\'s rollback preview offers to abort it', async () => {
+    const webServing = (await stack.api('GET', '/apps/media-web/releases')).body.serving.revisionName as string;
     const webTraffic = recordTrafficChanges(stack, 'media-web');
-    const { digest } = stack.push('media-web', '2.2.0', 'crash-loop');
+    // /health answers 503: the worker (platform health only) passes and serves, the web app fails its gate.
+    const { digest } = stack.push('media-web', '2.3.0', 'unhealthy');
     // While it runs, a member's rollback preview says what the rollback would do: abort the group's deployment.
     const running = await eventually('the group deployment running', async () => {
       const { body } = await stack.api('GET', '/apps/media-worker/rollback/preview');
@@ -117,23 +119,6 @@ describe('release groups (media-web + media-worker)', () => {
     const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
     expect(running.running.deploymentId).toBe(deployment.id);
     expect(deployment.phase).toBe('rolled-back');
-    expect(stepsOf(deployment, 'media-worker')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
-    expect(stepsOf(deployment, 'media-web')).toMatchObject({ deploy: 'succeeded', rollback: 'succeeded' });
-    expect(stepsOf(deployment, 'media-web')).not.toHaveProperty('promote');
-    const webRevision = (await releaseOf('media-web', digest)).revisionName;
-    expect(webTraffic.flatMap((c) => c.traffic).filter((t) => t.revisionName === webRevision && (t.weight ?? 0) > 0)).toEqual([]);
-    expect(await releaseOf('media-worker', digest)).toMatchObject({ verdict: 'failed' });
-    expect(await releaseOf('media-web', digest)).toMatchObject({ verdict: 'rolled-back' });
-    await waitUntilIdle(stack, 'media-web');
-    for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
-  }, 180_000);
-
-  it('rolls the worker back too when the web app fails its health gate, in reverse order', async () => {
-    const webServing = (await stack.api('GET', '/apps/media-web/releases')).body.serving.revisionName as string;
-    // /health answers 503: the worker (platform health only) passes and serves, the web app fails its gate.
-    const { digest } = stack.push('media-web', '2.3.0', 'unhealthy');
-    const deployment = await waitForDeploymentOf(stack, 'media-web', digest, 120_000);
-    expect(deployment.phase).toBe('rolled-back');
     expect(stepsOf(deployment, 'media-worker')).toMatchObject({ deploy: 'succeeded', 'health-wait': 'succeeded', rollback: 'succeeded' });
     expect(stepsOf(deployment, 'media-web')).toMatchObject({ 'health-wait': 'failed', rollback: 'succeeded' });
     expect(deployment.reason).toMatch(/^media-web: /);
@@ -142,6 +127,9 @@ describe('release groups (media-web + media-worker)', () => {
     expect(rollbacks).toEqual(['media-web', 'media-worker']);
     expect(await releaseOf('media-web', digest)).toMatchObject({ verdict: 'failed' });
     expect(await releaseOf('media-worker', digest)).toMatchObject({ verdict: 'rolled-back', reason: expect.stringMatching(/group media rolled back: media-web/) });
+    // The web app's failed release never got traffic.
+    const webRevision = (await releaseOf('media-web', digest)).revisionName;
+    expect(webTraffic.flatMap((c) => c.traffic).filter((t) => t.revisionName === webRevision && (t.weight ?? 0) > 0)).toEqual([]);
     await waitUntilIdle(stack, 'media-web');
     for (const app of ['media-web', 'media-worker']) expect(await servingDigest(app)).toBe(baseline[app]);
     // At ARM: the worker's one active revision runs its previous image again; the web app's traffic is all on what served.

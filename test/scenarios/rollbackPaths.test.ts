@@ -2,9 +2,11 @@
  * The one rollback path, end to end: a manual rollback during a deployment aborts it (its own
  * compensation restores what served), a forced rollback onto a release that was rolled back is
  * recorded and announced, the `down` migration policy runs the release's down migration once
- * after traffic moved back, `block` refuses a rollback across a migration, and a migration
- * past its deadline is stopped before the deployment ends, and in single-revision mode a restored
- * release that fails on live traffic is given up for the next safe one.
+ * after traffic moved back, a migration past its deadline is stopped before the deployment ends,
+ * and in single-revision mode a restored release that fails on live traffic is given up for the
+ * next safe one. `block` refusing a rollback across a migration is the rollback planner's rule
+ * (test/domain/rollout/rollbackTarget) and a replay test (test/orchestrators/manualRollback), and
+ * a forced manual rollback's walk past a failing target is a replay test there too.
  */
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, eventually, recordTrafficChanges, startScenarioStack, stepOutcomes, succeededCalls, waitForDeploymentOf, waitForPhase, waitUntilIdle } from './scenarioKit';
@@ -85,15 +87,6 @@ describe('rollback paths', () => {
     expect(failed).toMatchObject({ verdict: 'failed', migration: { down: { outcome: 'Succeeded' } } });
   }, 300_000);
 
-  it('migration.rollback block: a manual rollback across a migration is refused unless forced', async () => {
-    const pushed = stack.push('block-app', 'main-2');
-    expect((await waitForDeploymentOf(stack, 'block-app', pushed.digest, 120_000)).phase).toBe('succeeded');
-    await waitUntilIdle(stack, 'block-app');
-    const refused = await stack.api('POST', '/apps/block-app/rollback', {});
-    expect(refused.status).toBe(409);
-    expect(refused.body.detail).toMatch(/crosses the migration of main-2.*block/);
-  }, 300_000);
-
   it('a migration past its deadline is stopped before the deployment ends', async () => {
     const stopsBefore = succeededCalls(stack, 'Jobs_StopExecution');
     const pushed = stack.push('hang-app', 'main-2', 'migrate-hang');
@@ -126,20 +119,5 @@ describe('rollback paths', () => {
     // What serves now re-applies the release that served before Harbormaster's first deployment.
     const serving = after.releases.find((r) => r.revisionName === after.serving.revisionName);
     expect(serving).toMatchObject({ verdict: 'verified', restoredFrom: initial.revisionName });
-
-    // A person forces a manual rollback onto main-2 anyway: it fails on live traffic again, and the
-    // rollback does not stop there: the release that served before it serves again.
-    const forced = await stack.api('POST', '/apps/single-app/rollback', { release: 'main-2', force: true, reason: 'it worked yesterday' });
-    expect(forced.status).toBe(202);
-    const rollback = await eventually('the forced rollback finished', async () => {
-      const { body } = await stack.api('GET', `/deployments/${forced.body.deploymentId}`);
-      return body.phase === 'succeeded' || body.phase === 'failed' ? body : undefined;
-    }, 180_000);
-    expect(rollback.phase).toBe('failed');
-    expect(rollback.reason).toMatch(/failed on live traffic .* serves .*'s image instead/);
-    await waitUntilIdle(stack, 'single-app');
-    const last = await releasesOf(stack, 'single-app');
-    const nowServing = last.releases.find((r) => r.revisionName === last.serving.revisionName);
-    expect(nowServing).toMatchObject({ verdict: 'verified', restoredFrom: serving.revisionName });
   }, 500_000);
 });
