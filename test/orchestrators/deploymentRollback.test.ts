@@ -4,12 +4,13 @@
  * the revision that served before, through the traffic gate, before anything is recorded, and the
  * revision that failed its checks is never given a share of traffic.
  */
-import { AbortEventName, ActivityNames as A, ApprovalEventName, OrchestratorNames, type RevisionObservation } from '../../src/domain/deployment';
+import { AbortEventName, ActivityNames as A, ApprovalEventName, OrchestratorNames, ROLLOUT_VERSION, type RevisionObservation } from '../../src/domain/deployment';
 import { appDeployment } from './replay/deploymentInputs';
 import { finalRecord, newRevisionOf, settledVerdicts, stepOutcomes, trafficRequests, weightsGivenTo } from './replay/deploymentTrace';
 import { HEALTHY, STABLE_DIGEST, UNHEALTHY, fail, healthyProbe, healthyWorld, stableRevisionOf } from './replay/healthyWorld';
 import { replayOrchestration } from './replay/replayHarness';
 import type { ReplayTrace } from './replay/replayTrace';
+import { HEALTH_AT_APPROVAL_GATE_FAILS_RELEASE } from '../../src/orchestrators/deployment/deploymentOrchestrator';
 
 const awaitingApproval = (trace: ReplayTrace): boolean => trace.ran(A.notifyDeployment, (i) => i.event === 'awaiting-approval');
 const OPERATOR = 'key:local-operator-key';
@@ -94,8 +95,11 @@ describe('deployment rollback paths (replayed)', () => {
     expect(settledVerdicts(run.trace)).toEqual([`${revision}:rolled-back`]);
   });
 
-  it('health that fails while the deployment waits for approval rolls it back without anyone: the revision never gets traffic', async () => {
-    const input = appDeployment('scenarios.rollback.json', 'gate-app');
+  it.each([
+    { version: ROLLOUT_VERSION, verdict: 'failed', what: 'it failed a health check: its release is failed' },
+    { version: HEALTH_AT_APPROVAL_GATE_FAILS_RELEASE - 1, verdict: 'rolled-back', what: 'a deployment started before version 5 replays as it ran: rolled-back' },
+  ])('health that fails while the deployment waits for approval rolls it back without anyone, and the revision never gets traffic; $what', async ({ version, verdict }) => {
+    const input = { ...appDeployment('scenarios.rollback.json', 'gate-app'), rolloutVersion: version };
     const run = await replayOrchestration({
       name: OrchestratorNames.deployment,
       input,
@@ -109,6 +113,7 @@ describe('deployment rollback paths (replayed)', () => {
     expect(weightsGivenTo(run.trace, revision)).toEqual([]);
     expect(run.trace.inputsOf(A.routeTraffic)).toEqual([expect.objectContaining({ restoring: true, traffic: [{ revisionName: stableRevisionOf('gate-app'), weight: 100 }] })]);
     expect(run.trace.inputsOf(A.notifyDeployment).map((n) => n.event)).toEqual(['started', 'awaiting-approval', 'rolled-back']);
+    expect(settledVerdicts(run.trace)).toEqual([`${revision}:${verdict}`]);
   });
 
   it('a manual rollback during the approval wait aborts the deployment: its own compensation restores what served', async () => {

@@ -101,9 +101,10 @@ export interface DeploymentInput {
  * failed after its revision was created (see deployStep); 3 judges the deploy window again when a
  * slot is granted, and gives the slot back to wait for the window if it closed meanwhile (see
  * admissionGate); 4 settles `rolled-back` the release a failed single-revision manual rollback
- * left behind (see rollbackOrchestrator).
+ * left behind (see rollbackOrchestrator); 5 settles `failed` a release whose health failed while
+ * it waited for approval (see deploymentOrchestrator).
  */
-export const ROLLOUT_VERSION = 4;
+export const ROLLOUT_VERSION = 5;
 
 /** The input of a manual rollback's orchestration: a deployment's input (its image is the planned target) and the request. */
 export interface RollbackInput extends DeploymentInput {

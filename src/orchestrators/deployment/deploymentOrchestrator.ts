@@ -29,6 +29,13 @@ import { approvalStep, healthGateStep, pauseStep, setWeightStep } from './traffi
 import { endAtWindow } from './windowGate';
 import { admissionGate } from './admissionGate';
 
+/**
+ * The rollout version from which health that fails while a deployment waits for approval settles
+ * the release `failed`, as at any health gate (it failed its checks). Deployments started before
+ * settled it `rolled-back` and replay so.
+ */
+export const HEALTH_AT_APPROVAL_GATE_FAILS_RELEASE = 5;
+
 export const deploymentOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Generator<Task, unknown, unknown> {
   const run = startRolloutRun(context);
   const { deploymentId } = run.input;
@@ -74,7 +81,9 @@ export const deploymentOrchestrator: OrchestrationHandler = function* (context: 
       // A failed background check ends the step's wait like an abort, but it is a failed check.
       const backgroundFailure = result.aborted ? background?.failure : undefined;
       failedStep = name;
-      failedKind = backgroundFailure ? 'analysis' : action.step.kind;
+      // Health that failed at the approval gate is a failed health check (from version 5; before, the gate's own kind).
+      const healthAtGate = !result.ok && result.failedCheck === true && (run.input.rolloutVersion ?? 1) >= HEALTH_AT_APPROVAL_GATE_FAILS_RELEASE;
+      failedKind = backgroundFailure ? 'analysis' : healthAtGate ? 'healthGate' : action.step.kind;
       ({ state, action } = nextAction(state, result.aborted && !backgroundFailure ? { kind: 'aborted', reason: result.reason } : { kind: 'stepFailed', reason: backgroundFailure ?? result.reason, rejected: result.rejected, deployed: result.deployed }));
     }
   }

@@ -37,8 +37,12 @@ export interface RolloutFacts {
 export type StepResult =
   /** `record`: fields the step's closing record carries (the deploy step's revisions). */
   | { ok: true; detail?: string; tail?: RolloutStep[]; record?: { previousRevision?: string; newRevision?: string } }
-  /** `deployed`: the step failed, yet left a new revision that has to be undone (see deployStep). */
-  | { ok: false; reason: string; rejected?: boolean; aborted?: boolean; deployed?: boolean };
+  /**
+   * `deployed`: the step failed, yet left a new revision that has to be undone (see deployStep).
+   * `failedCheck`: the release failed a check of its own inside a step that is not itself a check
+   * (its health, re-checked while it waits for approval), so its verdict is `failed`.
+   */
+  | { ok: false; reason: string; rejected?: boolean; aborted?: boolean; deployed?: boolean; failedCheck?: boolean };
 
 export interface RolloutRun {
   readonly context: OrchestrationContext;

@@ -62,7 +62,7 @@ export function* approvalStep(run: RolloutRun, step: Step<'approval'>, why?: str
       { spec: run.input.spec, revisionName: run.facts.newRevision ?? '', fqdn: run.facts.fqdn, successThreshold: 1 } satisfies HealthWaitInput,
       `${run.input.deploymentId}:approval-health:${run.nowMs()}`,
     )) as HealthWaitResult;
-    if (recheck.verdict !== 'passed') return { ok: false, reason: `health failed while waiting for approval: ${recheck.reason}` };
+    if (recheck.verdict !== 'passed') return { ok: false, failedCheck: true, reason: `health failed while waiting for approval: ${recheck.reason}` };
   }
 }
 
