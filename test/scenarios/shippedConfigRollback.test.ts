@@ -39,7 +39,8 @@ describe('the shipped config/apps.json under bad releases', () => {
       stateDir: mkdtempSync(path.join(tmpdir(), 'hm-shipped-')),
       hubName: `shipped${Date.now().toString(36)}`,
       log: () => undefined,
-      settings: QUIET_TIMERS,
+      // The app's own log (pino on stdout) would interleave with jest's report: warnings and errors only.
+      settings: { ...QUIET_TIMERS, HARBORMASTER_LOG_LEVEL: 'warn' },
       // What `npm start` sends (SIM_USER_RPS default): sound-forge's analysis needs traffic to judge.
       userTraffic: { requestsPerSecond: 2 },
       clock,
