@@ -7,31 +7,20 @@
  * (test/orchestrators/deploymentHooks); the whole path runs in test/scenarios/hookPaths.
  */
 import { createHmac } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createHookActivities } from '../../src/activities/hooks/createHookActivities';
 import { createHttpAgent } from '../../src/adapters/http/httpAgent';
 import type { HookEvent, HttpHookSpec } from '../../src/domain/hooks';
 import { UNUSED_PORTS } from '../analysis/unusedPorts';
+import { startHookReceiver, type Delivery, type HookReceiver } from '../support/hookReceiver';
 import { startSilentServer, type SilentServer } from '../support/silentServer';
 
 jest.setTimeout(30_000);
 
 const SIGNING_KEY = 'hook-signing-key-for-tests';
 
-interface Delivery {
-  path: string;
-  at: number;
-  headers: http.IncomingHttpHeaders;
-  raw: string;
-}
-
-let receiver: http.Server;
+let receiver: HookReceiver;
 let host: string;
 let silent: SilentServer;
-const deliveries: Delivery[] = [];
-/** Answers per path: a list consumed in order, the last one repeated. */
-const answers = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
 
 const { callHook } = createHookActivities({
   jobs: UNUSED_PORTS.jobs,
@@ -55,29 +44,17 @@ const EVENT: HookEvent = {
   previousRevision: 'gate-app--0000001',
 };
 
-const to = (path: string): Delivery[] => deliveries.filter((d) => d.path === path);
+const to = (path: string): Delivery[] => receiver.to(path);
 
 beforeAll(async () => {
-  receiver = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const pathOnly = (req.url ?? '/').split('?')[0];
-      deliveries.push({ path: pathOnly, at: Date.now(), headers: req.headers, raw: Buffer.concat(chunks).toString('utf8') });
-      const queue = answers.get(pathOnly) ?? [{ status: 200 }];
-      const answer = queue.length > 1 ? queue.shift()! : queue[0];
-      res.writeHead(answer.status, answer.headers ?? {});
-      res.end('secret-token-in-body');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  host = `127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  // Its answers carry a body, so a reason that quoted it would show.
+  receiver = await startHookReceiver({ answerBody: 'secret-token-in-body' });
+  host = receiver.host;
   silent = await startSilentServer();
 });
 
 afterAll(async () => {
-  receiver.closeAllConnections();
-  await new Promise((resolve) => receiver.close(resolve));
+  await receiver?.close();
   await silent?.close();
 });
 
@@ -101,7 +78,7 @@ describe('HTTP hooks: a signed POST of the event, tried within the hook\'s own b
   });
 
   it('a 503 with Retry-After is tried again after that wait, with the same delivery id', async () => {
-    answers.set('/busy', [{ status: 503, headers: { 'retry-after': '1' } }, { status: 204 }]);
+    receiver.answers.set('/busy', [{ status: 503, headers: { 'retry-after': '1' } }, { status: 204 }]);
     expect(await callHook({ hook: hook('/busy'), event: EVENT })).toEqual({ ok: true, detail: `POST ${host} answered 204 (try 2 of 3)` });
     const tries = to('/busy');
     expect(tries).toHaveLength(2);
@@ -110,13 +87,13 @@ describe('HTTP hooks: a signed POST of the event, tried within the hook\'s own b
   });
 
   it('asked to wait longer than a hook may, ends the call at once', async () => {
-    answers.set('/later', [{ status: 503, headers: { 'retry-after': '120' } }]);
+    receiver.answers.set('/later', [{ status: 503, headers: { 'retry-after': '120' } }]);
     expect(await callHook({ hook: hook('/later'), event: EVENT })).toEqual({ ok: false, reason: `POST ${host} answered 503 and asked to wait 120 s, longer than a hook may wait (1 of 3 tries)` });
     expect(to('/later')).toHaveLength(1);
   });
 
   it('one that keeps failing fails after its tries, naming the host and the status, never the query or the body', async () => {
-    answers.set('/broken', [{ status: 500 }]);
+    receiver.answers.set('/broken', [{ status: 500 }]);
     const outcome = await callHook({ hook: hook('/broken?token=secret-in-query'), event: EVENT });
     expect(outcome).toEqual({ ok: false, reason: `POST ${host} answered 500 (3 of 3 tries)` });
     expect(to('/broken')).toHaveLength(3);
@@ -124,7 +101,7 @@ describe('HTTP hooks: a signed POST of the event, tried within the hook\'s own b
   });
 
   it('a status no retry can fix (a 4xx) fails on the first try', async () => {
-    answers.set('/refused', [{ status: 403 }]);
+    receiver.answers.set('/refused', [{ status: 403 }]);
     expect(await callHook({ hook: hook('/refused'), event: EVENT })).toEqual({ ok: false, reason: `POST ${host} answered 403 (1 of 3 tries)` });
     expect(to('/refused')).toHaveLength(1);
   });

@@ -9,65 +9,37 @@
  * (test/hooks/httpHook); what the rollout does with a failed hook is a replay test
  * (test/orchestrators/deploymentHooks).
  */
-import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalStack } from '../../devhost/localStack/localStack';
 import { QUIET_TIMERS, recordTrafficChanges, startScenarioStack, stepOutcomes, waitForDeploymentOf, waitUntilIdle } from './scenarioKit';
 import { hookSuiteApps } from '../fixtures/hookSuiteApps';
+import { startHookReceiver, type Delivery, type HookReceiver } from '../support/hookReceiver';
 
 const SIGNING_KEY = 'hook-signing-key-for-tests';
-
-interface Delivery {
-  path: string;
-  at: number;
-  headers: http.IncomingHttpHeaders;
-  raw: string;
-  body: any;
-}
 
 describe('hooks', () => {
   let stack: LocalStack;
   let dir: string;
-  let receiver: http.Server;
-  const deliveries: Delivery[] = [];
-  /** Answers per path: a list consumed in order, the last one repeated. */
-  const answers = new Map<string, Array<{ status: number; headers?: Record<string, string> }>>();
+  let receiver: HookReceiver;
 
   beforeAll(async () => {
-    receiver = http.createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        const raw = Buffer.concat(chunks).toString('utf8');
-        const pathOnly = (req.url ?? '/').split('?')[0];
-        deliveries.push({ path: pathOnly, at: Date.now(), headers: req.headers, raw, body: JSON.parse(raw || '{}') });
-        const queue = answers.get(pathOnly) ?? [{ status: 200 }];
-        const answer = queue.length > 1 ? queue.shift()! : queue[0];
-        res.writeHead(answer.status, answer.headers ?? {});
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-    const base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+    receiver = await startHookReceiver();
     dir = mkdtempSync(path.join(tmpdir(), 'hm-hooks-'));
     const configPath = path.join(dir, 'apps.json');
-    writeFileSync(configPath, JSON.stringify({ apps: hookSuiteApps(base) }));
+    writeFileSync(configPath, JSON.stringify({ apps: hookSuiteApps(receiver.base) }));
     stack = await startScenarioStack('unused', { configPath, settings: QUIET_TIMERS, withPostgres: false, userTraffic: { requestsPerSecond: 10, apps: ['smoke-app'] } });
     stack.simulator.keyVault.setSecret('hook-signing-key', SIGNING_KEY);
   }, 180_000);
 
   afterAll(async () => {
     await stack?.stop();
-    await new Promise((resolve) => receiver?.close(resolve));
+    await receiver?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  const signed = (delivery: Delivery): boolean =>
-    delivery.headers['x-harbormaster-signature-256'] === `sha256=${createHmac('sha256', SIGNING_KEY).update(delivery.raw).digest('hex')}`;
+  const signed = (delivery: Delivery): boolean => receiver.signedWith(delivery, SIGNING_KEY);
 
   it('a passing pre-traffic smoke test lets the release through; the post-promotion hook is told, signed', async () => {
     const pushed = stack.push('smoke-app', 'main-2');
@@ -76,7 +48,7 @@ describe('hooks', () => {
     const smoke = ended.steps.find((s: any) => s.step === 'pre-traffic');
     expect(smoke).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/^pre-traffic hook smoke: execution smoke-app-smoke-\w+ Succeeded \(exit 0\); logs: https:\/\/portal\.azure\.com\/#resource\/subscriptions\/.*\/jobs\/smoke-app-smoke\/executionHistory$/) });
     expect(ended.steps.find((s: any) => s.step === 'post-promotion')).toMatchObject({ outcome: 'succeeded', detail: expect.stringMatching(/^post-promotion hook tell-qa: POST 127\.0\.0\.1:\d+ answered 200$/) });
-    const told = deliveries.find((d) => d.path === '/promoted' && d.body.deploymentId === ended.id)!;
+    const told = receiver.deliveries.find((d) => d.path === '/promoted' && d.body.deploymentId === ended.id)!;
     expect(told.body).toMatchObject({ app: 'smoke-app', phase: 'post-promotion', hook: 'tell-qa', revision: ended.newRevision, release: { tag: 'main-2', digest: pushed.digest } });
     expect(told.headers['x-harbormaster-event']).toBe('post-promotion');
     expect(signed(told)).toBe(true);
@@ -105,19 +77,19 @@ describe('hooks', () => {
     const { body: after } = await stack.api('GET', '/apps/smoke-app/releases');
     expect(after.serving.revisionName).toBe(before.serving.revisionName);
     expect(after.releases.find((r: any) => r.digest === pushed.digest).verdict).toBe('failed');
-    const paged = deliveries.find((d) => d.path === '/rolled-back' && d.body.deploymentId === ended.id)!;
+    const paged = receiver.deliveries.find((d) => d.path === '/rolled-back' && d.body.deploymentId === ended.id)!;
     expect(paged.body).toMatchObject({ phase: 'on-rollback', hook: 'page', revision: ended.newRevision, previousRevision: before.serving.revisionName, reason: expect.stringMatching(/^pre-traffic hook smoke failed/) });
     expect(signed(paged)).toBe(true);
     await waitUntilIdle(stack, 'smoke-app');
   }, 180_000);
 
   it('an HTTP pre-traffic hook answering 503 with Retry-After is tried again after that wait, and the release goes through', async () => {
-    answers.set('/gate', [{ status: 503, headers: { 'retry-after': '2' } }, { status: 204 }]);
+    receiver.answers.set('/gate', [{ status: 503, headers: { 'retry-after': '2' } }, { status: 204 }]);
     const good = stack.push('gate-app', 'main-2');
     const passed = await waitForDeploymentOf(stack, 'gate-app', good.digest, 120_000);
     expect(passed.phase).toBe('succeeded');
     expect(passed.steps.find((s: any) => s.step === 'pre-traffic').detail).toMatch(/^pre-traffic hook gate: POST 127\.0\.0\.1:\d+ answered 204 \(try 2 of 3\)$/);
-    const tries = deliveries.filter((d) => d.path === '/gate' && d.body.deploymentId === passed.id);
+    const tries = receiver.deliveries.filter((d) => d.path === '/gate' && d.body.deploymentId === passed.id);
     expect(tries).toHaveLength(2);
     expect(tries[1].at - tries[0].at).toBeGreaterThanOrEqual(1_900);
     expect(tries[1].headers['x-harbormaster-delivery']).toBe(tries[0].headers['x-harbormaster-delivery']);
