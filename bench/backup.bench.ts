@@ -20,7 +20,8 @@
  * count had no idle core left to go faster on.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import { startAzurite } from '../devhost/azurite';
@@ -86,6 +87,8 @@ interface Pair {
   dumpMs: number;
   verifyMs?: number;
   archiveBytes: number;
+  /** pg_dump's own figures inside the runner (timedPgTools). */
+  pgDumpInRunner?: { wallSeconds: number; cpuSeconds: number };
 }
 
 function median(values: number[]): number {
@@ -164,6 +167,35 @@ function run(file: string, args: string[], env: Record<string, string>, options:
   });
 }
 
+/**
+ * pg_dump's own CPU inside the runner. The runner is pointed (HARBORMASTER_PG_BIN_DIR) at wrappers
+ * that exec the real tools under /usr/bin/time, so the bench tells pg_dump slowed by its neighbours
+ * on the machine (the same compression work taking more CPU seconds) from pg_dump waiting on the
+ * runner (wall time above its CPU time). Undefined without /usr/bin/time.
+ */
+function timedPgTools(): { binDir: string; read: () => { wallSeconds: number; cpuSeconds: number } | undefined } | undefined {
+  if (!existsSync('/usr/bin/time')) return undefined;
+  const real = (name: string) => (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, name)).find((f) => existsSync(f));
+  const dump = real('pg_dump');
+  const restore = real('pg_restore');
+  if (!dump || !restore) return undefined;
+  const binDir = mkdtempSync(path.join(os.tmpdir(), 'bench-pgtools-'));
+  const logFile = path.join(binDir, 'times.log');
+  for (const [name, file] of [['pg_dump', dump], ['pg_restore', restore]]) {
+    writeFileSync(path.join(binDir, name), `#!/bin/sh\nexec /usr/bin/time -a -o '${logFile}' -f '${name} %e %U %S %C' '${file}' "$@"\n`);
+    chmodSync(path.join(binDir, name), 0o755);
+  }
+  return {
+    binDir,
+    // The newest dump (the one with --snapshot, not the --version probe).
+    read: () => {
+      const lines = existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l.startsWith('pg_dump ') && l.includes('--snapshot')) : [];
+      const last = lines.at(-1)?.split(' ');
+      return last ? { wallSeconds: Number(last[1]), cpuSeconds: Number(last[2]) + Number(last[3]) } : undefined;
+    },
+  };
+}
+
 async function main(): Promise<void> {
   const bigMb = flag('size-mb', 1024);
   const smallMb = flag('small-mb', Math.min(100, bigMb));
@@ -174,6 +206,7 @@ async function main(): Promise<void> {
   const keyVault = createKeyVaultModule();
   const sim = await startSimulator({ modules: [keyVault] });
   const records = new BackupRecordStore(new TableProvider({ connectionString: azurite.connectionString }));
+  const pgTools = timedPgTools();
   try {
     const results: Record<string, unknown> = {};
     for (const [label, mb] of [['small', smallMb], ['big', bigMb]] as const) {
@@ -208,15 +241,17 @@ async function main(): Promise<void> {
           [RunnerEnv.backupId]: backupId,
           [RunnerEnv.connectionSecret]: `${db.replace('_', '-')}-conn`,
           [RunnerEnv.trigger]: 'manual',
+          ...(pgTools ? { HARBORMASTER_PG_BIN_DIR: pgTools.binDir } : {}),
         }, { measureRss: true });
         const record = await records.get(db.replace('_', '-'), backupId);
         if (runner.code !== 0 || record?.state !== 'Complete') throw new Error(`runner failed (${runner.code}): ${record?.reason ?? runner.stderr.slice(-500)}`);
-        const pair: Pair = { plain, runner, dumpMs: record.dumpMs ?? runner.wallMs, verifyMs: record.verifyMs, archiveBytes: record.sizeBytes ?? 0 };
+        const pair: Pair = { plain, runner, dumpMs: record.dumpMs ?? runner.wallMs, verifyMs: record.verifyMs, archiveBytes: record.sizeBytes ?? 0, pgDumpInRunner: pgTools?.read() };
         pairs.push(pair);
         log(
           `${db} pair ${i + 1}/${repeats}: plain pg_dump -Fc > /dev/null ${(plain.wallMs / 1000).toFixed(2)} s; runner dump phase ${(pair.dumpMs / 1000).toFixed(2)} s, ` +
             `end to end ${(runner.wallMs / 1000).toFixed(2)} s, peak RSS ${((runner.peakRssBytes ?? 0) / MB).toFixed(1)} MB; ` +
-            `CPU: plain ${round2(plain.cpuSeconds)} s own, ${round2(plain.machineBusyCores)} cores busy machine-wide; runner ${round2(runner.cpuSeconds)} s own (pg_dump included), ${round2(runner.machineBusyCores)} cores busy`,
+            `CPU: plain ${round2(plain.cpuSeconds)} s own, ${round2(plain.machineBusyCores)} cores busy machine-wide; runner ${round2(runner.cpuSeconds)} s own (pg_dump included), ${round2(runner.machineBusyCores)} cores busy` +
+            (pair.pgDumpInRunner ? `; the runner's pg_dump ${pair.pgDumpInRunner.cpuSeconds.toFixed(2)} s CPU in ${pair.pgDumpInRunner.wallSeconds.toFixed(2)} s` : ''),
         );
       }
       const ratiosDump = pairs.map((p) => p.plain.wallMs / p.dumpMs);
@@ -247,6 +282,10 @@ async function main(): Promise<void> {
           runnerCpuSeconds: round2(mid.runner.cpuSeconds),
           plainMachineBusyCores: round2(mid.plain.machineBusyCores),
           runnerMachineBusyCores: round2(mid.runner.machineBusyCores),
+          // The same dump's CPU seconds inside the runner over alone: above 1, pg_dump itself ran slower beside its neighbours.
+          pgDumpCpuInRunnerOverAlone: mid.pgDumpInRunner && mid.plain.cpuSeconds ? round2(mid.pgDumpInRunner.cpuSeconds / mid.plain.cpuSeconds) : undefined,
+          runnerPgDumpCpuSeconds: round2(mid.pgDumpInRunner?.cpuSeconds),
+          runnerPgDumpWallSeconds: round2(mid.pgDumpInRunner?.wallSeconds),
         },
       };
     }
@@ -269,6 +308,7 @@ async function main(): Promise<void> {
     await sim.stop().catch(() => undefined);
     await azurite.stop().catch(() => undefined);
     await pg.stop().catch(() => undefined);
+    if (pgTools) rmSync(pgTools.binDir, { recursive: true, force: true });
   }
 }
 
