@@ -223,7 +223,7 @@ async function main(): Promise<void> {
 
       // Plain pg_dump and the runner alternate, `repeats` pairs: a neighbour's load on a shared
       // machine moves one 30 s dump by 10-20 %, so one pair's ratio says little; each pair sees
-      // about the same load, and the median pair is the figure.
+      // about the same load, and the medians over the pairs are the figures.
       const pairs: Pair[] = [];
       for (let i = 0; i < repeats; i++) {
         // measureRss: run under /usr/bin/time, for its CPU seconds.
