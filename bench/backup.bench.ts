@@ -4,7 +4,7 @@
  * Generates two databases with SQL `generate_series` (default 1024 MB and 100 MB of table data,
  * md5 text so the dump does not compress to nothing), then for each:
  * - plain `pg_dump -Fc > /dev/null` (the baseline throughput), alternating with
- * - the backup runner (`node --max-semi-space-size=1 dist/src/backup/runnerCli.js`, as the job runs it, real Key Vault simulator + Azurite),
+ * - the backup runner (`node --max-semi-space-size=1 --expose-gc dist/src/backup/runnerCli.js`, as the job runs it, real Key Vault simulator + Azurite),
  *   its peak RSS measured by `/usr/bin/time -v` (Maximum resident set size) when present, else by
  *   polling /proc/<pid>/status VmHWM.
  * Throughput = database size / seconds. The runner's figure is for its dump phase (pg_dump + SHA-256

@@ -17,6 +17,7 @@ import { startSimulator, type RunningSimulator } from '../../simulators/server';
 import { BackupBlobStore } from '../../src/adapters/backupStore/backupBlobStore';
 import { BackupRecordStore } from '../../src/adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
+import { BACKUP_RUNNER_NODE_FLAGS } from '../../src/backup/backupJobContainer';
 import { RunnerEnv } from '../../src/domain/backup';
 import type { TestPostgres } from '../support/postgres';
 import { claimDatabase, claimStorage } from '../support/sharedServices';
@@ -142,7 +143,8 @@ export function runnerEnv(kit: BackupKit, fields: { database: string; backupId: 
 
 export function runRunner(env: Record<string, string>, timeoutMs = 120_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [RUNNER], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // With the job's Node flags, as the image's ENTRYPOINT runs it.
+    const child = spawn(process.execPath, [...BACKUP_RUNNER_NODE_FLAGS, RUNNER], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
