@@ -22,7 +22,7 @@ export interface BackupJobContainerOptions {
  * 100 MB → 1 GB database: no flag 131 → 153 MB (+16 %); 4 MB 120 → 140 (+16 %); 2 MB 124 → 129
  * and 123 → 135 (+4 %, +10 %); 1 MB 122 → 125 (+3 %), throughput unchanged (ratio 0.935).
  * `--expose-gc`: the read-back verification collects its socket buffers by hand (see
- * COLLECT_EVERY_BYTES in backupRunner.ts), which took the 1 GB peak from 137-150 to 129-131 MB.
+ * COLLECT_EVERY_BYTES in backupRunner.ts), which took the 1 GB peak from 135-150 to 129-131 MB.
  */
 export const BACKUP_RUNNER_NODE_FLAGS = ['--max-semi-space-size=1', '--expose-gc'] as const;
 export const BACKUP_RUNNER_SCRIPT = 'dist/src/backup/runnerCli.js';

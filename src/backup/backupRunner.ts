@@ -321,7 +321,7 @@ async function verifyBlob(blobName: string, sha256: string, sizeBytes: number, d
  * the read-back's last quarter second). The runner runs with `--expose-gc`
  * (BACKUP_RUNNER_NODE_FLAGS), and a minor collection every 4 MB read keeps the read-back near the
  * dump's level, no slower: peak RSS 132-134 → 117-118 MB at 400 MB; in full bench runs 130-135 →
- * 111-112 MB at 100 MB and 137-150 → 129-131 MB at 1 GB. Without the flag (the restore CLI, a
+ * 111-112 MB at 100 MB and 135-150 → 129-131 MB at 1 GB. Without the flag (the restore CLI, a
  * runner started by hand) `gc` is undefined and nothing is collected by hand.
  */
 const COLLECT_EVERY_BYTES = 4 * 1024 * 1024;
