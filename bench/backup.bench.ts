@@ -211,11 +211,13 @@ async function main(): Promise<void> {
     const results: Record<string, unknown> = {};
     for (const [label, mb] of [['small', smallMb], ['big', bigMb]] as const) {
       const db = `bench_${label}`;
+      // The runner's name for it: Key Vault secret names (`<database>-conn`) take no underscore.
+      const database = db.replace('_', '-');
       const genStarted = Date.now();
       const sizeBytes = await generate(pg, db, mb);
       log(`${db}: ${(sizeBytes / MB).toFixed(0)} MB generated in ${((Date.now() - genStarted) / 1000).toFixed(1)} s`);
       const connectionString = pg.connectionString.replace(/\/postgres$/, `/${db}`);
-      keyVault.setSecret(`${db.replace('_', '-')}-conn`, connectionString);
+      keyVault.setSecret(`${database}-conn`, connectionString);
 
       const pgEnv = { PATH: process.env.PATH ?? '', PGHOST: pg.host, PGPORT: String(pg.port), PGUSER: pg.user, PGDATABASE: db };
       // Warm the cache once so neither measurement pays for cold reads alone.
@@ -237,13 +239,13 @@ async function main(): Promise<void> {
           HARBORMASTER_KEY_VAULT_URL: sim.url,
           HARBORMASTER_CREDENTIAL: 'local-dev',
           HARBORMASTER_CA_CERT_PATH: sim.caCertPath,
-          [RunnerEnv.database]: db.replace('_', '-'),
+          [RunnerEnv.database]: database,
           [RunnerEnv.backupId]: backupId,
-          [RunnerEnv.connectionSecret]: `${db.replace('_', '-')}-conn`,
+          [RunnerEnv.connectionSecret]: `${database}-conn`,
           [RunnerEnv.trigger]: 'manual',
           ...(pgTools ? { HARBORMASTER_PG_BIN_DIR: pgTools.binDir } : {}),
         }, { measureRss: true });
-        const record = await records.get(db.replace('_', '-'), backupId);
+        const record = await records.get(database, backupId);
         if (runner.code !== 0 || record?.state !== 'Complete') throw new Error(`runner failed (${runner.code}): ${record?.reason ?? runner.stderr.slice(-500)}`);
         const pair: Pair = { plain, runner, dumpMs: record.dumpMs ?? runner.wallMs, verifyMs: record.verifyMs, archiveBytes: record.sizeBytes ?? 0, pgDumpInRunner: pgTools?.read() };
         pairs.push(pair);

@@ -17,13 +17,13 @@ import { startSimulator, type RunningSimulator } from '../../simulators/server';
 import { BackupBlobStore } from '../../src/adapters/backupStore/backupBlobStore';
 import { BackupRecordStore } from '../../src/adapters/backupStore/backupRecordStore';
 import { TableProvider } from '../../src/adapters/storage/tables';
-import { BACKUP_RUNNER_NODE_FLAGS } from '../../src/backup/backupJobContainer';
+import { BACKUP_RUNNER_NODE_FLAGS, BACKUP_RUNNER_SCRIPT } from '../../src/backup/backupJobContainer';
 import { RunnerEnv } from '../../src/domain/backup';
 import type { TestPostgres } from '../support/postgres';
 import { claimDatabase, claimStorage } from '../support/sharedServices';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-export const RUNNER = path.join(REPO_ROOT, 'dist', 'src', 'backup', 'runnerCli.js');
+export const RUNNER = path.join(REPO_ROOT, BACKUP_RUNNER_SCRIPT);
 export const CONTAINER = 'backups-test';
 
 export interface BackupKit {
